@@ -1,0 +1,5 @@
+export * from './duration';
+export * from './load';
+export * from './policy';
+export * from './schema';
+export * from './nest';

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { isPositiveDuration } from './duration';
+
+export const CHANNELS = ['portal', 'email', 'phone'] as const;
+export const SEVERITIES = [1, 2, 3, 4] as const;
+export const ROLES = [
+  'supportQueue',
+  'supportLead',
+  'supportManager',
+  'supportDirector',
+  'dutyManager',
+  'customerSuccess',
+  'tam',
+] as const;
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const duration = z
+  .string({ error: 'must be a duration such as 4h or 1h30m' })
+  .refine(isPositiveDuration, { message: 'must be a positive duration such as 4h or 1h30m' });
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'must be an identifier (letters, digits, _ and -)');
+const severityKey = z.union(SEVERITIES.map((s) => z.literal(s)));
+const perSeverity = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ sev1: value, sev2: value, sev3: value, sev4: value });
+
+const features = z.strictObject({
+  productUpgrades: z.boolean(),
+  channels: z.array(z.enum(CHANNELS)).min(1, 'must list at least one channel'),
+  remoteSession: z.boolean(),
+  maxContacts: z.number().int().positive('must be a positive whole number'),
+  healthChecks: z.strictObject({ remote: z.boolean(), onsite: z.boolean() }),
+  tam: z.boolean(),
+});
+
+const plan = z.strictObject({
+  name: z.string().min(1),
+  features,
+  coverage: perSeverity(z.enum(['24x7', 'business-hours'])),
+  targets: perSeverity(duration),
+});
+
+const wallTime = z.string().regex(/^\d{2}:\d{2}$/, 'must be a wall time HH:mm');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** Shape only; `compileCalendar` of libs/business-time checks the meaning (zone, overlaps, countries). */
+const calendar = z.strictObject({
+  zone: z.string().min(1),
+  alwaysOpen: z.boolean().optional(),
+  weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(z.string())).optional(),
+  holidays: z
+    .strictObject({
+      country: z.string().min(2),
+      state: z.string().optional(),
+      region: z.string().optional(),
+      types: z.array(z.enum(['public', 'bank', 'school', 'optional', 'observance'])).optional(),
+      extra: z.array(z.strictObject({ rule: z.string().min(1), name: z.string().min(1) })).optional(),
+    })
+    .optional(),
+  closures: z
+    .array(z.strictObject({ date: isoDate, from: wallTime.optional(), to: wallTime.optional(), reason: z.string().optional() }))
+    .optional(),
+  openings: z
+    .array(z.strictObject({ date: isoDate, from: wallTime, to: wallTime, reason: z.string().optional() }))
+    .optional(),
+});
+
+const roleAddresses = z.partialRecord(z.enum(ROLES), z.string().min(1));
+
+const supportCenter = z.strictObject({
+  name: z.string().min(1),
+  calendar,
+  /** Who each role is at this center (addresses or queue names); `tam` comes from the account. */
+  roles: roleAddresses,
+});
+
+const ladderStep = z.strictObject({
+  id,
+  event: z.string().regex(/^[a-z_]+\.[a-z_]+$/, 'must be an event name such as ihr.warning'),
+  notify: z.array(z.enum(ROLES)).min(1, 'must notify at least one role'),
+  at: z.union([
+    z.strictObject({ percentOfTarget: z.number().gt(0, 'must be above 0').max(100, 'must be at most 100') }),
+    z.strictObject({ afterBreach: duration }),
+  ]),
+  severities: z.array(severityKey).optional(),
+});
+
+const escalation = z.strictObject({
+  ladder: z.array(ladderStep).min(1),
+  criticalOpen: z.strictObject({
+    event: z.string().min(1),
+    notify: z.array(z.enum(ROLES)).min(1),
+    plans: z.array(z.string()),
+    severities: z.array(severityKey),
+  }),
+  overrides: z
+    .array(
+      z.strictObject({
+        plans: z.array(z.string()).optional(),
+        severities: z.array(severityKey).optional(),
+        ladder: z.array(ladderStep).min(1),
+      }),
+    )
+    .default([]),
+});
+
+const subscriber = z
+  .strictObject({
+    id,
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    /** Name of the environment variable holding the signing secret (never the secret itself). */
+    secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
+    events: z.array(z.string().min(1)).min(1),
+  });
+
+export const policySchema = z
+  .strictObject({
+    plans: z.record(id, plan).refine((plans) => Object.keys(plans).length > 0, 'must define at least one plan'),
+    severities: perSeverity(
+      z.strictObject({ name: z.string().min(1), recommendedChannels: z.array(z.enum(CHANNELS)).min(1) }),
+    ),
+    supportCenters: z.record(id, supportCenter),
+    escalation,
+    subscribers: z.array(subscriber).default([]),
+  })
+  .superRefine((doc, ctx) => {
+    const planIds = new Set(Object.keys(doc.plans));
+    const checkPlans = (plans: string[] | undefined, path: (string | number)[]) =>
+      plans?.forEach((p, i) => {
+        if (!planIds.has(p)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `unknown plan ${p}` });
+      });
+    checkPlans(doc.escalation.criticalOpen.plans, ['escalation', 'criticalOpen', 'plans']);
+    doc.escalation.overrides.forEach((o, i) => checkPlans(o.plans, ['escalation', 'overrides', i, 'plans']));
+  });
+
+export type PolicyDocument = z.infer<typeof policySchema>;
+export type PlanPolicy = PolicyDocument['plans'][string];
+export type SupportCenterPolicy = PolicyDocument['supportCenters'][string];
+export type LadderStepPolicy = z.infer<typeof ladderStep>;
+export type Channel = (typeof CHANNELS)[number];
+export type Severity = (typeof SEVERITIES)[number];
+export type Role = (typeof ROLES)[number];
+export type Coverage = PlanPolicy['coverage']['sev1'];
