@@ -1,0 +1,3 @@
+export * from './incident';
+export * from './names';
+export * from './search-attributes';
