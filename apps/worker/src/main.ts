@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { connectWorker, temporalSettings } from '../../../libs/settings/src';
+import { createSlaWorker } from './sla-worker';
+import { WorkerModule } from './worker.module';
+
+// Workflow code must never depend on the host's zone; pin it for everything in this process.
+process.env.TZ = 'UTC';
+
+async function main() {
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(), { logger: ['error', 'warn', 'log'] });
+  const settings = temporalSettings();
+  const connection = await connectWorker(settings);
+  const worker = await createSlaWorker({ app, connection, namespace: settings.namespace });
+
+  const stop = (signal: string) => {
+    console.log(`worker: ${signal} received, draining`);
+    worker.shutdown();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
+  console.log(`worker: polling task queue on ${settings.address} namespace ${settings.namespace}`);
+  await worker.run();
+  await connection.close();
+  await app.close();
+  console.log('worker: stopped');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { ClockActivities } from '../../../activities';
+import { TASK_QUEUE } from '../../../libs/contracts/src';
+
+/** The activity functions the worker registers, bound to their Nest-managed instances. */
+export function activitiesFrom(app: INestApplicationContext) {
+  const clock = app.get(ClockActivities);
+  return {
+    planIhrClock: clock.planIhrClock.bind(clock),
+  };
+}
+
+export interface SlaWorkerOptions {
+  app: INestApplicationContext;
+  connection: NativeConnection;
+  namespace: string;
+  /** A prebuilt bundle (tests bundle once per run); default: bundle `workflows/` at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  taskQueue?: string;
+}
+
+export function createSlaWorker(options: SlaWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    activities: activitiesFrom(options.app),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../../../workflows') }),
+  });
+}
