@@ -1,0 +1,39 @@
+/** One violated rule, named so a client can show it next to the field. */
+export interface FieldError {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/**
+ * An RFC 9457 problem. Thrown anywhere in the API; the filter renders it as
+ * `application/problem+json` with `errors: [{ field, rule, message }]`.
+ */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors: FieldError[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'Problem';
+  }
+
+  static badRequest(errors: FieldError[], detail = 'The request does not match the schema.'): Problem {
+    return new Problem(400, 'Invalid request', detail, errors);
+  }
+
+  static unprocessable(errors: FieldError[], detail?: string): Problem {
+    return new Problem(422, 'Request cannot be processed', detail ?? errors.map((e) => e.message).join('; '), errors);
+  }
+
+  static notFound(detail: string): Problem {
+    return new Problem(404, 'Not found', detail);
+  }
+
+  static conflict(detail: string, errors: FieldError[] = []): Problem {
+    return new Problem(409, 'Conflict', detail, errors);
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { FieldError, Problem } from './problem';
+
+function fieldName(path: ReadonlyArray<PropertyKey>, prefix: string): string {
+  const parts = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `${prefix}${parts}`.replace(/^\./, '') || prefix || 'body';
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as never)[key] : undefined), input);
+}
+
+/** Zod issues as `{ field, rule, message }` with rules a client can switch on. */
+export function fieldErrors(issues: z.core.$ZodIssue[], input: unknown, prefix = ''): FieldError[] {
+  return issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: fieldName([...issue.path, key], prefix),
+        rule: 'unknown',
+        message: 'is not a known field',
+      }));
+    }
+    const field = fieldName(issue.path, prefix);
+    if (valueAt(input, issue.path) === undefined) {
+      return [{ field, rule: 'required', message: 'is required' }];
+    }
+    const rule =
+      issue.code === 'custom' ? String((issue.params as { rule?: string } | undefined)?.rule ?? 'invalid')
+      : issue.code === 'too_big' ? 'max'
+      : issue.code === 'too_small' ? 'min'
+      : issue.code === 'invalid_value' ? 'enum'
+      : issue.code === 'invalid_format' ? 'format'
+      : issue.code === 'invalid_type' ? 'type'
+      : issue.code;
+    return [{ field, rule, message: issue.message }];
+  });
+}
+
+/** Parses a request part or throws a 400 problem naming every bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw Problem.badRequest(fieldErrors(result.error.issues, input, prefix));
+  return result.data;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../../../../libs/contracts/src';
+
+const id = (what: string) => z.string().regex(ID_PATTERN, `must be a ${what} id (letters, digits, . _ -; up to 64)`);
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const level = z.int('must be a whole number').min(1, 'must be 1 to 4').max(4, 'must be 1 to 4');
+
+/** Body of `POST /v1/incidents`. */
+export const openIncidentSchema = z.strictObject({
+  accountId: id('account'),
+  contactId: id('contact'),
+  // Thin slice: until accounts exist the client names the plan and support center.
+  plan: z.string().min(1).max(16),
+  supportCenter: z.string().min(1).max(32),
+  severity: level,
+  priority: level,
+  channel: z.enum(['portal', 'email', 'phone'], 'must be one of portal, email, phone'),
+  product: text(100),
+  productVersion: text(50),
+  summary: text(200),
+  description: text(20_000),
+  environment: text(200).optional(),
+  enteredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-01-02T16:00:00+02:00' }).optional(),
+  externalRef: text(128).optional(),
+});
+export type OpenIncidentBody = z.infer<typeof openIncidentSchema>;
+
+export const incidentIdSchema = z.string().regex(/^INC-[A-Z0-9]{1,32}$/, 'must be an incident id such as INC-7F3A9C21B4E0');

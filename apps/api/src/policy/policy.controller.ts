@@ -1,0 +1,34 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { POLICY, Policy } from '../../../../libs/policy/src';
+
+@ApiTags('policy')
+@Controller('v1')
+export class PolicyController {
+  constructor(@Inject(POLICY) private readonly policy: Policy) {}
+
+  @Get('plans')
+  @ApiOperation({ summary: 'Plans in force: features, coverage and IHR targets per severity, with the policy version' })
+  plans() {
+    const { plans } = this.policy.document;
+    return {
+      policyVersion: this.policy.version,
+      plans: Object.entries(plans).map(([id, plan]) => ({ id, ...plan })),
+    };
+  }
+
+  @Get('support-centers')
+  @ApiOperation({ summary: 'Support centers: zone, weekly hours and holidays' })
+  supportCenters() {
+    return {
+      policyVersion: this.policy.version,
+      supportCenters: Object.entries(this.policy.document.supportCenters).map(([id, center]) => ({
+        id,
+        name: center.name,
+        zone: center.calendar.zone,
+        weekly: center.calendar.weekly ?? {},
+        holidays: center.calendar.holidays ?? null,
+      })),
+    };
+  }
+}
