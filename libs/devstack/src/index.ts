@@ -1,0 +1,4 @@
+export * from './dev-server';
+export * from './free-port';
+export * from './project-root';
+export * from './toolchain';

@@ -1,0 +1,130 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DevServer, startDevServer } from './dev-server';
+import { projectRoot } from './project-root';
+import { temporalToolchain } from './toolchain';
+
+/**
+ * `npm start`: the embedded Temporal dev server (SQLite under data/, UI), the worker and the API,
+ * as one foreground process. Ctrl-C stops all three (API first, then the worker drains, then Temporal).
+ */
+const root = projectRoot();
+const env = process.env;
+const apiPort = Number(env.API_PORT || 3000);
+const apiHost = env.API_HOST || '127.0.0.1';
+const temporalPort = Number(env.TEMPORAL_PORT || 7233);
+const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
+const dataDir = resolve(root, env.DATA_DIR || 'data');
+const externalTemporal = env.TEMPORAL_ADDRESS;
+
+const children: ChildProcess[] = [];
+let devServer: DevServer | undefined;
+let stopping = false;
+
+function prefixOutput(child: ChildProcess, name: string) {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+  }
+}
+
+function startNode(name: string, script: string, extraEnv: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist', script)], {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  prefixOutput(child, name);
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[stack] ${name} exited unexpectedly (${signal ?? code}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function shutdown(exitCode: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log('[stack] stopping: api, worker, temporal');
+  for (const child of [...children].reverse()) await stopChild(child, 15_000);
+  await devServer?.stop();
+  console.log('[stack] stopped');
+  process.exit(exitCode);
+}
+
+async function main() {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  let temporalAddress = externalTemporal;
+  if (!temporalAddress) {
+    mkdirSync(dataDir, { recursive: true });
+    console.log(`[stack] starting Temporal dev server (db ${join(dataDir, 'temporal.db')})`);
+    devServer = await startDevServer({
+      cliPath: temporalToolchain().cli,
+      port: temporalPort,
+      uiPort,
+      dbFile: join(dataDir, 'temporal.db'),
+      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      logFile: join(dataDir, 'temporal-dev-server.log'),
+    });
+    devServer.process.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`[stack] Temporal dev server exited unexpectedly (${code}); see ${join(dataDir, 'temporal-dev-server.log')}`);
+        void shutdown(1);
+      }
+    });
+    temporalAddress = devServer.address;
+  }
+  const shared = { TEMPORAL_ADDRESS: temporalAddress, TZ: 'UTC' };
+  startNode('worker', 'apps/worker/src/main.js', shared);
+  startNode('api', 'apps/api/src/main.js', { ...shared, API_PORT: String(apiPort), API_HOST: apiHost });
+  const api = `http://${apiHost}:${apiPort}`;
+  await waitForHttp(`${api}/health/ready`, 60_000);
+
+  console.log(
+    [
+      '',
+      'Support SLA engine is up:',
+      `  API          ${api}`,
+      `  OpenAPI      ${api}/docs  (JSON: ${api}/openapi.json)`,
+      externalTemporal ? `  Temporal     ${externalTemporal} (external cluster)` : `  Temporal UI  http://127.0.0.1:${uiPort}`,
+      externalTemporal ? '' : `  Temporal     ${temporalAddress} (dev server, data in ${dataDir})`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error) => {
+  console.error(`[stack] ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});

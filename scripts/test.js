@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+'use strict';
+// `npm test` on a fresh clone: install what is missing, typecheck, then unit tests (parallel)
+// and Temporal-backed integration tests (serially: they start servers and workers).
+// Extra arguments go to jest, e.g. `npm test -- libs/business-time`.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ensureDependencies, ensureTemporal, ROOT } = require('./lib/bootstrap');
+
+ensureDependencies();
+ensureTemporal();
+
+const node = process.execPath;
+const bin = (pkg, file) => path.join(ROOT, 'node_modules', pkg, 'bin', file);
+const extra = process.argv.slice(2);
+const env = { ...process.env, TZ: process.env.TZ || 'UTC' };
+
+function run(title, args) {
+  process.stderr.write(`\n[test] ${title}\n`);
+  return spawnSync(node, args, { cwd: ROOT, stdio: 'inherit', env }).status === 0;
+}
+
+function jest(project, args) {
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sla-jest-')), 'report.json');
+  const ok = run(`jest: ${project}`, [bin('jest', 'jest.js'), '--selectProjects', project, '--json', '--outputFile', report, ...args, ...extra]);
+  let counts = { passed: 0, failed: ok ? 0 : 1 };
+  try {
+    const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+    counts = { passed: r.numPassedTests, failed: r.numFailedTests + r.numRuntimeErrorTestSuites };
+  } catch {
+    // jest failed before writing its report; count the project as one failure
+  }
+  return { ok, ...counts };
+}
+
+const typecheck = run('typecheck (tsc --noEmit)', [bin('typescript', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
+const unit = jest('unit', []);
+const integration = jest('integration', ['--runInBand']);
+
+const passed = unit.passed + integration.passed;
+const failed = unit.failed + integration.failed + (typecheck ? 0 : 1);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(typecheck && unit.ok && integration.ok ? 0 : 1);
