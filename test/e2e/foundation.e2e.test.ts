@@ -1,0 +1,177 @@
+import { DateTime } from 'luxon';
+import { incidentWorkflowId, SA } from '../../libs/contracts/src';
+import { startTestStack, TestStack } from '../support/stack';
+import { testPolicy } from '../support/temporal';
+
+let stack: TestStack;
+
+// A center without holidays so the expected due instant holds whatever day the suite runs.
+const policy = testPolicy((doc) => {
+  doc.supportCenters.lab = {
+    name: 'Lab',
+    calendar: { zone: 'Europe/Helsinki', weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, ['08:00-17:00']])) },
+    roles: { supportQueue: 'lab@vendor.example' },
+  };
+});
+
+/** The latest Friday 16:00 in Helsinki before now, and the Tuesday 14:00 that 16 business hours later lands on. */
+function lastFridayAfternoon() {
+  const now = DateTime.now().setZone('Europe/Helsinki');
+  let friday = now.set({ weekday: 5, hour: 16, minute: 0, second: 0, millisecond: 0 });
+  if (friday > now) friday = friday.minus({ weeks: 1 });
+  return { enteredAt: friday.toUTC().toISO()!, due: friday.plus({ days: 4 }).set({ hour: 14 }) };
+}
+
+beforeAll(async () => {
+  stack = await startTestStack(policy);
+});
+
+afterAll(async () => {
+  await stack?.teardown();
+});
+
+const validIncident = () => ({
+  accountId: 'acme',
+  contactId: 'c1',
+  plan: 'SP2',
+  supportCenter: 'lab',
+  severity: 3,
+  priority: 2,
+  channel: 'portal',
+  product: 'Engine',
+  productVersion: '4.2',
+  summary: 'Reports fail to render',
+  description: 'Since the upgrade the monthly report is blank.',
+  enteredAt: lastFridayAfternoon().enteredAt,
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('foundation slice over HTTP on the dev server', () => {
+  it('answers liveness and readiness', async () => {
+    expect((await stack.http('GET', '/health/live')).status).toBe(200);
+    const ready = await stack.http('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+  });
+
+  it('serves the OpenAPI document with the incident endpoints', async () => {
+    const doc = await stack.http('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/incidents', '/v1/incidents/{id}', '/v1/plans']));
+    expect(doc.body.paths['/v1/incidents'].post.requestBody.content['application/json'].schema.required).toContain('severity');
+    expect((await stack.http('GET', '/docs')).status).toBe(200);
+  });
+
+  it('exposes the policy version with the plans', async () => {
+    const plans = await stack.http('GET', '/v1/plans');
+    expect(plans.body.policyVersion).toBe(stack.policy.version);
+    expect(plans.body.plans.map((p: { id: string }) => p.id)).toEqual(['SPE', 'SP1', 'SP2', 'SP3']);
+  });
+
+  it('opens an incident as a durable workflow with search attributes and a business-hours due instant', async () => {
+    const opened = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'open-1' });
+    expect(opened.status).toBe(201);
+    const { incidentId } = opened.body;
+    expect(opened.headers.get('location')).toBe(`/v1/incidents/${incidentId}`);
+
+    const status = await eventually(async () => {
+      const res = await stack.http('GET', `/v1/incidents/${incidentId}`);
+      return res.body?.ihr ? res.body : undefined;
+    });
+    // SP2 Sev 3: 16 business hours from Friday 16:00 Helsinki -> Tuesday 14:00.
+    const { due } = lastFridayAfternoon();
+    const state = due.toMillis() > Date.now() ? 'pending' : 'breached';
+    expect(status).toMatchObject({ incidentId, state, planId: 'SP2', severity: 3, policyVersion: stack.policy.version });
+    expect(status.ihr.dueAt).toBe(due.toUTC().toISO());
+    expect(status.ihr.dueLabel).toBe(`IHR due ${due.toFormat('ccc d LLL')} 14:00 Europe/Helsinki`);
+
+    const listed = await eventually(async () => {
+      for await (const wf of stack.client.workflow.list({ query: `SlaState = "${state}" AND SlaAccountId = "acme" AND SlaPlan = "SP2"` })) {
+        if (wf.workflowId === incidentWorkflowId(incidentId)) return wf;
+      }
+      return undefined;
+    });
+    expect(listed.searchAttributes).toBeDefined();
+    const description = await stack.client.workflow.getHandle(incidentWorkflowId(incidentId)).describe();
+    expect(await description.staticSummary()).toContain('SP2 Sev 3');
+    expect(description.typedSearchAttributes.get(SA.ihrDueAt)).toEqual(due.toJSDate());
+  });
+
+  it('returns the same incident for a retried request and 409 for a reused key with another body', async () => {
+    const first = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'retry-1' });
+    const again = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'retry-1' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.incidentId).toBe(first.body.incidentId);
+    const other = await stack.http('POST', '/v1/incidents', { ...validIncident(), severity: 1 }, { 'Idempotency-Key': 'retry-1' });
+    expect(other.status).toBe(409);
+    expect(other.body.errors[0].field).toBe('Idempotency-Key');
+  });
+
+  const badBodies: Array<[string, (b: Record<string, unknown>) => unknown, number, string, string]> = [
+    ['missing summary', ({ summary: _s, ...b }) => b, 400, 'summary', 'required'],
+    ['severity 7', (b) => ({ ...b, severity: 7 }), 400, 'severity', 'max'],
+    ['severity as text', (b) => ({ ...b, severity: 'high' }), 400, 'severity', 'type'],
+    ['fractional priority', (b) => ({ ...b, priority: 1.5 }), 400, 'priority', 'type'],
+    ['unknown field', (b) => ({ ...b, colour: 'red' }), 400, 'colour', 'unknown'],
+    ['bad channel', (b) => ({ ...b, channel: 'fax' }), 400, 'channel', 'enum'],
+    ['oversized summary', (b) => ({ ...b, summary: 'x'.repeat(201) }), 400, 'summary', 'max'],
+    ['bad enteredAt', (b) => ({ ...b, enteredAt: 'yesterday' }), 400, 'enteredAt', 'format'],
+    ['enteredAt in the future', (b) => ({ ...b, enteredAt: new Date(Date.now() + 3600_000).toISOString() }), 422, 'enteredAt', 'notInFuture'],
+    ['enteredAt 31 days back', (b) => ({ ...b, enteredAt: new Date(Date.now() - 31 * 86400_000).toISOString() }), 422, 'enteredAt', 'maxAge'],
+    ['unknown plan', (b) => ({ ...b, plan: 'GOLD' }), 422, 'plan', 'known'],
+    ['SP3 by phone', (b) => ({ ...b, plan: 'SP3', channel: 'phone' }), 422, 'channel', 'planChannel'],
+    ['body is an array', () => [1, 2], 400, '', 'type'],
+  ];
+
+  it.each(badBodies)('rejects %s as problem+json naming the field', async (_name, mutate, status, field, rule) => {
+    const res = await stack.http('POST', '/v1/incidents', mutate(validIncident()));
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.status).toBe(status);
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: field || 'body', rule })]));
+  });
+
+  it('names the plan when a channel is not included', async () => {
+    const res = await stack.http('POST', '/v1/incidents', { ...validIncident(), plan: 'SP3', channel: 'phone' });
+    expect(res.body.errors[0].message).toContain('SP3');
+  });
+
+  it('rejects malformed JSON, oversized bodies, bad ids and unknown incidents without a 500', async () => {
+    const malformed = await stack.http('POST', '/v1/incidents', '{"accountId":');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0]).toMatchObject({ field: 'body', rule: 'json' });
+    const huge = await stack.http('POST', '/v1/incidents', { ...validIncident(), description: 'x'.repeat(300_000) });
+    expect(huge.status).toBe(413);
+    const badId = await stack.http('GET', '/v1/incidents/not-an-id');
+    expect(badId.status).toBe(400);
+    expect(badId.body.errors[0].field).toBe('id');
+    const missing = await stack.http('GET', '/v1/incidents/INC-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('keeps the incident running and queryable across a worker restart', async () => {
+    const opened = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'restart-1' });
+    const { incidentId } = opened.body;
+    await eventually(async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body?.ihr ? true : undefined));
+    await stack.stopWorker();
+    const handle = stack.client.workflow.getHandle(incidentWorkflowId(incidentId));
+    const { due } = lastFridayAfternoon();
+    expect((await handle.describe()).status.name).toBe(due.toMillis() > Date.now() ? 'RUNNING' : 'COMPLETED');
+    await stack.startWorker();
+    const after = await stack.http('GET', `/v1/incidents/${incidentId}`);
+    expect(after.status).toBe(200);
+    expect(after.body.incidentId).toBe(incidentId);
+    expect(after.body.ihr).not.toBeNull();
+  });
+});

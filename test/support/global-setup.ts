@@ -1,0 +1,16 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+/** Bundles the workflows once per test run (it costs seconds); suites read the file named in the env. */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.SLA_WORKFLOW_BUNDLE) return;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'sla-bundle-')), 'workflow-bundle.js');
+  writeFileSync(file, code);
+  process.env.SLA_WORKFLOW_BUNDLE = file;
+}

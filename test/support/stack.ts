@@ -1,0 +1,82 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createApiApp } from '../../apps/api/src/create-app';
+import { DevServer, freePort, startDevServer, temporalToolchain } from '../../libs/devstack/src';
+import { Policy } from '../../libs/policy/src';
+import { RunningWorker, startWorker, testPolicy } from './temporal';
+
+/**
+ * The whole engine in one test process: a real dev server (child process, own port, in-memory),
+ * a real worker and the Nest API listening on a free port, driven over real HTTP.
+ */
+export interface TestStack {
+  server: DevServer;
+  client: Client;
+  policy: Policy;
+  api: NestExpressApplication;
+  baseUrl: string;
+  worker: RunningWorker | undefined;
+  startWorker(): Promise<RunningWorker>;
+  stopWorker(): Promise<void>;
+  http(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  teardown(): Promise<void>;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export async function startTestStack(policy: Policy = testPolicy()): Promise<TestStack> {
+  const server = await startDevServer({ cliPath: temporalToolchain().cli, port: await freePort() });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const workerConnection = await NativeConnection.connect({ address: server.address });
+  const api = await createApiApp({ client, policy, logger: false });
+  await api.listen(0, '127.0.0.1');
+  const address = api.getHttpServer().address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  const stack: TestStack = {
+    server,
+    client,
+    policy,
+    api,
+    baseUrl,
+    worker: undefined,
+    async startWorker() {
+      stack.worker = await startWorker(workerConnection, server.namespace, policy);
+      return stack.worker;
+    },
+    async stopWorker() {
+      await stack.worker?.stop();
+      stack.worker = undefined;
+    },
+    async http(method, path, body, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    async teardown() {
+      await stack.stopWorker();
+      await api.close();
+      await connection.close();
+      await workerConnection.close();
+      await server.stop();
+    },
+  };
+  await stack.startWorker();
+  return stack;
+}
