@@ -20,7 +20,9 @@ module.exports = {
       transform,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      testTimeout: 120000,
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
     },
   ],
 };
