@@ -1,3 +1,5 @@
+export * from './account';
 export * from './incident';
 export * from './names';
+export * from './rejection';
 export * from './search-attributes';

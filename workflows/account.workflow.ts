@@ -1,0 +1,154 @@
+// Entity workflow `account/<accountId>`: Temporal is the system of record for accounts.
+// Deterministic: validators check the limits the API read from the policy and passed in.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  AccountChange,
+  AccountChangeSet,
+  AccountMemo,
+  AccountView,
+  AccountWorkflowInput,
+  accountViewQuery,
+  ChangeAccountCommand,
+  changeAccountUpdate,
+  Contact,
+  RegisterContactCommand,
+  registerContactUpdate,
+  RemoveContactCommand,
+  removeContactUpdate,
+} from '../libs/contracts/src/account';
+import { rejection } from '../libs/contracts/src/rejection';
+import { SA } from '../libs/contracts/src/search-attributes';
+
+/** Keep history and state bounded: older entries stay in the history of earlier runs. */
+const MAX_CHANGES_KEPT = 500;
+
+export async function accountWorkflow(input: AccountWorkflowInput): Promise<void> {
+  const view: AccountView = input.view;
+  const now = () => new Date(Date.now()).toISOString();
+
+  const publish = () => {
+    const { account, contacts } = view;
+    const memo: AccountMemo = { account, contacts, changeCount: view.changes.length };
+    upsertMemo({ ...memo });
+    upsertSearchAttributes([
+      { key: SA.accountId, value: account.accountId },
+      { key: SA.plan, value: account.plan },
+      { key: SA.supportCenter, value: account.supportCenter },
+      { key: SA.owner, value: account.tamId },
+    ]);
+    setCurrentDetails(
+      `${account.name} (${account.type}) · plan ${account.plan} · center ${account.supportCenter} · ` +
+        `${contacts.length} contact(s) · TAM ${account.tamId ?? 'none'}`,
+    );
+  };
+
+  setHandler(accountViewQuery, () => view);
+
+  setHandler(
+    changeAccountUpdate,
+    (command: ChangeAccountCommand): AccountView => {
+      const entries = changedEntries(view, command.changes);
+      const at = now();
+      for (const [field, to] of entries) {
+        const change: AccountChange = { at, actor: command.actor, field, from: view.account[field], to };
+        view.changes.push(change);
+        (view.account as unknown as Record<string, unknown>)[field] = to;
+      }
+      view.changes.splice(0, Math.max(0, view.changes.length - MAX_CHANGES_KEPT));
+      publish();
+      return view;
+    },
+    {
+      validator: (command: ChangeAccountCommand) => {
+        if (changedEntries(view, command.changes).length === 0) {
+          throw rejection(409, 'body', 'noChange', 'the request changes nothing: every field already has that value');
+        }
+        const plan = command.changes.plan;
+        if (plan && plan !== view.account.plan && view.contacts.length > command.maxContacts) {
+          const excess = view.contacts.length - command.maxContacts;
+          throw rejection(
+            409,
+            'plan',
+            'contactLimit',
+            `plan ${plan} allows ${command.maxContacts} contacts but the account has ${view.contacts.length}: ` +
+              `remove ${excess} contact(s) first`,
+          );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    registerContactUpdate,
+    (command: RegisterContactCommand): Contact => {
+      const contact: Contact = { ...command.contact, registeredAt: now(), registeredBy: command.actor };
+      view.contacts.push(contact);
+      view.changes.push({ at: contact.registeredAt, actor: command.actor, field: 'contacts', from: null, to: contact.contactId });
+      publish();
+      return contact;
+    },
+    {
+      validator: (command: RegisterContactCommand) => {
+        const { contact } = command;
+        if (command.planId !== view.account.plan) {
+          throw rejection(409, 'plan', 'planChanged', `the account's plan changed to ${view.account.plan}; retry`);
+        }
+        if (view.contacts.length >= command.maxContacts) {
+          throw rejection(
+            409,
+            'contacts',
+            'contactLimit',
+            `plan ${view.account.plan} allows at most ${command.maxContacts} customer contacts; the account has ${view.contacts.length}`,
+          );
+        }
+        if (view.contacts.some((c) => c.contactId === contact.contactId)) {
+          throw rejection(409, 'contactId', 'unique', `contact ${contact.contactId} is already registered`);
+        }
+        if (view.contacts.some((c) => c.email.toLowerCase() === contact.email.toLowerCase())) {
+          throw rejection(409, 'email', 'unique', `a contact with email ${contact.email} is already registered on this account`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    removeContactUpdate,
+    (command: RemoveContactCommand): AccountView => {
+      if (!view.contacts.some((c) => c.contactId === command.contactId)) return view; // a retried removal
+      view.contacts = view.contacts.filter((c) => c.contactId !== command.contactId);
+      view.changes.push({ at: now(), actor: command.actor, field: 'contacts', from: command.contactId, to: null });
+      publish();
+      return view;
+    },
+    {
+      validator: (command: RemoveContactCommand) => {
+        const removedBefore = view.changes.some((c) => c.field === 'contacts' && c.from === command.contactId);
+        if (!removedBefore && !view.contacts.some((c) => c.contactId === command.contactId)) {
+          throw rejection(404, 'contactId', 'exists', `no contact ${command.contactId} on account ${view.account.accountId}`);
+        }
+      },
+    },
+  );
+
+  publish();
+  // Accounts live for years: hand over to a fresh run when the history grows long.
+  await condition(() => workflowInfo().continueAsNewSuggested);
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof accountWorkflow>({ view });
+}
+
+/** The fields of a change set that differ from the current record. */
+function changedEntries(view: AccountView, changes: AccountChangeSet): Array<[keyof AccountChangeSet, unknown]> {
+  return (Object.entries(changes) as Array<[keyof AccountChangeSet, unknown]>).filter(
+    ([field, value]) => value !== undefined && view.account[field] !== value,
+  );
+}
