@@ -24,6 +24,12 @@ function lastFridayAfternoon() {
 
 beforeAll(async () => {
   stack = await startTestStack(policy);
+  for (const [id, plan, contactId] of [['acme', 'SP2', 'C-ACME-1'], ['basic', 'SP3', 'C-BASIC-1']]) {
+    const created = await stack.http('POST', '/v1/accounts', { id, name: id, type: 'customer', plan, supportCenter: 'lab', contractStart: '2025-03-01' });
+    expect(created.status).toBe(201);
+    const contact = await stack.http('POST', `/v1/accounts/${id}/contacts`, { contactId, name: 'Pat', email: `pat@${id}.example` });
+    expect(contact.status).toBe(201);
+  }
 });
 
 afterAll(async () => {
@@ -32,9 +38,7 @@ afterAll(async () => {
 
 const validIncident = () => ({
   accountId: 'acme',
-  contactId: 'c1',
-  plan: 'SP2',
-  supportCenter: 'lab',
+  contactId: 'C-ACME-1',
   severity: 3,
   priority: 2,
   channel: 'portal',
@@ -78,7 +82,7 @@ describe('foundation slice over HTTP on the dev server', () => {
   });
 
   it('opens an incident as a durable workflow with search attributes and a business-hours due instant', async () => {
-    const opened = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'open-1' });
+    const opened = await stack.http('POST', '/v1/incidents', validIncident(), { headers: { 'Idempotency-Key': 'open-1' } });
     expect(opened.status).toBe(201);
     const { incidentId } = opened.body;
     expect(opened.headers.get('location')).toBe(`/v1/incidents/${incidentId}`);
@@ -107,12 +111,12 @@ describe('foundation slice over HTTP on the dev server', () => {
   });
 
   it('returns the same incident for a retried request and 409 for a reused key with another body', async () => {
-    const first = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'retry-1' });
-    const again = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'retry-1' });
+    const first = await stack.http('POST', '/v1/incidents', validIncident(), { headers: { 'Idempotency-Key': 'retry-1' } });
+    const again = await stack.http('POST', '/v1/incidents', validIncident(), { headers: { 'Idempotency-Key': 'retry-1' } });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.incidentId).toBe(first.body.incidentId);
-    const other = await stack.http('POST', '/v1/incidents', { ...validIncident(), severity: 1 }, { 'Idempotency-Key': 'retry-1' });
+    const other = await stack.http('POST', '/v1/incidents', { ...validIncident(), severity: 1 }, { headers: { 'Idempotency-Key': 'retry-1' } });
     expect(other.status).toBe(409);
     expect(other.body.errors[0].field).toBe('Idempotency-Key');
   });
@@ -128,8 +132,9 @@ describe('foundation slice over HTTP on the dev server', () => {
     ['bad enteredAt', (b) => ({ ...b, enteredAt: 'yesterday' }), 400, 'enteredAt', 'format'],
     ['enteredAt in the future', (b) => ({ ...b, enteredAt: new Date(Date.now() + 3600_000).toISOString() }), 422, 'enteredAt', 'notInFuture'],
     ['enteredAt 31 days back', (b) => ({ ...b, enteredAt: new Date(Date.now() - 31 * 86400_000).toISOString() }), 422, 'enteredAt', 'maxAge'],
-    ['unknown plan', (b) => ({ ...b, plan: 'GOLD' }), 422, 'plan', 'known'],
-    ['SP3 by phone', (b) => ({ ...b, plan: 'SP3', channel: 'phone' }), 422, 'channel', 'planChannel'],
+    ['unknown account', (b) => ({ ...b, accountId: 'nobody' }), 422, 'accountId', 'exists'],
+    ['unregistered contact', (b) => ({ ...b, contactId: 'C-NOBODY' }), 422, 'contactId', 'registered'],
+    ['SP3 by phone', (b) => ({ ...b, accountId: 'basic', contactId: 'C-BASIC-1', channel: 'phone' }), 422, 'channel', 'planChannel'],
     ['body is an array', () => [1, 2], 400, '', 'type'],
   ];
 
@@ -142,8 +147,15 @@ describe('foundation slice over HTTP on the dev server', () => {
   });
 
   it('names the plan when a channel is not included', async () => {
-    const res = await stack.http('POST', '/v1/incidents', { ...validIncident(), plan: 'SP3', channel: 'phone' });
+    const res = await stack.http('POST', '/v1/incidents', { ...validIncident(), accountId: 'basic', contactId: 'C-BASIC-1', channel: 'phone' });
     expect(res.body.errors[0].message).toContain('SP3');
+  });
+
+  it('accepts a Sev 1 by email with a warning naming the recommended channel', async () => {
+    const res = await stack.http('POST', '/v1/incidents', { ...validIncident(), severity: 1, channel: 'email' });
+    expect(res.status).toBe(201);
+    expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'channel', rule: 'recommendedChannel' })]);
+    expect(res.body.warnings[0].message).toContain('phone');
   });
 
   it('rejects malformed JSON, oversized bodies, bad ids and unknown incidents without a 500', async () => {
@@ -161,7 +173,7 @@ describe('foundation slice over HTTP on the dev server', () => {
   });
 
   it('keeps the incident running and queryable across a worker restart', async () => {
-    const opened = await stack.http('POST', '/v1/incidents', validIncident(), { 'Idempotency-Key': 'restart-1' });
+    const opened = await stack.http('POST', '/v1/incidents', validIncident(), { headers: { 'Idempotency-Key': 'restart-1' } });
     const { incidentId } = opened.body;
     await eventually(async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body?.ihr ? true : undefined));
     await stack.stopWorker();

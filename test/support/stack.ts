@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createApiApp } from '../../apps/api/src/create-app';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../../libs/devstack/src';
 import { Policy } from '../../libs/policy/src';
+import { Caller, createTestKeys, TestKeys } from './api-keys';
 import { RunningWorker, startWorker, testPolicy } from './temporal';
 
 /**
@@ -19,7 +20,9 @@ export interface TestStack {
   worker: RunningWorker | undefined;
   startWorker(): Promise<RunningWorker>;
   stopWorker(): Promise<void>;
-  http(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  keys: TestKeys;
+  /** A request as `as` (a test caller, `none` for no key); admin by default. */
+  http(method: string, path: string, body?: unknown, options?: { as?: Caller | 'none'; headers?: Record<string, string> }): Promise<HttpResult>;
   teardown(): Promise<void>;
 }
 
@@ -34,7 +37,8 @@ export async function startTestStack(policy: Policy = testPolicy()): Promise<Tes
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const api = await createApiApp({ client, policy, logger: false });
+  const keys = createTestKeys();
+  const api = await createApiApp({ client, policy, keys: keys.store, logger: false });
   await api.listen(0, '127.0.0.1');
   const address = api.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -45,6 +49,7 @@ export async function startTestStack(policy: Policy = testPolicy()): Promise<Tes
     policy,
     api,
     baseUrl,
+    keys,
     worker: undefined,
     async startWorker() {
       stack.worker = await startWorker(workerConnection, server.namespace, policy);
@@ -54,10 +59,14 @@ export async function startTestStack(policy: Policy = testPolicy()): Promise<Tes
       await stack.worker?.stop();
       stack.worker = undefined;
     },
-    async http(method, path, body, headers = {}) {
+    async http(method, path, body, { as = 'admin', headers = {} } = {}) {
       const response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(as === 'none' ? {} : { authorization: `Bearer ${keys.token[as]}` }),
+          ...headers,
+        },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();

@@ -1,6 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { Client } from '@temporalio/client';
+import { ApiKeyStore } from '../../../libs/auth/src';
 import { Policy, policyProvider } from '../../../libs/policy/src';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { AccountAccess } from './auth/account-access';
+import { AuthGuard, KEY_STORE } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
 import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsService } from './incidents/incidents.service';
@@ -9,6 +15,7 @@ import { temporalClientProvider } from './temporal.providers';
 
 export interface ApiModuleOptions {
   client: Client;
+  keys: ApiKeyStore;
   policy?: Policy;
 }
 
@@ -17,10 +24,14 @@ export class ApiModule {
   static register(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, PolicyController, IncidentsController],
+      controllers: [HealthController, PolicyController, AccountsController, IncidentsController],
       providers: [
         temporalClientProvider(options.client),
         policyProvider(options.policy),
+        { provide: KEY_STORE, useValue: options.keys },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        AccountsService,
+        AccountAccess,
         IncidentsService,
       ],
     };

@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createKeysFileWithAdmin, DEFAULT_KEYS_PATH } from '../../auth/src';
 import { DevServer, startDevServer } from './dev-server';
 import { projectRoot } from './project-root';
 import { temporalToolchain } from './toolchain';
@@ -104,7 +105,9 @@ async function main() {
     });
     temporalAddress = devServer.address;
   }
-  const shared = { TEMPORAL_ADDRESS: temporalAddress, TZ: 'UTC' };
+  const keysPath = resolve(root, env.API_KEYS_PATH || DEFAULT_KEYS_PATH);
+  const newAdminKey = existsSync(keysPath) ? undefined : createKeysFileWithAdmin(keysPath);
+  const shared = { TEMPORAL_ADDRESS: temporalAddress, TZ: 'UTC', API_KEYS_PATH: keysPath };
   startNode('worker', 'apps/worker/src/main.js', shared);
   startNode('api', 'apps/api/src/main.js', { ...shared, API_PORT: String(apiPort), API_HOST: apiHost });
   const api = `http://${apiHost}:${apiPort}`;
@@ -118,6 +121,9 @@ async function main() {
       `  OpenAPI      ${api}/docs  (JSON: ${api}/openapi.json)`,
       externalTemporal ? `  Temporal     ${externalTemporal} (external cluster)` : `  Temporal UI  http://127.0.0.1:${uiPort}`,
       externalTemporal ? '' : `  Temporal     ${temporalAddress} (dev server, data in ${dataDir})`,
+      newAdminKey
+        ? `  Admin key    ${newAdminKey}\n               (shown once; only its hash is stored in ${keysPath})`
+        : `  API keys     ${keysPath}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

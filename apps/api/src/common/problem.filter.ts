@@ -46,6 +46,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.url} failed`, error instanceof Error ? error.stack : String(error));
       problem = new Problem(500, 'Internal error', 'The server failed to handle the request; it has been logged.');
     }
+    response.set(problem.headers);
     response
       .status(problem.status)
       .type('application/problem+json')

@@ -16,6 +16,8 @@ export class Problem extends Error {
     readonly detail?: string,
     readonly errors: FieldError[] = [],
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that belong to this problem (WWW-Authenticate, Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
     this.name = 'Problem';
@@ -31,6 +33,14 @@ export class Problem extends Error {
 
   static notFound(detail: string): Problem {
     return new Problem(404, 'Not found', detail);
+  }
+
+  static forbidden(detail: string): Problem {
+    return new Problem(403, 'Forbidden', detail);
+  }
+
+  static unavailable(detail: string, retryAfterSeconds = 5): Problem {
+    return new Problem(503, 'Service unavailable', detail, [], {}, { 'Retry-After': String(retryAfterSeconds) });
   }
 
   static conflict(detail: string, errors: FieldError[] = []): Problem {

@@ -42,3 +42,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, pre
   if (!result.success) throw Problem.badRequest(fieldErrors(result.error.issues, input, prefix));
   return result.data;
 }
+
+/** The `Idempotency-Key` header: optional, bounded. */
+export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
+import { Public } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}

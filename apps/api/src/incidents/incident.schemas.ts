@@ -8,10 +8,8 @@ const level = z.int('must be a whole number').min(1, 'must be 1 to 4').max(4, 'm
 /** Body of `POST /v1/incidents`. */
 export const openIncidentSchema = z.strictObject({
   accountId: id('account'),
-  contactId: id('contact'),
-  // Thin slice: until accounts exist the client names the plan and support center.
-  plan: z.string().min(1).max(16),
-  supportCenter: z.string().min(1).max(32),
+  /** Optional for customer keys bound to a contact: defaults to that contact. */
+  contactId: id('contact').optional(),
   severity: level,
   priority: level,
   channel: z.enum(['portal', 'email', 'phone'], 'must be one of portal, email, phone'),

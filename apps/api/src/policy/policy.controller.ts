@@ -1,8 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { POLICY, Policy } from '../../../../libs/policy/src';
 
 @ApiTags('policy')
+@ApiBearerAuth()
 @Controller('v1')
 export class PolicyController {
   constructor(@Inject(POLICY) private readonly policy: Policy) {}

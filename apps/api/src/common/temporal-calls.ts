@@ -1,0 +1,37 @@
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { REJECTION, RejectionDetails } from '../../../../libs/contracts/src';
+import { Problem } from './problem';
+
+/** How long a request waits for a worker to take an update or answer a query. */
+export const WORKER_WAIT_MS = Number(process.env.API_WORKER_WAIT_MS || 10_000);
+
+function isDeadline(error: unknown): boolean {
+  const code = (error as { code?: number })?.code;
+  return code === 4 /* DEADLINE_EXCEEDED */ || /deadline/i.test(String((error as Error)?.message));
+}
+
+/**
+ * Runs a call that needs a worker (update, query) with a deadline, and maps Temporal's answers:
+ * validator rejections to their problem status, a missing workflow to 404, no worker to 503.
+ */
+export async function withWorker<T>(client: Client, what: string, call: () => Promise<T>, notFound?: string): Promise<T> {
+  try {
+    return await client.connection.withDeadline(Date.now() + WORKER_WAIT_MS, call);
+  } catch (error) {
+    throw toProblemOrRethrow(error, what, notFound);
+  }
+}
+
+export function toProblemOrRethrow(error: unknown, what: string, notFound?: string): unknown {
+  if (error instanceof WorkflowNotFoundError) return Problem.notFound(notFound ?? `${what}: not found.`);
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === REJECTION) {
+    const details = error.cause.details?.[0] as RejectionDetails | undefined;
+    if (details) {
+      const title = details.status === 404 ? 'Not found' : details.status === 409 ? 'Conflict' : 'Request cannot be processed';
+      return new Problem(details.status, title, details.message, [{ field: details.field, rule: details.rule, message: details.message }]);
+    }
+  }
+  if (isDeadline(error)) return Problem.unavailable(`${what}: no worker answered in time; retry shortly.`);
+  return error;
+}
