@@ -38,7 +38,7 @@ export async function startTestStack(policy: Policy = testPolicy()): Promise<Tes
   const client = new Client({ connection, namespace: server.namespace });
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const keys = createTestKeys();
-  const api = await createApiApp({ client, policy, keys: keys.store, logger: false });
+  const api = await createApiApp({ client, policy, keys: keys.store, logger: process.env.TEST_API_LOG ? undefined : false });
   await api.listen(0, '127.0.0.1');
   const address = api.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -31,6 +31,13 @@ export type AccountResponse = AccountView & { degraded?: true };
 const updateIdFor = (scope: string, key: string | undefined) =>
   key ? `${scope}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : undefined;
 
+/** Memo merging drops empty arrays: restore them. */
+function normalizeMemo(memo: Record<string, unknown> | undefined): AccountMemo | undefined {
+  const value = memo as Partial<AccountMemo> | undefined;
+  if (!value?.account) return undefined;
+  return { account: value.account, contacts: value.contacts ?? [], changeCount: value.changeCount ?? 0 };
+}
+
 @Injectable()
 export class AccountsService {
   constructor(
@@ -121,7 +128,7 @@ export class AccountsService {
   async memoOrUndefined(accountId: string): Promise<AccountMemo | undefined> {
     try {
       const description = await this.handle(accountId).describe();
-      return description.memo as unknown as AccountMemo;
+      return normalizeMemo(description.memo);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
@@ -148,8 +155,8 @@ export class AccountsService {
     ]);
     const page = await listPage(this.client, query, filter.pageSize, filter.pageToken);
     const items = page.items
-      .map((info) => info.memo as unknown as AccountMemo | undefined)
-      .filter((memo): memo is AccountMemo => Boolean(memo?.account))
+      .map((info) => normalizeMemo(info.memo))
+      .filter((memo): memo is AccountMemo => Boolean(memo))
       .filter((memo) => !filter.type || memo.account.type === filter.type)
       .map((memo) => ({ ...memo.account, contacts: memo.contacts.length }));
     return { items, nextPageToken: page.nextPageToken };

@@ -1,0 +1,126 @@
+import { startTestStack, TestStack } from '../support/stack';
+import { Caller } from '../support/api-keys';
+
+/**
+ * Every endpoint with every caller: no key, an unknown key, each role, a customer on its own
+ * account (acme), a foreign customer (globex) and a partner (resellerx, linked to `linked` only).
+ * Customers get 404 for accounts that are not theirs, so account IDs do not leak.
+ */
+type Who = Caller | 'none' | 'unknown';
+const WHO: Who[] = ['none', 'unknown', 'admin', 'agent', 'tam', 'acme', 'globex', 'partner'];
+
+let stack: TestStack;
+let acmeIncident: string;
+let linkedIncident: string;
+let serial = 0;
+const unique = () => `${Date.now().toString(36)}${serial++}`;
+
+interface Endpoint {
+  name: string;
+  request: () => { method: string; path: string; body?: unknown };
+  expect: Record<Who, number>;
+}
+
+const incidentBody = (accountId: string, contactId: string) => ({
+  accountId,
+  contactId,
+  severity: 3,
+  priority: 3,
+  channel: 'portal',
+  product: 'Engine',
+  productVersion: '1',
+  summary: 'matrix',
+  description: 'matrix',
+});
+
+const ENDPOINTS: Endpoint[] = [
+  { name: 'GET /health/live', request: () => ({ method: 'GET', path: '/health/live' }), expect: { none: 200, unknown: 200, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
+  { name: 'GET /v1/plans', request: () => ({ method: 'GET', path: '/v1/plans' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
+  { name: 'GET /v1/support-centers', request: () => ({ method: 'GET', path: '/v1/support-centers' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
+  {
+    name: 'POST /v1/accounts',
+    request: () => ({ method: 'POST', path: '/v1/accounts', body: { id: `m-${unique()}`, name: 'M', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-01-01' } }),
+    expect: { none: 401, unknown: 401, admin: 201, agent: 403, tam: 403, acme: 403, globex: 403, partner: 403 },
+  },
+  { name: 'GET /v1/accounts', request: () => ({ method: 'GET', path: '/v1/accounts' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 403, globex: 403, partner: 403 } },
+  { name: 'GET /v1/accounts/acme', request: () => ({ method: 'GET', path: '/v1/accounts/acme' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 404, partner: 404 } },
+  { name: 'GET /v1/accounts/linked', request: () => ({ method: 'GET', path: '/v1/accounts/linked' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 404, globex: 404, partner: 200 } },
+  {
+    name: 'PATCH /v1/accounts/acme',
+    request: () => ({ method: 'PATCH', path: '/v1/accounts/acme', body: { name: `Acme ${unique()}` } }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 200, acme: 403, globex: 403, partner: 403 },
+  },
+  {
+    name: 'POST /v1/accounts/acme/contacts',
+    request: () => ({ method: 'POST', path: '/v1/accounts/acme/contacts', body: { name: 'N', email: `${unique()}@acme.example` } }),
+    expect: { none: 401, unknown: 401, admin: 201, agent: 403, tam: 201, acme: 201, globex: 404, partner: 404 },
+  },
+  {
+    name: 'POST /v1/accounts/linked/contacts',
+    request: () => ({ method: 'POST', path: '/v1/accounts/linked/contacts', body: { name: 'N', email: `${unique()}@linked.example` } }),
+    expect: { none: 401, unknown: 401, admin: 201, agent: 403, tam: 201, acme: 404, globex: 404, partner: 201 },
+  },
+  {
+    name: 'DELETE /v1/accounts/acme/contacts/:id',
+    request: () => ({ method: 'DELETE', path: '/v1/accounts/acme/contacts/C-ACME-GONE' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 200, acme: 200, globex: 404, partner: 404 },
+  },
+  {
+    name: 'POST /v1/incidents (acme)',
+    request: () => ({ method: 'POST', path: '/v1/incidents', body: incidentBody('acme', 'C-ACME-1') }),
+    expect: { none: 401, unknown: 401, admin: 201, agent: 201, tam: 403, acme: 201, globex: 422, partner: 422 },
+  },
+  {
+    name: 'POST /v1/incidents (linked)',
+    request: () => ({ method: 'POST', path: '/v1/incidents', body: incidentBody('linked', 'C-LINKED-1') }),
+    expect: { none: 401, unknown: 401, admin: 201, agent: 201, tam: 403, acme: 422, globex: 422, partner: 201 },
+  },
+  {
+    name: 'GET /v1/incidents/:id (acme)',
+    request: () => ({ method: 'GET', path: `/v1/incidents/${acmeIncident}` }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 404, partner: 404 },
+  },
+  {
+    name: 'GET /v1/incidents/:id (linked)',
+    request: () => ({ method: 'GET', path: `/v1/incidents/${linkedIncident}` }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 404, globex: 404, partner: 200 },
+  },
+];
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const setup: Array<[string, unknown]> = [
+    ['/v1/accounts', { id: 'acme', name: 'Acme', type: 'customer', plan: 'SPE', supportCenter: 'emea', contractStart: '2025-01-01', tamId: 'jane.doe' }],
+    ['/v1/accounts', { id: 'globex', name: 'Globex', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-01-01' }],
+    ['/v1/accounts', { id: 'resellerx', name: 'Reseller X', type: 'partner', plan: 'SP1', supportCenter: 'emea', contractStart: '2025-01-01' }],
+    ['/v1/accounts', { id: 'linked', name: 'Linked', type: 'customer', plan: 'SPE', supportCenter: 'emea', contractStart: '2025-01-01', partnerId: 'resellerx' }],
+    ['/v1/accounts/acme/contacts', { contactId: 'C-ACME-1', name: 'Ann', email: 'ann@acme.example' }],
+    ['/v1/accounts/acme/contacts', { contactId: 'C-ACME-GONE', name: 'Gone', email: 'gone@acme.example' }],
+    ['/v1/accounts/globex/contacts', { contactId: 'C-GLOBEX-1', name: 'Gil', email: 'gil@globex.example' }],
+    ['/v1/accounts/linked/contacts', { contactId: 'C-LINKED-1', name: 'Lin', email: 'lin@linked.example' }],
+  ];
+  for (const [path, body] of setup) expect((await stack.http('POST', path, body)).status).toBe(201);
+  acmeIncident = (await stack.http('POST', '/v1/incidents', incidentBody('acme', 'C-ACME-1'))).body.incidentId;
+  linkedIncident = (await stack.http('POST', '/v1/incidents', incidentBody('linked', 'C-LINKED-1'))).body.incidentId;
+});
+
+afterAll(async () => {
+  await stack?.teardown();
+});
+
+const rows = ENDPOINTS.flatMap((endpoint) => WHO.map((who) => [endpoint.name, who, endpoint.expect[who], endpoint] as const));
+
+describe('role x endpoint access matrix', () => {
+  it.each(rows)('%s as %s -> %i', async (_name, who, status, endpoint) => {
+    const { method, path, body } = endpoint.request();
+    const res =
+      who === 'unknown'
+        ? await stack.http(method, path, body, { as: 'none', headers: { authorization: 'Bearer sla_not_a_key' } })
+        : await stack.http(method, path, body, { as: who });
+    expect(res.status).toBe(status);
+    if (status >= 400) {
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      if (status === 401) expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    }
+  });
+});
