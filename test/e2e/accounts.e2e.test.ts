@@ -237,3 +237,39 @@ describe('bad input on account endpoints is problem+json naming the field', () =
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 });
+
+describe('plan matrix and support centers', () => {
+  it('lists every plan with its features, coverage and targets, and the policy version', async () => {
+    const res = await stack.http('GET', '/v1/plans', undefined, { as: 'acme' });
+    expect(res.status).toBe(200);
+    expect(res.body.policyVersion).toMatch(/^sha256:[0-9a-f]{16}$/);
+    const sp3 = res.body.plans.find((p: { id: string }) => p.id === 'SP3');
+    expect(sp3.features).toEqual({
+      productUpgrades: true,
+      channels: ['portal', 'email'],
+      remoteSession: false,
+      maxContacts: 2,
+      healthChecks: { remote: false, onsite: false },
+      tam: false,
+    });
+    expect(sp3.targets).toEqual({ sev1: '8h', sev2: '16h', sev3: '24h', sev4: '40h' });
+    const sp1 = res.body.plans.find((p: { id: string }) => p.id === 'SP1');
+    expect(sp1.coverage).toMatchObject({ sev1: '24x7', sev2: 'business-hours' });
+  });
+
+  it('lists support centers with zone, weekly hours and the closures of the next 12 months', async () => {
+    const res = await stack.http('GET', '/v1/support-centers', undefined, { as: 'agent' });
+    const emea = res.body.supportCenters.find((c: { id: string }) => c.id === 'emea');
+    expect(emea.zone).toBe('Europe/Helsinki');
+    expect(emea.weekly.mon).toEqual(['08:00-17:00']);
+    const closures = emea.closures as Array<{ date: string; reason: string; name?: string }>;
+    expect(closures.length).toBeGreaterThan(5);
+    expect(closures.every((c) => c.reason !== 'weekend')).toBe(true);
+    // Christmas Eve is closed by config whenever it falls on a weekday within the window.
+    const christmasEves = closures.filter((c) => c.date.endsWith('-12-24'));
+    for (const eve of christmasEves) expect(eve.name).toBe('Christmas Eve');
+    expect(closures[0].date >= new Date().toISOString().slice(0, 10)).toBe(true);
+    const last = new Date(Date.now() + 366 * 86400_000).toISOString().slice(0, 10);
+    expect(closures.at(-1)!.date <= last).toBe(true);
+  });
+});

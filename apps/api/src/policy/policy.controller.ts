@@ -1,5 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DateTime } from 'luxon';
+import { closedDays } from '../../../../libs/business-time/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
 
 @ApiTags('policy')
@@ -19,8 +21,10 @@ export class PolicyController {
   }
 
   @Get('support-centers')
-  @ApiOperation({ summary: 'Support centers: zone, weekly hours and holidays' })
+  @ApiOperation({ summary: 'Support centers: zone, weekly hours, holiday source and the closures of the next 12 months' })
   supportCenters() {
+    const from = Date.now();
+    const to = DateTime.fromMillis(from, { zone: 'UTC' }).plus({ months: 12 }).toMillis();
     return {
       policyVersion: this.policy.version,
       supportCenters: Object.entries(this.policy.document.supportCenters).map(([id, center]) => ({
@@ -29,6 +33,8 @@ export class PolicyController {
         zone: center.calendar.zone,
         weekly: center.calendar.weekly ?? {},
         holidays: center.calendar.holidays ?? null,
+        // Weekends are implied by `weekly`; list the days a weekday is closed (holidays, closures).
+        closures: closedDays(this.policy.calendar(id), from, to).filter((day) => day.reason !== 'weekend'),
       })),
     };
   }
