@@ -37,6 +37,7 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'GET /health/live', request: () => ({ method: 'GET', path: '/health/live' }), expect: { none: 200, unknown: 200, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
   { name: 'GET /v1/plans', request: () => ({ method: 'GET', path: '/v1/plans' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
   { name: 'GET /v1/support-centers', request: () => ({ method: 'GET', path: '/v1/support-centers' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
+  { name: 'GET /v1/calendars/emea/due', request: () => ({ method: 'GET', path: '/v1/calendars/emea/due?hours=4' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
   {
     name: 'POST /v1/accounts',
     request: () => ({ method: 'POST', path: '/v1/accounts', body: { id: `m-${unique()}`, name: 'M', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-01-01' } }),

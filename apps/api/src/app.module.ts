@@ -7,6 +7,7 @@ import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountAccess } from './auth/account-access';
 import { AuthGuard, KEY_STORE } from './auth/auth.guard';
+import { CalendarsController } from './calendars/calendars.controller';
 import { HealthController } from './health/health.controller';
 import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsService } from './incidents/incidents.service';
@@ -24,7 +25,7 @@ export class ApiModule {
   static register(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, PolicyController, AccountsController, IncidentsController],
+      controllers: [HealthController, PolicyController, CalendarsController, AccountsController, IncidentsController],
       providers: [
         temporalClientProvider(options.client),
         policyProvider(options.policy),
