@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller';
 import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsService } from './incidents/incidents.service';
 import { PolicyController } from './policy/policy.controller';
+import { ReportsController } from './reports/reports.controller';
 import { temporalClientProvider } from './temporal.providers';
 
 export interface ApiModuleOptions {
@@ -25,7 +26,7 @@ export class ApiModule {
   static register(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, PolicyController, CalendarsController, AccountsController, IncidentsController],
+      controllers: [HealthController, PolicyController, CalendarsController, AccountsController, IncidentsController, ReportsController],
       providers: [
         temporalClientProvider(options.client),
         policyProvider(options.policy),

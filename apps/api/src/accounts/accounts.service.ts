@@ -21,15 +21,13 @@ import { POLICY, Policy } from '../../../../libs/policy/src';
 import { actorOf } from '../auth/auth.decorators';
 import { FieldError, Problem } from '../common/problem';
 import { withWorker } from '../common/temporal-calls';
+import { updateIdFor } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { CreateAccountBody, PatchAccountBody, RegisterContactBody } from './account.schemas';
 
 export type AccountResponse = AccountView & { degraded?: true };
 
-/** Update IDs derived from the client's Idempotency-Key, so a retried request is the same update. */
-const updateIdFor = (scope: string, key: string | undefined) =>
-  key ? `${scope}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : undefined;
 
 /** Memo merging drops empty arrays: restore them. */
 function normalizeMemo(memo: Record<string, unknown> | undefined): AccountMemo | undefined {

@@ -32,6 +32,11 @@ export function toProblemOrRethrow(error: unknown, what: string, notFound?: stri
       return new Problem(details.status, title, details.message, [{ field: details.field, rule: details.rule, message: details.message }]);
     }
   }
+  // A validator that refused with a plain failure: still the client's mistake, never a 500.
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const rule = error.cause.type ?? 'rejected';
+    return Problem.unprocessable([{ field: 'body', rule, message: error.cause.message }]);
+  }
   if (isDeadline(error)) return Problem.unavailable(`${what}: no worker answered in time; retry shortly.`);
   return error;
 }

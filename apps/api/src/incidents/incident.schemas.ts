@@ -24,3 +24,38 @@ export const openIncidentSchema = z.strictObject({
 export type OpenIncidentBody = z.infer<typeof openIncidentSchema>;
 
 export const incidentIdSchema = z.string().regex(/^INC-[A-Z0-9]{1,32}$/, 'must be an incident id such as INC-7F3A9C21B4E0');
+
+/** Kinds that never count as a human response (rule 4); named so the client gets a clear 422. */
+export const AUTOMATED_KINDS = ['acknowledgement', 'auto_reply', 'automated'] as const;
+
+export const recordResponseSchema = z.strictObject({
+  kind: z.enum(['solution', 'information_request', ...AUTOMATED_KINDS], 'must be solution or information_request'),
+  /** Who responded; default: the calling key. */
+  responder: text(200).optional(),
+  respondedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
+});
+
+export const reclassifySchema = z.strictObject({
+  severity: level,
+  reason: text(2_000),
+});
+
+export const priorityChangeSchema = z.strictObject({ priority: level });
+
+export const resolveSchema = z.strictObject({ summary: text(10_000) });
+
+const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' });
+
+export const listIncidentsQuerySchema = z.strictObject({
+  account: id('account').optional(),
+  state: z.enum(['pending', 'met', 'breached', 'resolved'], 'must be pending, met, breached or resolved').optional(),
+  severity: z.coerce.number().pipe(level).optional(),
+  plan: z.string().max(32).optional(),
+  center: z.string().max(32).optional(),
+  dueBefore: isoInstant.optional(),
+  dueAfter: isoInstant.optional(),
+  open: z.enum(['true', 'false'], 'must be true or false').optional(),
+  pageSize: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(50),
+  pageToken: z.string().max(2000).optional(),
+});
+export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;

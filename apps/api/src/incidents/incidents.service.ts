@@ -1,11 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { alwaysOpenCalendar, businessTimeBetween } from '../../../../libs/business-time/src';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   IncidentIntake,
   IncidentMemo,
+  IhrClock,
   IncidentStatus,
+  Priority,
+  priorityChangedSignal,
+  reclassifyUpdate,
+  RecordResponseInput,
+  RecordResponseResult,
+  recordResponseUpdate,
+  ResolveResult,
+  resolveUpdate,
+  ResponseKind,
   Severity,
   incidentStatusQuery,
   incidentWorkflowId,
@@ -17,8 +29,18 @@ import { pinSla, POLICY, Policy } from '../../../../libs/policy/src';
 import { AccountsService } from '../accounts/accounts.service';
 import { AccountAccess } from '../auth/account-access';
 import { FieldError, Problem } from '../common/problem';
+import { actorOf } from '../auth/auth.decorators';
+import { withWorker } from '../common/temporal-calls';
+import { updateIdFor } from '../common/update-id';
+import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
-import { OpenIncidentBody } from './incident.schemas';
+import { incidentSummary, IncidentSummary } from './incident-summary';
+import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
+
+type RecordResponseBody = z.infer<typeof recordResponseSchema>;
+
+/** A query waits this long for a worker before the read falls back to describe(). */
+const QUERY_WAIT_MS = Number(process.env.API_QUERY_WAIT_MS || 3_000);
 
 export interface OpenedIncident {
   incidentId: string;
@@ -165,12 +187,104 @@ export class IncidentsService {
     ]);
   }
 
-  async status(incidentId: string): Promise<IncidentStatus> {
+  private handle(incidentId: string) {
+    return this.client.workflow.getHandle(incidentWorkflowId(incidentId));
+  }
+
+  /** Search attributes and memo of an incident; 404 when it does not exist or the caller may not see it. */
+  async summary(incidentId: string, caller: Principal): Promise<IncidentSummary> {
+    let summary: IncidentSummary;
     try {
-      return await this.client.workflow.getHandle(incidentWorkflowId(incidentId)).query(incidentStatusQuery);
+      summary = incidentSummary(await this.handle(incidentId).describe());
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw Problem.notFound(`No incident ${incidentId}.`);
       throw error;
     }
+    if (caller.role === 'customer') {
+      const account = await this.accounts.memoOrUndefined(summary.accountId);
+      if (!account || !this.access.allows(caller, account)) throw Problem.notFound(`No incident ${incidentId}.`);
+    }
+    return summary;
+  }
+
+  /**
+   * The full status from the workflow's query, with the business time left now; when no worker
+   * answers in time, what describe() knows (search attributes and memo), flagged `degraded`.
+   */
+  async status(incidentId: string, caller: Principal) {
+    const summary = await this.summary(incidentId, caller);
+    try {
+      const status = await this.client.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () =>
+        this.handle(incidentId).query(incidentStatusQuery),
+      );
+      return { ...status, remainingBusinessMs: this.remaining(status) };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw Problem.notFound(`No incident ${incidentId}.`);
+      return { ...summary, degraded: true as const };
+    }
+  }
+
+  /** Coverage time left until the due instant (0 once passed, null once settled). */
+  private remaining(status: IncidentStatus): number | null {
+    if (status.state !== 'pending' || !status.ihr) return null;
+    const calendar = status.ihr.coverage === '24x7' ? alwaysOpenCalendar() : this.policy.calendar(status.supportCenter);
+    return businessTimeBetween(calendar, Date.now(), Date.parse(status.ihr.dueAt));
+  }
+
+  async list(query: ListIncidentsQuery, caller: Principal): Promise<Page<IncidentSummary>> {
+    let account = query.account;
+    if (caller.role === 'customer') {
+      account ??= caller.accountId;
+      if (!account || !this.access.allows(caller, await this.accounts.memo(account))) throw Problem.notFound(`No account ${account}.`);
+    }
+    const visibilityQuery = andQuery([
+      'WorkflowType = "incidentWorkflow"',
+      account !== undefined && `SlaAccountId = ${literal(account)}`,
+      query.state !== undefined && `SlaState = ${literal(query.state)}`,
+      query.severity !== undefined && `SlaSeverity = ${query.severity}`,
+      query.plan !== undefined && `SlaPlan = ${literal(query.plan)}`,
+      query.center !== undefined && `SlaSupportCenter = ${literal(query.center)}`,
+      query.dueBefore !== undefined && `SlaIhrDueAt < ${literal(new Date(query.dueBefore).toISOString())}`,
+      query.dueAfter !== undefined && `SlaIhrDueAt >= ${literal(new Date(query.dueAfter).toISOString())}`,
+      query.open !== undefined && `ExecutionStatus ${query.open === 'true' ? '=' : '!='} "Running"`,
+    ]);
+    const page = await listPage(this.client, visibilityQuery, query.pageSize, query.pageToken);
+    return { items: page.items.map(incidentSummary), nextPageToken: page.nextPageToken };
+  }
+
+  async respond(incidentId: string, input: RecordResponseBody, caller: Principal, key?: string): Promise<RecordResponseResult> {
+    if ((AUTOMATED_KINDS as readonly string[]).includes(input.kind)) {
+      throw Problem.unprocessable([
+        { field: 'kind', rule: 'humanResponse', message: `${input.kind}: automated acknowledgements never count as a human response` },
+      ]);
+    }
+    await this.summary(incidentId, caller);
+    const args: RecordResponseInput = { kind: input.kind as ResponseKind, responder: input.responder ?? actorOf(caller), respondedAt: input.respondedAt };
+    return withWorker(this.client, `record response on ${incidentId}`, () =>
+      this.handle(incidentId).executeUpdate(recordResponseUpdate, { args: [args], updateId: updateIdFor('response', key) }),
+    );
+  }
+
+  async reclassify(incidentId: string, input: { severity: number; reason: string }, caller: Principal, key?: string): Promise<IhrClock> {
+    await this.summary(incidentId, caller);
+    return withWorker(this.client, `reclassify ${incidentId}`, () =>
+      this.handle(incidentId).executeUpdate(reclassifyUpdate, {
+        args: [{ severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller) }],
+        updateId: updateIdFor('severity', key),
+      }),
+    );
+  }
+
+  async changePriority(incidentId: string, priority: number, caller: Principal): Promise<void> {
+    const summary = await this.summary(incidentId, caller);
+    if (!summary.open) throw Problem.conflict(`Incident ${incidentId} is resolved.`, [{ field: 'priority', rule: 'open', message: 'the incident is resolved' }]);
+    await this.handle(incidentId).signal(priorityChangedSignal, { priority: priority as Priority, actor: actorOf(caller) });
+  }
+
+  async resolve(incidentId: string, summary: string, caller: Principal, key?: string): Promise<ResolveResult> {
+    await this.summary(incidentId, caller);
+    return withWorker(this.client, `resolve ${incidentId}`, () =>
+      this.handle(incidentId).executeUpdate(resolveUpdate, { args: [{ summary, actor: actorOf(caller) }], updateId: updateIdFor('resolve', key) }),
+    );
   }
 }

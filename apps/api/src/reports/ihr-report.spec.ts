@@ -1,0 +1,54 @@
+import { IncidentSummary } from '../incidents/incident-summary';
+import { buildIhrReport } from './ihr-report';
+
+const incident = (n: number, planId: string, severity: number, state: IncidentSummary['state']): IncidentSummary => ({
+  incidentId: `INC-${n}`,
+  accountId: n % 2 ? 'acme' : 'globex',
+  planId,
+  supportCenter: 'emea',
+  severity,
+  priority: 3,
+  state,
+  ihrDueAt: `2026-01-0${n}T10:00:00.000Z`,
+  dueLabel: null,
+  summary: `s${n}`,
+  enteredAt: '2026-01-01T00:00:00.000Z',
+  open: state === 'pending',
+});
+
+describe('buildIhrReport', () => {
+  const incidents = [
+    incident(1, 'SPE', 1, 'met'),
+    incident(2, 'SPE', 2, 'breached'),
+    incident(3, 'SP2', 3, 'met'),
+    incident(4, 'SP2', 3, 'met'),
+    incident(5, 'SP2', 4, 'pending'),
+    incident(6, 'SP3', 4, 'resolved'),
+  ];
+
+  it('counts each state and computes compliance over settled outcomes only', () => {
+    const report = buildIhrReport(incidents, 'a', 'b', 'plan');
+    expect(report.totals).toEqual({ total: 6, met: 3, breached: 1, pending: 1, resolved: 1, compliancePct: 75 });
+    expect(report.groups).toEqual([
+      { key: 'SP2', total: 3, met: 2, breached: 0, pending: 1, resolved: 0, compliancePct: 100 },
+      { key: 'SP3', total: 1, met: 0, breached: 0, pending: 0, resolved: 1, compliancePct: null },
+      { key: 'SPE', total: 2, met: 1, breached: 1, pending: 0, resolved: 0, compliancePct: 50 },
+    ]);
+    expect(report.breaches.map((b) => b.incidentId)).toEqual(['INC-2']);
+  });
+
+  it('groups by severity, account and center', () => {
+    expect(buildIhrReport(incidents, 'a', 'b', 'severity').groups.map((g) => [g.key, g.total])).toEqual([['1', 1], ['2', 1], ['3', 2], ['4', 2]]);
+    expect(buildIhrReport(incidents, 'a', 'b', 'account').groups.map((g) => [g.key, g.met])).toEqual([['acme', 2], ['globex', 1]]);
+    expect(buildIhrReport(incidents, 'a', 'b', 'center').groups).toHaveLength(1);
+  });
+
+  it('rounds compliance to one decimal', () => {
+    const three = [incident(1, 'SPE', 1, 'met'), incident(2, 'SPE', 1, 'met'), incident(3, 'SPE', 1, 'breached')];
+    expect(buildIhrReport(three, 'a', 'b', 'plan').totals.compliancePct).toBe(66.7);
+  });
+
+  it('reports an empty period without dividing by zero', () => {
+    expect(buildIhrReport([], 'a', 'b', 'plan')).toMatchObject({ totals: { total: 0, compliancePct: null }, groups: [], breaches: [] });
+  });
+});
