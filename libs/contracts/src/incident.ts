@@ -1,10 +1,23 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CalendarConfig, Explanation } from '../../business-time/src';
 
 export type Channel = 'portal' | 'email' | 'phone';
 export type Severity = 1 | 2 | 3 | 4;
 export type Priority = 1 | 2 | 3 | 4;
+/** The IHR outcome: `resolved` = resolved before any outcome. Resolution itself = the workflow completed. */
 export type IncidentState = 'pending' | 'met' | 'breached' | 'resolved';
 export type CoverageKind = '24x7' | 'business-hours';
+export type Role =
+  | 'supportQueue'
+  | 'supportLead'
+  | 'supportManager'
+  | 'supportDirector'
+  | 'dutyManager'
+  | 'customerSuccess'
+  | 'tam';
+export type SeverityKey = 'sev1' | 'sev2' | 'sev3' | 'sev4';
+export type PerSeverity<T> = Record<SeverityKey, T>;
+export const severityKey = (severity: Severity): SeverityKey => `sev${severity}`;
 
 /** What a support client reports when it opens an incident (validated by the API). */
 export interface IncidentIntake {
@@ -24,26 +37,187 @@ export interface IncidentIntake {
   externalRef?: string;
 }
 
-/** Taken at entry and kept for the incident's life (rule 6): later policy or plan changes do not retarget it. */
+/** One escalation step, durations already in ms. */
+export interface LadderStep {
+  id: string;
+  event: string;
+  notify: Role[];
+  at: { percentOfTarget: number } | { afterBreachMs: number };
+}
+
+/**
+ * Taken at entry (`pinSla` of libs/policy) and kept for the incident's life (rule 6): later policy
+ * or plan changes never retarget it, and replay never depends on the current config.
+ */
 export interface PinnedSla {
   planId: string;
+  planName: string;
   supportCenter: string;
   zone: string;
   policyVersion: string;
+  targets: PerSeverity<number>;
+  coverage: PerSeverity<CoverageKind>;
+  ladders: PerSeverity<LadderStep[]>;
+  criticalOpen: PerSeverity<boolean>;
+  /** The event and roles of the critical-open notification (fired at entry where `criticalOpen`). */
+  criticalOpenStep: { event: string; notify: Role[] };
+  /** The support center's business-hours calendar. */
+  calendar: CalendarConfig;
+}
+
+/** Activity retry policy of notification deliveries (defaults: 1s, x2, max 1m, 8 attempts). */
+export interface NotificationRetry {
+  initialIntervalMs?: number;
+  backoffCoefficient?: number;
+  maximumIntervalMs?: number;
+  maximumAttempts?: number;
 }
 
 export interface IncidentWorkflowInput {
   intake: IncidentIntake;
   pinned: PinnedSla;
+  /** Optional override of the delivery retry policy (tests shorten it). */
+  notificationRetry?: NotificationRetry;
+}
+
+/** A ladder step as planned: percent steps carry their instant, after-breach steps their delay. */
+export interface PlannedStep {
+  id: string;
+  event: string;
+  notify: Role[];
+  /** ISO instant (percent steps: enteredAt + p % of the target in coverage time). */
+  at?: string;
+  /** `at` for people: "Mon 7 Dec 15:00 Europe/Helsinki". */
+  atLabel?: string;
+  /** Wall-clock delay after the breach instant actually fired. */
+  afterBreachMs?: number;
 }
 
 /** The IHR clock as planned by the `planIhrClock` activity: absolute instants only. */
 export interface IhrClock {
+  generation: number;
+  severity: Severity;
   coverage: CoverageKind;
   targetMs: number;
   dueAt: string;
-  /** "IHR due Mon 10:00 Europe/Helsinki" for UI summaries. */
+  /** "IHR due Mon 5 Jan 10:00 Europe/Helsinki" for UI summaries. */
   dueLabel: string;
+  steps: PlannedStep[];
+  explanation: Explanation;
+}
+
+export type ResponseKind = 'solution' | 'information_request';
+export const RESPONSE_KINDS: readonly ResponseKind[] = ['solution', 'information_request'];
+
+export interface RecordResponseInput {
+  kind: ResponseKind;
+  responder: string;
+  /** ISO instant; default: now (workflow time). */
+  respondedAt?: string;
+}
+
+export interface RecordResponseResult {
+  /** true when this response is the Initial Human Response. */
+  ihr: boolean;
+  outcome: 'met' | 'breached';
+  respondedAt: string;
+  dueAt: string;
+  /** Coverage time between entry and the response. */
+  businessTimeTakenMs: number;
+}
+
+export interface ReclassifyInput {
+  severity: Severity;
+  reason: string;
+  actor: string;
+}
+
+export interface ResolveInput {
+  summary: string;
+  actor: string;
+}
+
+export interface ResolveResult {
+  state: IncidentState;
+  resolvedAt: string;
+}
+
+export interface PriorityChangedInput {
+  priority: Priority;
+  actor: string;
+}
+
+export interface IhrOutcome {
+  outcome: 'met' | 'breached';
+  kind: ResponseKind;
+  responder: string;
+  respondedAt: string;
+  dueAt: string;
+  businessTimeTakenMs?: number;
+}
+
+export interface ResponseRecord {
+  kind: ResponseKind;
+  responder: string;
+  respondedAt: string;
+  ihr: boolean;
+}
+
+export interface DeliveryReport {
+  webhookId: string;
+  recipients: Array<{ role: Role; address: string }>;
+  /** Subscriber ids that received the event (2xx). */
+  delivered: string[];
+  attempt: number;
+}
+
+export interface FiredStep {
+  id: string;
+  event: string;
+  /** Planned instant (percent steps and after-breach steps alike). */
+  at: string;
+  /** Workflow time when it fired. */
+  firedAt: string;
+  webhookId: string;
+  delivery: 'in-flight' | 'delivered' | 'failed';
+  report?: DeliveryReport;
+  error?: string;
+}
+
+export interface PendingStep {
+  id: string;
+  event: string;
+  /** Planned instant; absent for after-breach steps while no breach happened. */
+  at?: string;
+  afterBreachMs?: number;
+}
+
+export interface DeliveryFailure {
+  at: string;
+  stepId: string;
+  event: string;
+  webhookId: string;
+  error: string;
+  failedSubscribers: string[];
+}
+
+export type TimelineType =
+  | 'opened'
+  | 'clock.planned'
+  | 'step.fired'
+  | 'step.delivered'
+  | 'step.delivery_failed'
+  | 'ihr.breached'
+  | 'response.recorded'
+  | 'severity.changed'
+  | 'priority.changed'
+  | 'resolved';
+
+export interface TimelineEvent {
+  at: string;
+  type: TimelineType;
+  actor?: string;
+  details: Record<string, unknown>;
 }
 
 export interface IncidentStatus {
@@ -51,19 +225,41 @@ export interface IncidentStatus {
   state: IncidentState;
   accountId: string;
   planId: string;
+  planName: string;
   supportCenter: string;
   policyVersion: string;
   severity: Severity;
   priority: Priority;
+  summary: string;
   enteredAt: string;
+  /** The current IHR clock (null until planned). */
   ihr: IhrClock | null;
+  /** The IHR (first counting response) and its outcome. */
+  outcome: IhrOutcome | null;
+  breachedAt: string | null;
+  responses: ResponseRecord[];
+  ladder: { fired: FiredStep[]; pending: PendingStep[] };
+  timeline: TimelineEvent[];
+  deliveryFailures: DeliveryFailure[];
+  resolution: { at: string; summary: string; actor: string } | null;
 }
 
-/** Small, stable memo so reads still answer from `describe()` when no worker is up. */
+/** Small memo kept current by the workflow so reads still answer from `describe()` when no worker is up. */
 export interface IncidentMemo {
   intakeHash: string;
   summary: string;
   enteredAt: string;
+  state?: IncidentState;
+  dueAt?: string;
+  dueLabel?: string;
+  severity?: Severity;
+  priority?: Priority;
+  planId?: string;
+  supportCenter?: string;
 }
 
 export const incidentStatusQuery = defineQuery<IncidentStatus>('status');
+export const recordResponseUpdate = defineUpdate<RecordResponseResult, [RecordResponseInput]>('recordResponse');
+export const reclassifyUpdate = defineUpdate<IhrClock, [ReclassifyInput]>('reclassify');
+export const resolveUpdate = defineUpdate<ResolveResult, [ResolveInput]>('resolve');
+export const priorityChangedSignal = defineSignal<[PriorityChangedInput]>('priorityChanged');

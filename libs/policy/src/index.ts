@@ -3,3 +3,4 @@ export * from './load';
 export * from './policy';
 export * from './schema';
 export * from './nest';
+export * from './pin';
