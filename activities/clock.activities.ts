@@ -1,41 +1,81 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { addBusinessTime, alwaysOpenCalendar, Calendar } from '../libs/business-time/src';
-import { IhrClock, Severity } from '../libs/contracts/src/incident';
-import { POLICY, Policy } from '../libs/policy/src';
+import { addBusinessTime, alwaysOpenCalendar, businessTimeBetween, Calendar, compileCalendar, explain } from '../libs/business-time/src';
+import { IhrClock, PinnedSla, PlannedStep, Severity, severityKey } from '../libs/contracts/src/incident';
 
 export interface PlanIhrClockInput {
-  planId: string;
-  supportCenter: string;
+  pinned: PinnedSla;
   severity: Severity;
   enteredAt: string;
+  /** 0 at entry, +1 per reclassification (part of webhook ids). */
+  generation: number;
 }
 
-/** "IHR due Mon 10:00 Europe/Helsinki" */
+export interface MeasureBusinessTimeInput {
+  pinned: PinnedSla;
+  severity: Severity;
+  from: string;
+  to: string;
+}
+
+/** "Mon 5 Jan 10:00 Europe/Helsinki" */
+export function instantLabel(ms: number, zone: string): string {
+  return `${DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL HH:mm')} ${zone}`;
+}
+
+/** "IHR due Mon 5 Jan 10:00 Europe/Helsinki" */
 export function dueLabel(dueMs: number, zone: string): string {
-  return `IHR due ${DateTime.fromMillis(dueMs, { zone }).toFormat('ccc d LLL HH:mm')} ${zone}`;
+  return `IHR due ${instantLabel(dueMs, zone)}`;
 }
 
-/** Clock planning: the only place incident deadlines are computed (from libs/business-time). */
+/**
+ * Clock planning: the only place incident deadlines are computed (from libs/business-time), always
+ * from the calendar pinned at entry, never from the current policy.
+ */
 @Injectable()
 export class ClockActivities {
-  constructor(@Inject(POLICY) private readonly policy: Policy) {}
+  /** Compiled calendars by policy version + center (+ coverage): compiling costs holiday lookups. */
+  private readonly calendars = new Map<string, Calendar>();
 
-  private calendarFor(input: PlanIhrClockInput): Calendar {
-    const coverage = this.policy.coverage(input.planId, input.severity);
-    const centerCalendar = this.policy.calendar(input.supportCenter);
-    return coverage === '24x7' ? alwaysOpenCalendar(centerCalendar.zone) : centerCalendar;
+  calendarFor(pinned: PinnedSla, severity: Severity): Calendar {
+    const coverage = pinned.coverage[severityKey(severity)];
+    const key = `${pinned.policyVersion}|${pinned.supportCenter}|${coverage}`;
+    let calendar = this.calendars.get(key);
+    if (!calendar) {
+      calendar = coverage === '24x7' ? alwaysOpenCalendar(pinned.calendar.zone) : compileCalendar(pinned.calendar);
+      if (this.calendars.size > 500) this.calendars.clear();
+      this.calendars.set(key, calendar);
+    }
+    return calendar;
   }
 
   async planIhrClock(input: PlanIhrClockInput): Promise<IhrClock> {
-    const calendar = this.calendarFor(input);
-    const targetMs = this.policy.targetMs(input.planId, input.severity);
-    const dueMs = addBusinessTime(calendar, Date.parse(input.enteredAt), targetMs);
+    const { pinned, severity, generation } = input;
+    const calendar = this.calendarFor(pinned, severity);
+    const targetMs = pinned.targets[severityKey(severity)];
+    const enteredMs = Date.parse(input.enteredAt);
+    const dueMs = addBusinessTime(calendar, enteredMs, targetMs);
+    const steps: PlannedStep[] = pinned.ladders[severityKey(severity)].map((step) => {
+      const base = { id: step.id, event: step.event, notify: [...step.notify] };
+      if ('afterBreachMs' in step.at) return { ...base, afterBreachMs: step.at.afterBreachMs };
+      const at = step.at.percentOfTarget >= 100 ? dueMs : addBusinessTime(calendar, enteredMs, Math.round((targetMs * step.at.percentOfTarget) / 100));
+      return { ...base, at: new Date(at).toISOString(), atLabel: instantLabel(at, calendar.zone) };
+    });
     return {
+      generation,
+      severity,
       coverage: calendar.alwaysOpen ? '24x7' : 'business-hours',
       targetMs,
       dueAt: new Date(dueMs).toISOString(),
       dueLabel: dueLabel(dueMs, calendar.zone),
+      steps,
+      explanation: explain(calendar, enteredMs, targetMs),
     };
+  }
+
+  /** Coverage time between two instants under the severity's coverage (the IHR's time taken). */
+  async measureBusinessTime(input: MeasureBusinessTimeInput): Promise<number> {
+    const calendar = this.calendarFor(input.pinned, input.severity);
+    return businessTimeBetween(calendar, Date.parse(input.from), Date.parse(input.to));
   }
 }

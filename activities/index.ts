@@ -1,1 +1,3 @@
 export * from './clock.activities';
+export * from './notification.activities';
+export * from './tam-directory';

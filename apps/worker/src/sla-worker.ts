@@ -1,13 +1,16 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import { ClockActivities } from '../../../activities';
+import { ClockActivities, NotificationActivities } from '../../../activities';
 import { TASK_QUEUE } from '../../../libs/contracts/src';
 
 /** The activity functions the worker registers, bound to their Nest-managed instances. */
 export function activitiesFrom(app: INestApplicationContext) {
   const clock = app.get(ClockActivities);
+  const notifications = app.get(NotificationActivities);
   return {
     planIhrClock: clock.planIhrClock.bind(clock),
+    measureBusinessTime: clock.measureBusinessTime.bind(clock),
+    notify: notifications.notify.bind(notifications),
   };
 }
 

@@ -1,14 +1,21 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { ClockActivities } from '../../../activities';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { ClockActivities, NoTamDirectory, NotificationActivities, TAM_DIRECTORY } from '../../../activities';
 import { Policy, policyProvider } from '../../../libs/policy/src';
 
 /** Activity classes get their dependencies (policy, delivery, ...) from Nest. */
 @Module({})
 export class WorkerModule {
-  static register(options: { policy?: Policy } = {}): DynamicModule {
+  /** `providers` are added last, so they can rebind tokens such as TAM_DIRECTORY or NOTIFICATION_LOG_SINK. */
+  static register(options: { policy?: Policy; providers?: Provider[] } = {}): DynamicModule {
     return {
       module: WorkerModule,
-      providers: [policyProvider(options.policy), ClockActivities],
+      providers: [
+        policyProvider(options.policy),
+        ClockActivities,
+        NotificationActivities,
+        { provide: TAM_DIRECTORY, useClass: NoTamDirectory },
+        ...(options.providers ?? []),
+      ],
     };
   }
 }

@@ -28,11 +28,11 @@ export function sign(secret: string, id: string, timestampS: number, body: strin
   return `v1,${mac}`;
 }
 
-export interface WebhookHeaders {
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** The three headers for a delivery sent at `nowMs` (default: now). */
 export function signedHeaders(secret: string, id: string, body: string, nowMs = Date.now()): WebhookHeaders {
