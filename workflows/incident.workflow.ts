@@ -1,52 +1,434 @@
 // Deterministic workflow code only: no I/O, no calendar math (activities plan the clock).
-import { condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { ClockActivities } from '../activities/clock.activities';
-import { IncidentStatus, IncidentWorkflowInput, incidentStatusQuery } from '../libs/contracts/src/incident';
+import type { NotificationActivities, NotifyInput } from '../activities/notification.activities';
+import {
+  FiredStep,
+  IhrClock,
+  IncidentMemo,
+  IncidentStatus,
+  IncidentWorkflowInput,
+  incidentStatusQuery,
+  PendingStep,
+  priorityChangedSignal,
+  reclassifyUpdate,
+  recordResponseUpdate,
+  resolveUpdate,
+  Role,
+  RESPONSE_KINDS,
+  Severity,
+  severityKey,
+  TimelineEvent,
+} from '../libs/contracts/src/incident';
 import { SA } from '../libs/contracts/src/search-attributes';
 
-const clock = proxyActivities<ClockActivities>({
-  startToCloseTimeout: '30s',
-  retry: { maximumAttempts: 10 },
-});
+/** Delivery retry policy unless the input overrides it (docs/escalation.md). */
+export const DEFAULT_NOTIFICATION_RETRY = {
+  initialIntervalMs: 1_000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 60_000,
+  maximumAttempts: 8,
+} as const;
+
+export const CRITICAL_OPEN_STEP_ID = 'critical_open';
+
+interface StepToFire {
+  id: string;
+  event: string;
+  notify: Role[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isSeverity = (v: unknown): v is Severity => v === 1 || v === 2 || v === 3 || v === 4;
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 
 /**
- * One workflow per incident (`incident/<incidentId>`): plans the IHR clock, publishes it through
- * search attributes and the status query, then waits for the due instant.
+ * One workflow per incident (`incident/<incidentId>`): plans the IHR clock in an activity, fires the
+ * escalation ladder at its instants (one notification activity per event), records responses,
+ * reclassifications and priority changes, and completes when the incident is resolved.
  */
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentStatus> {
   const { intake, pinned } = input;
+  const retry = { ...DEFAULT_NOTIFICATION_RETRY, ...input.notificationRetry };
+  // Clock planning is pure CPU over the pinned calendar: a local activity keeps history small
+  // (one marker, no extra workflow task) and still records the instants in history.
+  const clockActivities = proxyLocalActivities<ClockActivities>({
+    startToCloseTimeout: '30s',
+    retry: { maximumAttempts: 10 },
+  });
+  const notifications = proxyActivities<NotificationActivities>({
+    startToCloseTimeout: '2m',
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      backoffCoefficient: retry.backoffCoefficient,
+      maximumInterval: retry.maximumIntervalMs,
+      maximumAttempts: retry.maximumAttempts,
+    },
+  });
+
+  const enteredMs = Date.parse(intake.enteredAt);
   const status: IncidentStatus = {
     incidentId: intake.incidentId,
     state: 'pending',
     accountId: intake.accountId,
     planId: pinned.planId,
+    planName: pinned.planName,
     supportCenter: pinned.supportCenter,
     policyVersion: pinned.policyVersion,
     severity: intake.severity,
     priority: intake.priority,
+    summary: intake.summary,
     enteredAt: intake.enteredAt,
     ihr: null,
+    outcome: null,
+    breachedAt: null,
+    responses: [],
+    ladder: { fired: [], pending: [] },
+    timeline: [],
+    deliveryFailures: [],
+    resolution: null,
   };
-  setHandler(incidentStatusQuery, () => status);
+  let clock: IhrClock | undefined;
+  /** The breach instant actually fired: max(dueAt, the moment the breach was established). */
+  let breachedAtMs: number | undefined;
+  let resolved = false;
+  /** Set by handlers when the main loop must re-plan its next wake-up. */
+  let wake = false;
+  /** Severity the last accepted reclassification asked for (validators compare with it). */
+  let requestedSeverity: Severity = intake.severity;
+  const fired = new Set<string>();
+  const inflight = new Set<Promise<void>>();
+  let lastPublished = '';
+  // Updates that plan or measure run one at a time, in arrival order.
+  let lock: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn);
+    lock = run.catch(() => undefined);
+    return run;
+  };
 
-  setCurrentDetails('planning the IHR clock');
-  const ihr = await clock.planIhrClock.executeWithOptions(
-    { startToCloseTimeout: '30s', summary: `plan IHR clock: ${pinned.planId} Sev ${intake.severity}` },
-    [{ planId: pinned.planId, supportCenter: pinned.supportCenter, severity: intake.severity, enteredAt: intake.enteredAt }],
+  const note = (type: TimelineEvent['type'], details: Record<string, unknown>, actor?: string) => {
+    status.timeline.push({ at: iso(Date.now()), type, ...(actor ? { actor } : {}), details });
+  };
+
+  /** Search attributes and memo, only when something in them changed (each upsert is a history event). */
+  const publish = () => {
+    const memo: Omit<IncidentMemo, 'intakeHash'> = {
+      summary: intake.summary,
+      enteredAt: intake.enteredAt,
+      state: status.state,
+      dueAt: clock?.dueAt,
+      dueLabel: clock?.dueLabel,
+      severity: status.severity,
+      priority: status.priority,
+      planId: pinned.planId,
+      supportCenter: pinned.supportCenter,
+    };
+    const key = JSON.stringify(memo);
+    if (key === lastPublished) return;
+    lastPublished = key;
+    upsertSearchAttributes([
+      { key: SA.state, value: status.state },
+      { key: SA.severity, value: status.severity },
+      { key: SA.priority, value: status.priority },
+      ...(clock ? [{ key: SA.ihrDueAt, value: new Date(clock.dueAt) }] : []),
+    ]);
+    // upsertMemo merges: the API's intakeHash stays as it was.
+    upsertMemo(memo);
+  };
+
+  const ladderActive = () => !resolved && status.outcome === null;
+
+  /** Instant of a planned step; after-breach steps have none until the breach fired. */
+  const instantOf = (step: IhrClock['steps'][number]): number | undefined => {
+    if (step.at !== undefined) return Date.parse(step.at);
+    if (step.afterBreachMs !== undefined && breachedAtMs !== undefined) return breachedAtMs + step.afterBreachMs;
+    return undefined;
+  };
+
+  const pendingSteps = (): PendingStep[] => {
+    if (!clock || !ladderActive()) return [];
+    return clock.steps
+      .filter((step) => !fired.has(step.id))
+      .map((step) => {
+        const at = instantOf(step);
+        return {
+          id: step.id,
+          event: step.event,
+          ...(at !== undefined ? { at: iso(at) } : {}),
+          ...(step.afterBreachMs !== undefined ? { afterBreachMs: step.afterBreachMs } : {}),
+        };
+      });
+  };
+
+  const snapshot = (): IncidentStatus => ({ ...status, ladder: { fired: status.ladder.fired, pending: pendingSteps() } });
+
+  const markBreached = (atMs: number) => {
+    breachedAtMs = atMs;
+    status.state = 'breached';
+    status.breachedAt = iso(atMs);
+    note('ihr.breached', { dueAt: clock?.dueAt, breachedAt: status.breachedAt });
+  };
+
+  /** Starts the step's notification (not awaited: a slow or failing delivery never blocks the ladder). */
+  const fire = (step: StepToFire, atMs: number) => {
+    fired.add(step.id);
+    const nowMs = Date.now();
+    const generation = clock?.generation ?? 0;
+    const webhookId = `${intake.incidentId}.${generation}.${step.id}`;
+    const record: FiredStep = { id: step.id, event: step.event, at: iso(atMs), firedAt: iso(nowMs), webhookId, delivery: 'in-flight' };
+    status.ladder.fired.push(record);
+    note('step.fired', { step: step.id, event: step.event, at: record.at, webhookId });
+    const notifyInput: NotifyInput = {
+      event: step.event,
+      webhookId,
+      stepId: step.id,
+      stepAt: record.at,
+      occurredAt: record.firedAt,
+      roles: step.notify,
+      incident: {
+        incidentId: intake.incidentId,
+        accountId: intake.accountId,
+        planId: pinned.planId,
+        severity: status.severity,
+        priority: status.priority,
+        supportCenter: pinned.supportCenter,
+        summary: intake.summary,
+        dueAt: clock?.dueAt ?? null,
+      },
+    };
+    const delivery = (async () => {
+      try {
+        const report = await notifications.notify.executeWithOptions({ summary: `${step.event} → ${step.notify.join(', ')}` }, [notifyInput]);
+        record.delivery = 'delivered';
+        record.report = report;
+        note('step.delivered', { step: step.id, webhookId, delivered: report.delivered, recipients: report.recipients.length });
+      } catch (error) {
+        const cause = error instanceof ActivityFailure ? error.cause : error;
+        const message = cause instanceof Error ? cause.message : String(cause);
+        const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { failed?: string[] } | undefined) : undefined;
+        record.delivery = 'failed';
+        record.error = message;
+        status.deliveryFailures.push({
+          at: iso(Date.now()),
+          stepId: step.id,
+          event: step.event,
+          webhookId,
+          error: message,
+          failedSubscribers: details?.failed ?? [],
+        });
+        note('step.delivery_failed', { step: step.id, event: step.event, webhookId, error: message });
+      }
+    })();
+    inflight.add(delivery);
+    void delivery.then(() => inflight.delete(delivery));
+  };
+
+  /** Sev 1 on SPE/SP1 (pinned.criticalOpen): at entry, or when a reclassification makes it critical. */
+  const fireCriticalOpenIfDue = (atMs: number) => {
+    if (resolved || fired.has(CRITICAL_OPEN_STEP_ID) || !pinned.criticalOpen[severityKey(status.severity)]) return;
+    fire({ id: CRITICAL_OPEN_STEP_ID, ...pinned.criticalOpenStep }, atMs);
+  };
+
+  const planClock = (severity: Severity, generation: number) =>
+    clockActivities.planIhrClock.executeWithOptions(
+      { summary: `plan IHR clock: ${pinned.planId} Sev ${severity} (${pinned.coverage[severityKey(severity)]}, ${pinned.supportCenter})` },
+      [{ pinned, severity, enteredAt: intake.enteredAt, generation }],
+    );
+
+  /** Takes a (re)planned clock: a due instant already passed with no IHR is a breach at once (rule 5). */
+  const applyClock = (next: IhrClock) => {
+    clock = next;
+    status.ihr = next;
+    status.severity = next.severity;
+    if (status.outcome === null && !resolved) {
+      const dueMs = Date.parse(next.dueAt);
+      if (dueMs <= Date.now()) {
+        if (status.state !== 'breached') markBreached(Date.now());
+      } else if (status.state === 'breached') {
+        // Retargeted to a later due instant before any response: the IHR is pending again.
+        status.state = 'pending';
+        status.breachedAt = null;
+        breachedAtMs = undefined;
+      }
+    }
+    note('clock.planned', { generation: next.generation, severity: next.severity, coverage: next.coverage, targetMs: next.targetMs, dueAt: next.dueAt });
+    publish();
+  };
+
+  const stage = (next: { label: string; event: string } | undefined): string => {
+    const due = clock ? clock.dueLabel.replace(/^IHR due /, '') : '?';
+    const then = next ? `; next: ${next.event} at ${next.label}` : '';
+    if (resolved) return `resolved (${status.state}); finishing notifications`;
+    if (status.state === 'pending') return `waiting for IHR, due ${due}${then}`;
+    if (status.state === 'breached' && status.outcome === null) return `IHR breached (was due ${due}); waiting for a response${then}`;
+    return `IHR ${status.state}; waiting for resolution`;
+  };
+
+  // ---- handlers (registered before the first await so early updates and queries find them)
+  setHandler(incidentStatusQuery, snapshot);
+
+  setHandler(
+    recordResponseUpdate,
+    (response) =>
+      serialized(async () => {
+        await condition(() => clock !== undefined);
+        const current = clock!;
+        const respondedMs = response.respondedAt !== undefined ? Date.parse(response.respondedAt) : Date.now();
+        const respondedAt = iso(respondedMs);
+        const isIhr = status.outcome === null;
+        status.responses.push({ kind: response.kind, responder: response.responder, respondedAt, ihr: isIhr });
+        note('response.recorded', { kind: response.kind, respondedAt, ihr: isIhr }, response.responder);
+        if (isIhr) {
+          const dueMs = Date.parse(current.dueAt);
+          const outcome = respondedMs <= dueMs ? 'met' : 'breached';
+          status.outcome = { outcome, kind: response.kind, responder: response.responder, respondedAt, dueAt: current.dueAt };
+          status.state = outcome;
+          if (outcome === 'met') {
+            breachedAtMs = undefined;
+            status.breachedAt = null;
+          } else if (status.breachedAt === null) {
+            breachedAtMs = dueMs;
+            status.breachedAt = iso(dueMs);
+          }
+          wake = true;
+          publish();
+        }
+        const ihr = status.outcome!;
+        const businessTimeTakenMs = await clockActivities.measureBusinessTime.executeWithOptions(
+          { summary: `business time to ${isIhr ? 'IHR' : 'response'}` },
+          [{ pinned, severity: status.severity, from: intake.enteredAt, to: respondedAt }],
+        );
+        if (isIhr) ihr.businessTimeTakenMs = businessTimeTakenMs;
+        return { ihr: isIhr, outcome: ihr.outcome, respondedAt, dueAt: ihr.dueAt, businessTimeTakenMs };
+      }),
+    {
+      validator: (response) => {
+        if (resolved) throw new Error('the incident is resolved: no more responses are recorded');
+        if (!response || !RESPONSE_KINDS.includes(response.kind)) {
+          throw new Error(
+            `kind must be one of ${RESPONSE_KINDS.join(', ')} (got ${JSON.stringify(response?.kind)}): ` +
+              'automated acknowledgements never count as a human response (rule 4)',
+          );
+        }
+        if (!nonEmpty(response.responder)) throw new Error('responder is required');
+        if (response.respondedAt !== undefined) {
+          const t = Date.parse(response.respondedAt);
+          if (Number.isNaN(t)) throw new Error('respondedAt must be an ISO instant');
+          if (t < enteredMs) throw new Error(`respondedAt ${response.respondedAt} lies before the incident entered (${intake.enteredAt})`);
+          if (t > Date.now()) throw new Error(`respondedAt ${response.respondedAt} lies in the future`);
+        }
+      },
+    },
   );
-  status.ihr = ihr;
-  upsertSearchAttributes([
-    { key: SA.state, value: 'pending' },
-    { key: SA.ihrDueAt, value: new Date(ihr.dueAt) },
-  ]);
 
-  setCurrentDetails(`waiting for IHR, ${ihr.dueLabel}`);
-  const remainingMs = Date.parse(ihr.dueAt) - Date.now();
-  if (remainingMs > 0) {
-    await condition(() => false, remainingMs, { summary: ihr.dueLabel });
+  setHandler(
+    reclassifyUpdate,
+    (change) =>
+      serialized(async () => {
+        await condition(() => clock !== undefined);
+        const from = status.severity;
+        const next = await planClock(change.severity, clock!.generation + 1);
+        applyClock(next);
+        note('severity.changed', { from, to: change.severity, reason: change.reason, dueAt: next.dueAt }, change.actor);
+        fireCriticalOpenIfDue(Date.now());
+        wake = true;
+        return next;
+      }),
+    {
+      validator: (change) => {
+        if (resolved) throw new Error('the incident is resolved: severity can no longer change');
+        if (!change || !isSeverity(change.severity)) throw new Error('severity must be 1, 2, 3 or 4');
+        if (change.severity === requestedSeverity) throw new Error(`severity is already ${change.severity}`);
+        if (!nonEmpty(change.reason)) throw new Error('reason is required');
+        if (!nonEmpty(change.actor)) throw new Error('actor is required');
+        requestedSeverity = change.severity;
+      },
+    },
+  );
+
+  setHandler(
+    resolveUpdate,
+    (resolution) => {
+      resolved = true;
+      const at = iso(Date.now());
+      if (status.state === 'pending') status.state = 'resolved';
+      status.resolution = { at, summary: resolution.summary, actor: resolution.actor };
+      note('resolved', { state: status.state, summary: resolution.summary }, resolution.actor);
+      publish();
+      return { state: status.state, resolvedAt: at };
+    },
+    {
+      validator: (resolution) => {
+        if (resolved) throw new Error('the incident is already resolved');
+        if (!resolution || !nonEmpty(resolution.summary)) throw new Error('summary is required');
+        if (!nonEmpty(resolution.actor)) throw new Error('actor is required');
+      },
+    },
+  );
+
+  setHandler(priorityChangedSignal, (change) => {
+    // Signals cannot be rejected: an invalid or late change is ignored (the API validates first).
+    if (resolved || !change || ![1, 2, 3, 4].includes(change.priority) || change.priority === status.priority) return;
+    const from = status.priority;
+    status.priority = change.priority;
+    note('priority.changed', { from, to: change.priority }, change.actor);
+    publish();
+  });
+
+  // ---- the clock
+  note('opened', { severity: intake.severity, priority: intake.priority, channel: intake.channel, planId: pinned.planId });
+  setCurrentDetails('planning the IHR clock');
+  const first = await planClock(intake.severity, 0);
+  applyClock(first);
+  fireCriticalOpenIfDue(enteredMs);
+
+  while (!resolved) {
+    const now = Date.now();
+    const current = clock!;
+    const dueMs = Date.parse(current.dueAt);
+    if (status.state === 'pending' && status.outcome === null && now >= dueMs) {
+      // Woken at (or after) the due instant that was still ahead when planned: breached at due.
+      markBreached(dueMs);
+      publish();
+    }
+    let next: { ms: number; label: string; event: string } | undefined;
+    if (ladderActive()) {
+      const due = current.steps
+        .map((step) => ({ step, at: instantOf(step) }))
+        .filter(({ step, at }) => !fired.has(step.id) && at !== undefined)
+        .sort((a, b) => a.at! - b.at!);
+      for (const { step, at } of due) {
+        if (at! <= now) fire(step, at!);
+        else if (!next) next = { ms: at!, label: step.atLabel ?? iso(at!), event: step.event };
+      }
+    }
+    if (status.state === 'pending' && status.outcome === null && (!next || dueMs < next.ms)) {
+      next = { ms: dueMs, label: current.dueLabel.replace(/^IHR due /, ''), event: 'IHR due' };
+    }
+    setCurrentDetails(stage(next));
+    wake = false;
+    if (next) {
+      await condition(() => resolved || wake, next.ms - now, { summary: `${next.event} at ${next.label}` });
+    } else {
+      await condition(() => resolved || wake);
+    }
   }
-  status.state = 'breached';
-  upsertSearchAttributes([{ key: SA.state, value: 'breached' }]);
-  setCurrentDetails(`IHR breached (was ${ihr.dueLabel})`);
-  return status;
+
+  setCurrentDetails(stage(undefined));
+  await Promise.all([...inflight]);
+  await condition(allHandlersFinished);
+  publish();
+  return snapshot();
 }
