@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -59,9 +59,14 @@ export interface RunningWorker {
 }
 
 /** A real worker (Nest context, real activities) on the given connection, running in this process. */
-export async function startWorker(connection: NativeConnection, namespace: string, policy: Policy): Promise<RunningWorker> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.register({ policy }), { logger: false });
-  const worker = await createSlaWorker({ app, connection, namespace, workflowBundle: workflowBundle() });
+export async function startWorker(
+  connection: NativeConnection,
+  namespace: string,
+  policy: Policy,
+  options: { providers?: Provider[]; taskQueue?: string } = {},
+): Promise<RunningWorker> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.register({ policy, providers: options.providers }), { logger: false });
+  const worker = await createSlaWorker({ app, connection, namespace, workflowBundle: workflowBundle(), taskQueue: options.taskQueue });
   const done = worker.run();
   return {
     worker,

@@ -1,72 +1,392 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { IncidentStatus, IncidentWorkflowInput, incidentStatusQuery, TASK_QUEUE } from '../../libs/contracts/src';
-import { createTimeSkippingEnv, RunningWorker, startWorker, testPolicy } from '../support/temporal';
+import { DateTime } from 'luxon';
+import { compileCalendar, explain } from '../../libs/business-time/src';
+import {
+  IncidentStatus,
+  IncidentWorkflowInput,
+  incidentStatusQuery,
+  priorityChangedSignal,
+  reclassifyUpdate,
+  recordResponseUpdate,
+  resolveUpdate,
+  SA,
+  TASK_QUEUE,
+} from '../../libs/contracts/src';
+import { Policy } from '../../libs/policy/src';
+import { createTimeSkippingEnv, RunningWorker, startWorker } from '../support/temporal';
+import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { HOOK_SECRET, incidentInput, isoOf, ms, nextLocal, policyWithSubscribers, skipTo, TAM_ADDRESS, testProviders } from './helpers';
 
-const policy = testPolicy();
+// Scenarios run on the time-skipping server, which starts at the real current time and only skips
+// forward: each test picks the next instant in the future that makes its case true (checked against
+// the holiday calendar), skips there, starts the incident "now" and asserts exact instants.
+const HEL = 'Europe/Helsinki';
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const FAILING_QUEUE = 'sla-failing-receiver';
+
 let env: TestWorkflowEnvironment;
+let receiver: WebhookReceiver;
+let down: WebhookReceiver;
+let policy: Policy;
+let failingPolicy: Policy;
 let worker: RunningWorker;
+let failingWorker: RunningWorker;
+const logLines: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver(HOOK_SECRET);
+  down = await startWebhookReceiver(HOOK_SECRET, { status: 500 });
+  policy = policyWithSubscribers([['ops', receiver.url, ['*']]]);
+  failingPolicy = policyWithSubscribers([
+    ['ops', receiver.url, ['*']],
+    ['down', down.url, ['ihr.*']],
+  ]);
   env = await createTimeSkippingEnv();
-  worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy);
+  const namespace = env.namespace ?? 'default';
+  worker = await startWorker(env.nativeConnection, namespace, policy, { providers: testProviders(logLines) });
+  failingWorker = await startWorker(env.nativeConnection, namespace, failingPolicy, { providers: testProviders(), taskQueue: FAILING_QUEUE });
 });
 
 afterAll(async () => {
   await worker?.stop();
+  await failingWorker?.stop();
   await env?.teardown();
+  await receiver?.close();
+  await down?.close();
 });
 
-function input(overrides: Partial<IncidentWorkflowInput['intake']>, planId: string): IncidentWorkflowInput {
-  return {
-    intake: {
-      incidentId: `INC-${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
-      accountId: 'acme',
-      contactId: 'c1',
-      severity: 4,
-      priority: 3,
-      channel: 'portal',
-      product: 'Engine',
-      productVersion: '1.0',
-      summary: 'test',
-      description: 'test',
-      enteredAt: new Date(0).toISOString(),
-      ...overrides,
-    },
-    pinned: { planId, supportCenter: 'emea', zone: 'Europe/Helsinki', policyVersion: policy.version },
-  };
+const started: Array<Awaited<ReturnType<typeof start>>> = [];
+async function start(input: IncidentWorkflowInput, taskQueue = TASK_QUEUE) {
+  const handle = await env.client.workflow.start('incidentWorkflow', { taskQueue, workflowId: `incident/${input.intake.incidentId}`, args: [input] });
+  started.push(handle);
+  return handle;
 }
 
+// A workflow left running (a failed test) would let the next `result()` skip time to its run timeout.
+afterEach(async () => {
+  for (const handle of started.splice(0)) {
+    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test cleanup');
+  }
+});
+
+/** The validator's message of a rejected update. */
+async function rejection(update: Promise<unknown>): Promise<string> {
+  try {
+    await update;
+  } catch (error) {
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    return (error as WorkflowUpdateFailedError).cause?.message ?? '';
+  }
+  throw new Error('update was accepted');
+}
+
+/** Workflow time of firing: at the planned instant, never early (the test server adds a few ms of processing). */
+function expectFiredAt(fired: { at: string; firedAt: string }, at: string) {
+  expect(fired.at).toBe(at);
+  expect(Date.parse(fired.firedAt)).toBeGreaterThanOrEqual(Date.parse(at));
+  expect(Date.parse(fired.firedAt) - Date.parse(at)).toBeLessThan(1_000);
+}
+
+/** Queries do not skip time: poll until the clock is planned. */
+async function planned(handle: Awaited<ReturnType<typeof start>>): Promise<IncidentStatus> {
+  for (let i = 0; i < 100; i++) {
+    const status = await handle.query(incidentStatusQuery);
+    if (status.ihr) return status;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('clock never planned');
+}
+
+/** Deliveries of one incident at the healthy receiver (waits briefly for in-flight ones). */
+async function deliveriesOf(incidentId: string, expected: number) {
+  for (let i = 0; i < 100; i++) {
+    const found = receiver.deliveries().filter((d) => d.body?.data?.incidentId === incidentId);
+    if (found.length >= expected) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return receiver.deliveries().filter((d) => d.body?.data?.incidentId === incidentId);
+}
+
+function expectEachOnce(deliveries: Array<{ id: string }>) {
+  const ids = deliveries.map((d) => d.id);
+  expect(new Set(ids).size).toBe(ids.length);
+}
+
+const emea = () => compileCalendar(policy.document.supportCenters.emea.calendar);
+/** No holiday or closure in the counted span: only weekends may be skipped. */
+const regularSpan = (t: DateTime, durationMs: number) => explain(emea(), ms(t), durationMs).skipped.every((s) => s.reason === 'weekend');
+
 describe('incident workflow on the time-skipping server', () => {
-  it('sleeps 8 hours (SPE Sev 4, 24x7) and breaches in well under a second of real time', async () => {
-    const enteredAt = new Date(await env.currentTimeMs()).toISOString();
-    const args = input({ enteredAt }, 'SPE');
-    const started = Date.now();
-    const result: IncidentStatus = await env.client.workflow.execute('incidentWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId: `incident/${args.intake.incidentId}`,
-      args: [args],
+  it('SP2 Sev 3 entered Friday 16:00 Helsinki is due Tuesday 14:00 and escalates at 50/75/100 % at the right instants', async () => {
+    // A Friday whose Friday..Tuesday holds no FI holiday or configured closure (e.g. not the week of Epiphany).
+    const friday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 5, hour: 16 }, (t) => regularSpan(t, 16 * HOUR));
+    const monday = friday.plus({ days: 3 });
+    const warnAt = monday.set({ hour: 15 }); // 8 business hours: Fri 16-17, Mon 08-15
+    const atRiskAt = monday.plus({ days: 1 }).set({ hour: 10 }); // 12 h: + Mon 15-17, Tue 08-10
+    const dueAt = monday.plus({ days: 1 }).set({ hour: 14 }); // 16 h
+    await skipTo(env, ms(friday));
+    const input = incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: ms(friday) });
+    const handle = await start(input);
+    const first = await planned(handle);
+    expect(first.state).toBe('pending');
+    expect(first.ihr).toMatchObject({ coverage: 'business-hours', targetMs: 16 * HOUR, dueAt: isoOf(dueAt) });
+    expect(first.ihr!.dueLabel).toBe(`IHR due Tue ${dueAt.toFormat('d LLL')} 14:00 Europe/Helsinki`);
+    expect(first.ladder.pending).toEqual([
+      { id: 'warn', event: 'ihr.warning', at: isoOf(warnAt) },
+      { id: 'at_risk', event: 'ihr.at_risk', at: isoOf(atRiskAt) },
+      { id: 'breach', event: 'ihr.breached', at: isoOf(dueAt) },
+    ]);
+    expect(first.ihr!.explanation.counted.length).toBe(3);
+
+    await skipTo(env, ms(warnAt) - MIN);
+    expect((await handle.query(incidentStatusQuery)).ladder.fired).toEqual([]);
+    await skipTo(env, ms(dueAt) + MIN);
+    const status = await handle.query(incidentStatusQuery);
+    expect(status.state).toBe('breached');
+    expect(status.breachedAt).toBe(isoOf(dueAt));
+    expect(status.ladder.pending).toEqual([]);
+    expect(status.ladder.fired.map((f) => f.id)).toEqual(['warn', 'at_risk', 'breach']);
+    [warnAt, atRiskAt, dueAt].forEach((t, i) => expectFiredAt(status.ladder.fired[i], isoOf(t)));
+
+    const deliveries = await deliveriesOf(input.intake.incidentId, 3);
+    expectEachOnce(deliveries);
+    expect(deliveries.map((d) => [d.body.type, d.body.data.stepAt, d.id])).toEqual([
+      ['ihr.warning', isoOf(warnAt), `${input.intake.incidentId}.0.warn`],
+      ['ihr.at_risk', isoOf(atRiskAt), `${input.intake.incidentId}.0.at_risk`],
+      ['ihr.breached', isoOf(dueAt), `${input.intake.incidentId}.0.breach`],
+    ]);
+    // The payload timestamp is the workflow time the step fired.
+    deliveries.forEach((d, i) => expect(d.body.timestamp).toBe(status.ladder.fired[i].firedAt));
+    expect(deliveries[0].body.data).toMatchObject({
+      incidentId: input.intake.incidentId,
+      accountId: 'acme',
+      planId: 'SP2',
+      severity: 3,
+      priority: 3,
+      supportCenter: 'emea',
+      dueAt: isoOf(dueAt),
+      step: 'warn',
+      recipients: [{ role: 'supportQueue', address: 'emea-support@vendor.example' }],
     });
-    const realMs = Date.now() - started;
+    expect(deliveries[2].body.data.recipients).toEqual([
+      { role: 'supportManager', address: 'emea-manager@vendor.example' },
+      { role: 'tam', address: TAM_ADDRESS },
+    ]);
+    expect(logLines.filter((l) => l.id === `${input.intake.incidentId}.0.warn`)).toHaveLength(1);
+
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(SA.state)).toBe('breached');
+    expect(described.typedSearchAttributes.get(SA.ihrDueAt)).toEqual(dueAt.toJSDate());
+    expect(described.memo).toMatchObject({ state: 'breached', dueAt: isoOf(dueAt), severity: 3, planId: 'SP2', supportCenter: 'emea' });
+
+    // A late response is the IHR, breached; resolving keeps that outcome.
+    const late = await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ kind: 'solution', responder: 'agent-1', respondedAt: new Date(ms(dueAt) + MIN).toISOString() }],
+    });
+    expect(late).toMatchObject({ ihr: true, outcome: 'breached', dueAt: isoOf(dueAt) });
+    expect(late.businessTimeTakenMs).toBe(16 * HOUR + MIN);
+    await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'fixed', actor: 'agent-1' }] });
+    const result: IncidentStatus = await handle.result();
     expect(result.state).toBe('breached');
-    expect(result.ihr?.coverage).toBe('24x7');
-    expect(Date.parse(result.ihr!.dueAt) - Date.parse(enteredAt)).toBe(8 * 3600_000);
-    expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(Date.parse(result.ihr!.dueAt));
-    expect(realMs).toBeLessThan(1_000);
+    expect(result.resolution?.summary).toBe('fixed');
+    const history = await handle.fetchHistory();
+    expect(history.events!.length).toBeLessThanOrEqual(60);
   });
 
-  it('answers the status query while waiting, with the due instant planned by the activity', async () => {
-    const enteredAt = new Date(await env.currentTimeMs()).toISOString();
-    const args = input({ enteredAt, severity: 1 }, 'SPE');
-    const handle = await env.client.workflow.start('incidentWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId: `incident/${args.intake.incidentId}`,
-      args: [args],
+  it('an incident entered on Christmas Eve (closed by config) starts counting at the next opening', async () => {
+    // emea closes 24 Dec (config), 25-26 Dec (FI public); the clock starts on the first weekday from 27 Dec.
+    const now = await env.currentTimeMs();
+    let eve = DateTime.fromObject({ year: DateTime.fromMillis(now, { zone: HEL }).year, month: 12, day: 24, hour: 10 }, { zone: HEL });
+    if (ms(eve) <= now) eve = eve.plus({ years: 1 });
+    let opening = eve.set({ day: 27, hour: 8 });
+    while (opening.weekday > 5) opening = opening.plus({ days: 1 });
+    await skipTo(env, ms(eve));
+    const input = incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: ms(eve) });
+    const handle = await start(input);
+    const status = await planned(handle);
+    // 16 business hours from the opening: 9 h that day + 7 h the next.
+    expect(status.ihr!.dueAt).toBe(isoOf(opening.plus({ days: 1 }).set({ hour: 15 })));
+    expect(status.ihr!.explanation.counted[0].from).toBe(opening.toISO({ suppressMilliseconds: true }));
+    expect(status.ihr!.explanation.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ date: eve.toISODate(), reason: 'holiday', name: 'Christmas Eve' })]));
+    await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+    expect((await handle.result()).state).toBe('resolved');
+  });
+
+  it('SPE Sev 1 at 03:00 Sunday is due 04:00 (24x7), fires critical_opened at entry and level 2 an hour after the breach', async () => {
+    const sunday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 7, hour: 3 });
+    await skipTo(env, ms(sunday));
+    const input = incidentInput(policy, { planId: 'SPE', severity: 1, enteredAt: ms(sunday) });
+    const handle = await start(input);
+    const first = await planned(handle);
+    expect(first.ihr).toMatchObject({ coverage: '24x7', targetMs: HOUR, dueAt: isoOf(sunday.set({ hour: 4 })) });
+    const critical = await deliveriesOf(input.intake.incidentId, 1);
+    expect(critical.map((d) => [d.body.type, d.body.data.stepAt])).toEqual([['incident.critical_opened', isoOf(sunday)]]);
+    expectFiredAt(first.ladder.fired[0], isoOf(sunday));
+    expect(critical[0].body.data.recipients).toEqual([
+      { role: 'dutyManager', address: 'emea-duty@vendor.example' },
+      { role: 'tam', address: TAM_ADDRESS },
+    ]);
+    expect(first.ladder.pending.map((p) => p.id)).toEqual(['warn', 'at_risk', 'breach', 'level2']);
+    expect(first.ladder.pending[3]).toEqual({ id: 'level2', event: 'ihr.escalated', afterBreachMs: HOUR });
+
+    await skipTo(env, ms(sunday) + 2 * HOUR + MIN);
+    const status = await handle.query(incidentStatusQuery);
+    expect(status.ladder.fired.map((f) => f.id)).toEqual(['critical_open', 'warn', 'at_risk', 'breach', 'level2']);
+    expect(status.breachedAt).toBe(isoOf(sunday.set({ hour: 4 })));
+    [sunday.set({ minute: 30 }), sunday.set({ minute: 45 }), sunday.set({ hour: 4 }), sunday.set({ hour: 5 })].forEach((t, i) =>
+      expectFiredAt(status.ladder.fired[i + 1], isoOf(t)),
+    );
+    const deliveries = await deliveriesOf(input.intake.incidentId, 5);
+    expectEachOnce(deliveries);
+    expect(deliveries.map((d) => d.body.type)).toEqual(['incident.critical_opened', 'ihr.warning', 'ihr.at_risk', 'ihr.breached', 'ihr.escalated']);
+    expect(deliveries[4].body.data.recipients).toEqual([{ role: 'supportDirector', address: 'support-director@vendor.example' }]);
+    await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+    expect((await handle.result()).state).toBe('breached');
+  });
+
+  it('SP1 Sev 1 is 24x7 while SP1 Sev 2 is business hours', async () => {
+    // A Saturday 10:00 followed by a regular Monday.
+    const saturday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 6, hour: 10 }, (t) => regularSpan(t, 4 * HOUR));
+    await skipTo(env, ms(saturday));
+    const sev1 = await start(incidentInput(policy, { planId: 'SP1', severity: 1, enteredAt: ms(saturday) }));
+    const sev2 = await start(incidentInput(policy, { planId: 'SP1', severity: 2, enteredAt: ms(saturday) }));
+    const [s1, s2] = [await planned(sev1), await planned(sev2)];
+    expect(s1.ihr).toMatchObject({ coverage: '24x7', targetMs: 2 * HOUR, dueAt: isoOf(saturday.set({ hour: 12 })) });
+    expect(s2.ihr).toMatchObject({ coverage: 'business-hours', targetMs: 4 * HOUR, dueAt: isoOf(saturday.plus({ days: 2 }).set({ hour: 12 })) });
+    for (const h of [sev1, sev2]) await h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+  });
+
+  it('reclassification 4 → 1 after the new due passed breaches at once and fires the due steps once', async () => {
+    const monday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 1, hour: 9 }, (t) => regularSpan(t, 8 * HOUR));
+    await skipTo(env, ms(monday));
+    const input = incidentInput(policy, { planId: 'SP2', severity: 4, enteredAt: ms(monday) });
+    const handle = await start(input);
+    const first = await planned(handle);
+    expect(first.ihr!.dueAt).toBe(isoOf(monday.plus({ days: 2 }).set({ hour: 15 }))); // 24 business hours
+    expect(await rejection(handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 4, reason: 'same', actor: 'agent' }] }))).toBe(
+      'severity is already 4',
+    );
+
+    const at = monday.set({ hour: 14 }); // Sev 1 on SP2: 4 business hours, due 13:00, already passed
+    await skipTo(env, ms(at));
+    const clock = await handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent-2' }] });
+    expect(clock).toMatchObject({ generation: 1, severity: 1, coverage: 'business-hours', dueAt: isoOf(monday.set({ hour: 13 })) });
+    const status = await handle.query(incidentStatusQuery);
+    expect(status.state).toBe('breached');
+    expect(status.severity).toBe(1);
+    // Breached at once: the breach instant is the reclassification's workflow time.
+    const now = Date.parse(status.breachedAt!);
+    expect(now).toBeGreaterThanOrEqual(ms(at));
+    expect(now).toBeLessThanOrEqual(await env.currentTimeMs());
+    expect(status.ladder.fired.map((f) => [f.id, f.at])).toEqual([
+      ['warn', isoOf(monday.set({ hour: 11 }))],
+      ['at_risk', isoOf(monday.set({ hour: 12 }))],
+      ['breach', isoOf(monday.set({ hour: 13 }))],
+    ]);
+    expect(status.ladder.pending).toEqual([{ id: 'level2', event: 'ihr.escalated', at: new Date(now + HOUR).toISOString(), afterBreachMs: HOUR }]);
+    expect(status.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['severity.changed', 'ihr.breached']));
+
+    await skipTo(env, now + HOUR + MIN);
+    const later = await handle.query(incidentStatusQuery);
+    expect(later.ladder.fired.map((f) => f.id)).toEqual(['warn', 'at_risk', 'breach', 'level2']);
+    expectFiredAt(later.ladder.fired[3], new Date(now + HOUR).toISOString());
+    const deliveries = await deliveriesOf(input.intake.incidentId, 4);
+    expectEachOnce(deliveries);
+    // Steps that fire together are delivered concurrently: compare as a set.
+    expect(deliveries.map((d) => d.id).sort()).toEqual(['at_risk', 'breach', 'level2', 'warn'].map((s) => `${input.intake.incidentId}.1.${s}`));
+    expect(deliveries.every((d) => d.body.data.severity === 1)).toBe(true);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.severity)).toBe(1);
+    await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+  });
+
+  it('a response at 99 % of the target stops the ladder: no breach is delivered', async () => {
+    const entered = await env.currentTimeMs();
+    const input = incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: entered });
+    const handle = await start(input);
+    await planned(handle);
+    // Invalid responses are rejected by the validator with a clear reason.
+    expect(
+      await rejection(handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'automated_acknowledgement' as never, responder: 'bot' }] })),
+    ).toMatch(/automated acknowledgements never count/);
+    expect(
+      await rejection(
+        handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'a', respondedAt: new Date(entered - MIN).toISOString() }] }),
+      ),
+    ).toMatch(/before the incident entered/);
+    expect(
+      await rejection(
+        handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'a', respondedAt: new Date(entered + HOUR).toISOString() }] }),
+      ),
+    ).toMatch(/in the future/);
+
+    const respondAt = entered + 0.99 * 4 * HOUR;
+    await skipTo(env, respondAt);
+    const ihr = await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ kind: 'information_request', responder: 'agent-3', respondedAt: new Date(respondAt).toISOString() }],
     });
-    // Queries do not skip time; poll until the clock is planned.
-    let status: IncidentStatus | undefined;
-    for (let i = 0; i < 50 && !status?.ihr; i++) status = await handle.query(incidentStatusQuery);
-    expect(status?.state).toBe('pending');
-    expect(Date.parse(status!.ihr!.dueAt) - Date.parse(enteredAt)).toBe(3600_000);
-    await handle.terminate('test done');
+    expect(ihr).toEqual({ ihr: true, outcome: 'met', respondedAt: new Date(respondAt).toISOString(), dueAt: new Date(entered + 4 * HOUR).toISOString(), businessTimeTakenMs: 0.99 * 4 * HOUR });
+    await handle.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
+    await skipTo(env, entered + 6 * HOUR);
+    const status = await handle.query(incidentStatusQuery);
+    expect(status.state).toBe('met');
+    expect(status.priority).toBe(1);
+    expect(status.ladder.fired.map((f) => f.id)).toEqual(['warn', 'at_risk']);
+    expect(status.ladder.pending).toEqual([]);
+    const second = await handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent-3' }] });
+    expect(second).toMatchObject({ ihr: false, outcome: 'met' });
+    const deliveries = await deliveriesOf(input.intake.incidentId, 2);
+    expect(deliveries.map((d) => d.body.type)).toEqual(['ihr.warning', 'ihr.at_risk']);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.priority)).toBe(1);
+    await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'answered', actor: 'agent-3' }] });
+    const result = await handle.result();
+    expect(result.state).toBe('met');
+    expect(result.responses).toHaveLength(2);
+  });
+
+  it('resolving before the IHR settles state resolved and completes', async () => {
+    const input = incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await env.currentTimeMs() });
+    const handle = await start(input);
+    await planned(handle);
+    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'duplicate', actor: 'agent' }] });
+    expect(resolved.state).toBe('resolved');
+    const result = await handle.result();
+    expect(result).toMatchObject({ state: 'resolved', outcome: null, resolution: { summary: 'duplicate', actor: 'agent' } });
+    expect(result.ladder.pending).toEqual([]);
+    const described = await handle.describe();
+    expect(described.status.name).toBe('COMPLETED');
+    expect(described.typedSearchAttributes.get(SA.state)).toBe('resolved');
+  });
+
+  it('a receiver that always fails: the failure is on the timeline, the ladder continues, others get each event once', async () => {
+    const entered = await env.currentTimeMs();
+    const input = incidentInput(failingPolicy, { planId: 'SPE', severity: 3, enteredAt: entered });
+    const handle = await start(input, FAILING_QUEUE);
+    await planned(handle);
+    await skipTo(env, entered + 4 * HOUR + 10 * MIN);
+    let status = await handle.query(incidentStatusQuery);
+    for (let i = 0; i < 100 && status.deliveryFailures.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await handle.query(incidentStatusQuery);
+    }
+    expect(status.ladder.fired.map((f) => [f.id, f.delivery])).toEqual([
+      ['warn', 'failed'],
+      ['at_risk', 'failed'],
+      ['breach', 'failed'],
+    ]);
+    expect(status.deliveryFailures.map((f) => [f.stepId, f.failedSubscribers])).toEqual([
+      ['warn', ['down']],
+      ['at_risk', ['down']],
+      ['breach', ['down']],
+    ]);
+    expect(status.deliveryFailures[0].error).toMatch(/down: HTTP 500/);
+    expect(status.timeline.filter((e) => e.type === 'step.delivery_failed')).toHaveLength(3);
+    expect(down.received.filter((r) => r.body?.data?.incidentId === input.intake.incidentId)).toHaveLength(9); // 3 attempts x 3 events
+    const delivered = await deliveriesOf(input.intake.incidentId, 3);
+    expectEachOnce(delivered);
+    expect(delivered).toHaveLength(3);
+    await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+    expect((await handle.result()).deliveryFailures).toHaveLength(3);
   });
 });
