@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { compileCalendar, explain } from '../../libs/business-time/src';
@@ -57,8 +57,8 @@ afterAll(async () => {
   await down?.close();
 });
 
-const started: Array<Awaited<ReturnType<typeof start>>> = [];
-async function start(input: IncidentWorkflowInput, taskQueue = TASK_QUEUE) {
+const started: WorkflowHandle[] = [];
+async function start(input: IncidentWorkflowInput, taskQueue = TASK_QUEUE): Promise<WorkflowHandle> {
   const handle = await env.client.workflow.start('incidentWorkflow', { taskQueue, workflowId: `incident/${input.intake.incidentId}`, args: [input] });
   started.push(handle);
   return handle;
@@ -90,7 +90,7 @@ function expectFiredAt(fired: { at: string; firedAt: string }, at: string) {
 }
 
 /** Queries do not skip time: poll until the clock is planned. */
-async function planned(handle: Awaited<ReturnType<typeof start>>): Promise<IncidentStatus> {
+async function planned(handle: WorkflowHandle): Promise<IncidentStatus> {
   for (let i = 0; i < 100; i++) {
     const status = await handle.query(incidentStatusQuery);
     if (status.ihr) return status;
