@@ -1,3 +1,5 @@
 export * from './clock.activities';
 export * from './notification.activities';
 export * from './tam-directory';
+export * from './account-tam-directory';
+export * from './health-check.activities';

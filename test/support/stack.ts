@@ -52,7 +52,7 @@ export async function startTestStack(policy: Policy = testPolicy()): Promise<Tes
     keys,
     worker: undefined,
     async startWorker() {
-      stack.worker = await startWorker(workerConnection, server.namespace, policy);
+      stack.worker = await startWorker(workerConnection, server.namespace, policy, { client });
       return stack.worker;
     },
     async stopWorker() {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INestApplicationContext, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSlaWorker } from '../../apps/worker/src/sla-worker';
@@ -63,9 +64,12 @@ export async function startWorker(
   connection: NativeConnection,
   namespace: string,
   policy: Policy,
-  options: { providers?: Provider[]; taskQueue?: string } = {},
+  options: { providers?: Provider[]; taskQueue?: string; client?: Client } = {},
 ): Promise<RunningWorker> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.register({ policy, providers: options.providers }), { logger: false });
+  const app = await NestFactory.createApplicationContext(
+    WorkerModule.register({ policy, client: options.client, providers: options.providers }),
+    { logger: false },
+  );
   const worker = await createSlaWorker({ app, connection, namespace, workflowBundle: workflowBundle(), taskQueue: options.taskQueue });
   const done = worker.run();
   return {

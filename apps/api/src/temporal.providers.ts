@@ -1,7 +1,2 @@
-import { Provider } from '@nestjs/common';
-import { Client } from '@temporalio/client';
-
-/** Nest injection token for the Temporal `Client` the API uses. */
-export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
-
-export const temporalClientProvider = (client: Client): Provider => ({ provide: TEMPORAL_CLIENT, useValue: client });
+// The API's Temporal client token is the shared one (the worker's activities use it too).
+export { TEMPORAL_CLIENT, temporalClientProvider } from '../../../libs/settings/src/nest';

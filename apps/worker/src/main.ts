@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { connectWorker, temporalSettings } from '../../../libs/settings/src';
+import { connectClient, connectWorker, temporalSettings } from '../../../libs/settings/src';
 import { createSlaWorker } from './sla-worker';
 import { WorkerModule } from './worker.module';
 
@@ -8,8 +8,9 @@ import { WorkerModule } from './worker.module';
 process.env.TZ = 'UTC';
 
 async function main() {
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(), { logger: ['error', 'warn', 'log'] });
   const settings = temporalSettings();
+  const client = await connectClient(settings);
+  const app = await NestFactory.createApplicationContext(WorkerModule.register({ client }), { logger: ['error', 'warn', 'log'] });
   const connection = await connectWorker(settings);
   const worker = await createSlaWorker({ app, connection, namespace: settings.namespace });
 
@@ -23,6 +24,7 @@ async function main() {
   console.log(`worker: polling task queue on ${settings.address} namespace ${settings.namespace}`);
   await worker.run();
   await connection.close();
+  await client.connection.close();
   await app.close();
   console.log('worker: stopped');
 }

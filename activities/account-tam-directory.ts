@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { AccountMemo, accountWorkflowId } from '../libs/contracts/src';
+import { TEMPORAL_CLIENT } from '../libs/settings/src/nest';
+import { TamDirectory } from './tam-directory';
+
+/**
+ * The TAM of an account at notification time, from the account workflow's memo (answers without
+ * the account's worker). The `tamId` stored on accounts is the TAM's address.
+ */
+@Injectable()
+export class AccountTamDirectory implements TamDirectory {
+  constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
+
+  async tamFor(accountId: string): Promise<string | undefined> {
+    try {
+      const { memo } = await this.client.workflow.getHandle(accountWorkflowId(accountId)).describe();
+      return (memo as Partial<AccountMemo> | undefined)?.account?.tamId ?? undefined;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+}
