@@ -3,6 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { DeliveryReport } from '../libs/contracts/src/incident';
 import { buildPolicy } from '../libs/policy/src';
 import { startWebhookReceiver, WebhookReceiver } from '../test/support/webhook-receiver';
 import { matchesEvent, NotificationActivities, NotifyInput } from './notification.activities';
@@ -53,7 +54,7 @@ describe('notification activities', () => {
   it('logs one line, resolves roles at fire time and posts a signed Standard Webhook to matching subscribers', async () => {
     const log: Array<Record<string, unknown>> = [];
     const acts = activities([{ id: 'a', url: a.url, events: ['ihr.*'] }, { id: 'b', url: b.url, events: ['ihr.warning'] }], log);
-    const report = await mockEnv().run((i: NotifyInput) => acts.notify(i), input());
+    const report: DeliveryReport = await mockEnv().run((i: NotifyInput) => acts.notify(i), input());
     expect(report).toEqual({
       webhookId: 'INC-1.0.breach',
       recipients: [
@@ -82,7 +83,7 @@ describe('notification activities', () => {
     const acts = activities([{ id: 'a', url: a.url, events: ['*'] }, { id: 'b', url: b.url, events: ['*'] }], log);
     const before = [a.received.length, b.received.length];
     const env = mockEnv({ attempt: 2, heartbeatDetails: { logged: true, delivered: ['a'] } });
-    const report = await env.run((i: NotifyInput) => acts.notify(i), input('ihr.at_risk'));
+    const report: DeliveryReport = await env.run((i: NotifyInput) => acts.notify(i), input('ihr.at_risk'));
     expect(report.delivered).toEqual(['a', 'b']);
     expect([a.received.length - before[0], b.received.length - before[1]]).toEqual([0, 1]);
     expect(log).toHaveLength(0);
