@@ -2,6 +2,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApiApp } from '../../apps/api/src/create-app';
+import type { DestinationStream } from 'pino';
+import { createLogger } from '../../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../../libs/devstack/src';
 import { Policy } from '../../libs/policy/src';
 import { Caller, createTestKeys, TestKeys } from './api-keys';
@@ -32,13 +34,30 @@ export interface HttpResult {
   body: any;
 }
 
-export async function startTestStack(policy: Policy = testPolicy()): Promise<TestStack> {
+export interface TestStackOptions {
+  rateLimitPerMinute?: number;
+  /** Receives the API's JSON log lines. */
+  logDestination?: DestinationStream;
+}
+
+export async function startTestStack(policy: Policy = testPolicy(), options: TestStackOptions = {}): Promise<TestStack> {
   const server = await startDevServer({ cliPath: temporalToolchain().cli, port: await freePort() });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const keys = createTestKeys();
-  const api = await createApiApp({ client, policy, keys: keys.store, logger: process.env.TEST_API_LOG ? undefined : false });
+  const logger = createLogger('api', {
+    level: process.env.TEST_API_LOG || options.logDestination ? 'info' : 'silent',
+    destination: options.logDestination,
+  });
+  const api = await createApiApp({
+    client,
+    policy,
+    keys: keys.store,
+    logger,
+    quiet: !process.env.TEST_API_LOG,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+  });
   await api.listen(0, '127.0.0.1');
   const address = api.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -34,6 +34,7 @@ import { withWorker } from '../common/temporal-calls';
 import { updateIdFor } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
+import { ApiMetrics } from '../observability/metrics';
 import { incidentSummary, IncidentSummary } from './incident-summary';
 import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
 
@@ -70,6 +71,7 @@ export class IncidentsService {
     @Inject(POLICY) private readonly policy: Policy,
     private readonly accounts: AccountsService,
     private readonly access: AccountAccess,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   /**
@@ -165,6 +167,7 @@ export class IncidentsService {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     if (!(await this.sameIntakeExists(workflowId, memo.intakeHash))) throw this.keyReused();
+    this.metrics.incidentsOpened.inc({ plan: pinned.planId, severity: String(intake.severity) });
     return { incidentId, created: true, warnings };
   }
 
