@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import {
+  IncidentWorkflowInput,
+  incidentStatusQuery,
+  priorityChangedSignal,
+  reclassifyUpdate,
+  recordResponseUpdate,
+  resolveUpdate,
+  TASK_QUEUE,
+} from '../../libs/contracts/src';
+import { createTimeSkippingEnv, startWorker } from '../support/temporal';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+import { HOOK_SECRET, incidentInput, policyWithSubscribers, skipTo, testProviders } from '../workflows/helpers';
+
+export const HISTORIES_DIR = join(__dirname, '..', 'histories');
+const MIN = 60_000;
+const HOUR = 3_600_000;
+
+/**
+ * Records representative incident runs on the time-skipping server into test/histories/*.json.
+ * Deliberately re-record (after an intended, versioned change) with
+ *   RECORD_HISTORIES=1 npx jest --selectProjects integration --runInBand test/replay
+ * All scenarios use 24x7 plans so they hold whatever day they are recorded.
+ */
+export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
+  const receiver = await startWebhookReceiver(HOOK_SECRET);
+  const policy = policyWithSubscribers([['ops', receiver.url, ['*']]]);
+  const env = await createTimeSkippingEnv();
+  const worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy, { providers: testProviders() });
+  const written: string[] = [];
+  try {
+    const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandle, entered: number) => Promise<void>) => {
+      input.intake.incidentId = `INC-REPLAY-${name.toUpperCase()}`;
+      const handle = await env.client.workflow.start('incidentWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: `incident/${input.intake.incidentId}`,
+        args: [input],
+        memo: { intakeHash: 'recorded', summary: input.intake.summary, enteredAt: input.intake.enteredAt },
+      });
+      for (let i = 0; i < 100 && !(await handle.query(incidentStatusQuery)).ihr; i++) await new Promise((r) => setTimeout(r, 20));
+      await script(handle, Date.parse(input.intake.enteredAt));
+      await handle.result();
+      const file = join(dir, `incident-${name}.json`);
+      writeFileSync(file, `${toJson(await handle.fetchHistory())}\n`);
+      written.push(file);
+    };
+    const now = async () => env.currentTimeMs();
+    const resolve = (h: WorkflowHandle) => h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+
+    // Full lifecycle, met: warn and at-risk fire, a response at 90 % stops the ladder, resolve.
+    await run('met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now() }), async (h, entered) => {
+      await skipTo(env, entered + 0.9 * 4 * HOUR);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }] });
+      await h.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
+      await skipTo(env, entered + 5 * HOUR);
+      await resolve(h);
+    });
+
+    // Breached with level 2: SPE Sev 2 (critical open is Sev 1 only), the whole ladder, a late response.
+    await run('breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now() }), async (h, entered) => {
+      await skipTo(env, entered + 3 * HOUR + MIN);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+      await resolve(h);
+    });
+
+    // Reclassify 4 -> 1 after the new due passed: breach at once, critical open, level 2 later.
+    await run('reclassify', incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now() }), async (h, entered) => {
+      await skipTo(env, entered + 3 * HOUR);
+      await h.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
+      await skipTo(env, entered + 4 * HOUR + MIN);
+      await resolve(h);
+    });
+
+    // Resolved before any IHR.
+    await run('resolve-before-ihr', incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await now() }), async (h) => {
+      await h.signal(priorityChangedSignal, { priority: 2, actor: 'customer' });
+      await resolve(h);
+    });
+  } finally {
+    await worker.stop();
+    await env.teardown();
+    await receiver.close();
+  }
+  return written;
+}
+
+
+/**
+ * protobufjs object form (enums as names, int64 and bytes as strings), read back with `historyFromFile`.
+ * Not `historyToJSON`: with this install's duplicated protobufjs copies (@temporalio/common vs
+ * @temporalio/proto) its proto3-JSON conversion fails with "type must be a Type".
+ */
+function toJson(history: temporal.api.history.v1.IHistory): string {
+  const { History } = temporal.api.history.v1;
+  const message = History.decode(History.encode(history).finish());
+  return JSON.stringify(History.toObject(message, { enums: String, longs: String, bytes: String }), null, 1);
+}
+
+/** A stored history as a `History` message for `Worker.runReplayHistory`. */
+export function historyFromFile(text: string): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.fromObject(JSON.parse(text));
+}
