@@ -4,6 +4,8 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
+  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
@@ -27,6 +29,10 @@ import {
 } from '../libs/contracts/src/account';
 import { rejection } from '../libs/contracts/src/rejection';
 import { SA } from '../libs/contracts/src/search-attributes';
+import type { HealthCheckActivities } from '../activities/health-check.activities';
+
+/** Account fields that move the health-check schedule or the year's offer (plan, center, contract date, TAM). */
+const SCHEDULE_FIELDS: ReadonlyArray<keyof AccountChangeSet> = ['plan', 'supportCenter', 'contractStart', 'tamId'];
 
 /** Keep history and state bounded: older entries stay in the history of earlier runs. */
 const MAX_CHANGES_KEPT = 500;
@@ -34,6 +40,13 @@ const MAX_CHANGES_KEPT = 500;
 export async function accountWorkflow(input: AccountWorkflowInput): Promise<void> {
   const view: AccountView = input.view;
   const now = () => new Date(Date.now()).toISOString();
+  // Health-check schedule sync (docs/health-checks.md): durable, retried until it succeeds, so the
+  // schedule follows the account even if the API dies right after the change.
+  const scheduleSync = patched('health-check-schedule-sync');
+  const { syncHealthCheckSchedule } = proxyActivities<HealthCheckActivities>({ startToCloseTimeout: '1m' });
+  // Each run syncs once at its start (creation, or after continue-as-new: idempotent).
+  let syncWanted = scheduleSync;
+  let syncRunning = false;
 
   const publish = () => {
     const { account, contacts } = view;
@@ -64,6 +77,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
         (view.account as unknown as Record<string, unknown>)[field] = to;
       }
       view.changes.splice(0, Math.max(0, view.changes.length - MAX_CHANGES_KEPT));
+      if (entries.some(([field]) => SCHEDULE_FIELDS.includes(field))) syncWanted = scheduleSync;
       publish();
       return view;
     },
@@ -141,8 +155,19 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
 
   publish();
   // Accounts live for years: hand over to a fresh run when the history grows long.
+  if (scheduleSync) {
+    // One sync at a time, always with the record as it is when the sync starts.
+    while (!workflowInfo().continueAsNewSuggested) {
+      await condition(() => syncWanted || workflowInfo().continueAsNewSuggested);
+      if (!syncWanted) break;
+      syncWanted = false;
+      syncRunning = true;
+      await syncHealthCheckSchedule({ account: { ...view.account } });
+      syncRunning = false;
+    }
+  }
   await condition(() => workflowInfo().continueAsNewSuggested);
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && !syncRunning);
   await continueAsNew<typeof accountWorkflow>({ view });
 }
 

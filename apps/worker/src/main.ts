@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { connectClient, connectWorker, temporalSettings } from '../../../libs/settings/src';
 import { createSlaWorker } from './sla-worker';
+import { reconcileSchedules } from '../../../activities/schedule';
+import { POLICY, Policy } from '../../../libs/policy/src';
 import { WorkerModule } from './worker.module';
 
 // Workflow code must never depend on the host's zone; pin it for everything in this process.
@@ -22,6 +24,11 @@ async function main() {
   process.once('SIGTERM', () => stop('SIGTERM'));
 
   console.log(`worker: polling task queue on ${settings.address} namespace ${settings.namespace}`);
+  // Health-check schedules match the eligible accounts after any outage or manual change (docs/health-checks.md).
+  reconcileSchedules(client, app.get<Policy>(POLICY)).then(
+    (report) => console.log(`worker: health-check schedules reconciled ${JSON.stringify(report)}`),
+    (error: unknown) => console.error(`worker: health-check schedule reconciliation failed: ${error instanceof Error ? error.message : error}`),
+  );
   await worker.run();
   await connection.close();
   await client.connection.close();

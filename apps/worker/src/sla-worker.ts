@@ -1,16 +1,23 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import { ClockActivities, NotificationActivities } from '../../../activities';
+import { ClockActivities, HealthCheckActivities, NotificationActivities } from '../../../activities';
 import { TASK_QUEUE } from '../../../libs/contracts/src';
 
 /** The activity functions the worker registers, bound to their Nest-managed instances. */
 export function activitiesFrom(app: INestApplicationContext) {
   const clock = app.get(ClockActivities);
   const notifications = app.get(NotificationActivities);
+  const healthChecks = app.get(HealthCheckActivities);
   return {
     planIhrClock: clock.planIhrClock.bind(clock),
     measureBusinessTime: clock.measureBusinessTime.bind(clock),
     notify: notifications.notify.bind(notifications),
+    planHealthCheckDue: healthChecks.planHealthCheckDue.bind(healthChecks),
+    planHealthCheckReminder: healthChecks.planHealthCheckReminder.bind(healthChecks),
+    notifyTask: healthChecks.notifyTask.bind(healthChecks),
+    syncHealthCheckSchedule: healthChecks.syncHealthCheckSchedule.bind(healthChecks),
+    reconcileHealthCheckSchedules: healthChecks.reconcileHealthCheckSchedules.bind(healthChecks),
+    startHealthCheckYear: healthChecks.startHealthCheckYear.bind(healthChecks),
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './account';
+export * from './health-check';
 export * from './incident';
 export * from './names';
 export * from './rejection';

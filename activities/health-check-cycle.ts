@@ -1,0 +1,170 @@
+// Pure calendar rules of the yearly health-check cycle (luxon, business-time): used by the
+// activities and by the API. Never imported by workflow code.
+import { DateTime } from 'luxon';
+import { Calendar, nextClosing, nextOpening } from '../libs/business-time/src';
+import type { AccountRecord } from '../libs/contracts/src/account';
+import {
+  ContractYear,
+  HEALTH_CHECK_KINDS,
+  HealthCheckInput,
+  HealthCheckKind,
+  TaskOwner,
+} from '../libs/contracts/src/health-check';
+import type { Policy } from '../libs/policy/src/policy';
+
+/** The schedule fires at this local hour on the anniversary. */
+export const SCHEDULE_HOUR = 9;
+/** A request must be scheduled within this many business days of the center. */
+export const SCHEDULE_WITHIN_BUSINESS_DAYS = 10;
+/** The reminder goes out this many business days before the scheduled date. */
+export const REMIND_BUSINESS_DAYS_BEFORE = 2;
+
+/**
+ * Month and day of the yearly anniversary. A contract that starts on 29 February has its
+ * anniversary on 28 February every later year (leap years too), so the schedule fires every
+ * year and the contract year derived from a firing is unambiguous.
+ */
+export function anniversaryMonthDay(contractStart: string): { month: number; day: number } {
+  const [, m, d] = contractStart.split('-').map(Number);
+  return m === 2 && d === 29 ? { month: 2, day: 28 } : { month: m, day: d };
+}
+
+/** 00:00 local (center zone) of the anniversary that starts contract year `year`. */
+export function anniversaryStart(contractStart: string, year: number, zone: string): DateTime {
+  const [startYear, m, d] = contractStart.split('-').map(Number);
+  if (year === startYear) return DateTime.fromObject({ year, month: m, day: d }, { zone });
+  const { month, day } = anniversaryMonthDay(contractStart);
+  return DateTime.fromObject({ year, month, day }, { zone });
+}
+
+/**
+ * The contract year containing `atMs`: contract year N runs from the anniversary in calendar year N
+ * (00:00 in the center's zone) to the next one. Undefined before the contract starts.
+ */
+export function contractYearAt(contractStart: string, zone: string, atMs: number): ContractYear | undefined {
+  const startYear = Number(contractStart.slice(0, 4));
+  const at = DateTime.fromMillis(atMs, { zone });
+  let year = at.year;
+  if (anniversaryStart(contractStart, year, zone).toMillis() > atMs) year -= 1;
+  if (year < startYear) return undefined;
+  return contractYear(contractStart, zone, year);
+}
+
+export function contractYear(contractStart: string, zone: string, year: number): ContractYear {
+  return {
+    contractYear: year,
+    start: anniversaryStart(contractStart, year, zone).toUTC().toISO()!,
+    end: anniversaryStart(contractStart, year + 1, zone).toUTC().toISO()!,
+  };
+}
+
+export function eligibleKinds(policy: Policy, planId: string): HealthCheckKind[] {
+  const plan = policy.plan(planId);
+  if (!plan) return [];
+  return HEALTH_CHECK_KINDS.filter((kind) => plan.features.healthChecks[kind]);
+}
+
+/** The account's TAM, else the center's customer-success queue (else its support queue). */
+export function ownerFor(policy: Policy, account: Pick<AccountRecord, 'tamId' | 'supportCenter'>): TaskOwner {
+  if (account.tamId) return { owner: account.tamId, ownerKind: 'tam' };
+  const roles = policy.center(account.supportCenter)?.roles ?? {};
+  return { owner: roles.customerSuccess ?? roles.supportQueue ?? `${account.supportCenter}-customer-success`, ownerKind: 'queue' };
+}
+
+/** The schedule spec of an account: yearly on the anniversary, 09:00 in the center's zone. */
+export function scheduleSpecFor(contractStart: string, zone: string) {
+  const { month, day } = anniversaryMonthDay(contractStart);
+  return { month, day, hour: SCHEDULE_HOUR, zone, key: `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${SCHEDULE_HOUR}@${zone}` };
+}
+
+/** The input of the year's workflow, or why there is none. */
+export function healthCheckInputFor(
+  policy: Policy,
+  account: AccountRecord,
+  atMs: number,
+): { input: HealthCheckInput } | { reason: string } {
+  const plan = policy.plan(account.plan);
+  const center = policy.center(account.supportCenter);
+  if (!plan || !center) return { reason: `unknown plan ${account.plan} or center ${account.supportCenter}` };
+  const kinds = eligibleKinds(policy, account.plan);
+  if (kinds.length === 0) return { reason: `plan ${account.plan} (${plan.name}) includes no health checks` };
+  const zone = center.calendar.zone;
+  const year = contractYearAt(account.contractStart, zone, atMs);
+  if (!year) return { reason: `the contract starts ${account.contractStart}` };
+  return {
+    input: {
+      ...year,
+      ...ownerFor(policy, account),
+      accountId: account.accountId,
+      accountName: account.name,
+      planId: account.plan,
+      planName: plan.name,
+      supportCenter: account.supportCenter,
+      zone,
+      kinds,
+    },
+  };
+}
+
+/** Whether the calendar has open time on local day `day` (a DateTime at 00:00 local). */
+function openSpan(calendar: Calendar, day: DateTime): { open: number; close: number } | undefined {
+  const from = day.toMillis();
+  const to = day.plus({ days: 1 }).toMillis();
+  const open = nextOpening(calendar, from);
+  if (!(open < to)) return undefined;
+  // The last closing of the day: follow the open spans until one ends after the day.
+  let close = Math.min(nextClosing(calendar, open), to);
+  for (let next = nextOpening(calendar, close); next < to; next = nextOpening(calendar, close)) {
+    close = Math.min(nextClosing(calendar, next), to);
+  }
+  return { open, close };
+}
+
+/**
+ * The end of the `days`-th business day after the day of `fromMs` (a business day is a local date
+ * with open time; the request day itself does not count). Due instants land on a closing time.
+ */
+export function businessDaysAfter(calendar: Calendar, fromMs: number, days: number): number {
+  let day = DateTime.fromMillis(fromMs, { zone: calendar.zone }).startOf('day');
+  let counted = 0;
+  for (let i = 0; i < 3660; i++) {
+    day = day.plus({ days: 1 });
+    const span = openSpan(calendar, day);
+    if (!span) continue;
+    counted += 1;
+    if (counted === days) return span.close;
+  }
+  throw new RangeError('not enough business days within ten years');
+}
+
+/**
+ * The opening of the business day `days` business days before the local day of `dateMs`
+ * (scheduled Thursday -> Tuesday's opening; scheduled Monday -> the previous Thursday's).
+ */
+export function businessDaysBefore(calendar: Calendar, dateMs: number, days: number): number {
+  let day = DateTime.fromMillis(dateMs, { zone: calendar.zone }).startOf('day');
+  let counted = 0;
+  for (let i = 0; i < 3660; i++) {
+    day = day.minus({ days: 1 });
+    const span = openSpan(calendar, day);
+    if (!span) continue;
+    counted += 1;
+    if (counted === days) return span.open;
+  }
+  throw new RangeError('not enough business days within ten years');
+}
+
+/** A scheduled date: `YYYY-MM-DD` means 09:00 local in the center's zone; an instant is taken as is. */
+export function parseScheduledDate(date: string, zone: string): number | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    const t = DateTime.fromISO(date, { zone }).set({ hour: SCHEDULE_HOUR });
+    return t.isValid ? t.toMillis() : undefined;
+  }
+  const t = DateTime.fromISO(date, { setZone: true });
+  return t.isValid && /[zZ]|[+-]\d{2}:?\d{2}$/.test(date) ? t.toMillis() : undefined;
+}
+
+/** "Mon 5 Jan 10:00 Europe/Helsinki" */
+export function localLabel(ms: number, zone: string): string {
+  return `${DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL yyyy HH:mm')} ${zone}`;
+}

@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  completeHealthCheckUpdate,
+  HEALTH_CHECK_LABELS,
+  HEALTH_CHECK_WORKFLOW_TYPE,
+  HealthCheckMemo,
+  HealthCheckTask,
+  healthCheckWorkflowId,
+  parseTaskId,
+  ReconcileReport,
+  requestHealthCheckUpdate,
+  scheduleHealthCheckUpdate,
+  Task,
+} from '../../../../libs/contracts/src';
+import { Principal } from '../../../../libs/auth/src';
+import { POLICY, Policy } from '../../../../libs/policy/src';
+import { contractYearAt, eligibleKinds, healthCheckInputFor, parseScheduledDate } from '../../../../activities/health-check-cycle';
+import { reconcileSchedules, yearWorkflowStartOptions } from '../../../../activities/schedule';
+import { AccountAccess } from '../auth/account-access';
+import { actorOf } from '../auth/auth.decorators';
+import { Problem } from '../common/problem';
+import { toProblemOrRethrow, withWorker } from '../common/temporal-calls';
+import { andQuery, listPage, literal, Page } from '../common/visibility';
+import { TEMPORAL_CLIENT } from '../temporal.providers';
+import { ListTasksQuery, RequestHealthCheckBody } from './health-check.schemas';
+
+const updateIdFor = (scope: string, key: string | undefined) =>
+  key ? `${scope}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : undefined;
+
+/** Memo merging drops empty objects: restore them. */
+function normalizeMemo(memo: Record<string, unknown> | undefined): HealthCheckMemo | undefined {
+  const value = memo as Partial<HealthCheckMemo> | undefined;
+  if (!value?.offer || value.contractYear === undefined) return undefined;
+  return { ...(value as HealthCheckMemo), requests: value.requests ?? {}, kinds: value.kinds ?? [], offer: { ...value.offer, offers: value.offer.offers ?? {} } };
+}
+
+export type TaskView = Task & { accountId: string; contractYear: number; supportCenter: string; planId: string };
+
+function tasksOf(memo: HealthCheckMemo): TaskView[] {
+  const base = { accountId: memo.accountId, contractYear: memo.contractYear, supportCenter: memo.supportCenter, planId: memo.planId };
+  return [{ ...memo.offer, ...base }, ...Object.values(memo.requests).map((t) => ({ ...(t as HealthCheckTask), ...base }))];
+}
+
+@Injectable()
+export class HealthChecksService {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(POLICY) private readonly policy: Policy,
+    private readonly access: AccountAccess,
+  ) {}
+
+  private async describeYear(workflowId: string): Promise<HealthCheckMemo | undefined> {
+    try {
+      return normalizeMemo((await this.client.workflow.getHandle(workflowId).describe()).memo);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /** `POST /v1/accounts/:id/health-checks`: the customer's request for this contract year. */
+  async request(accountId: string, body: RequestHealthCheckBody, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
+    const { account } = await this.access.assert(principal, accountId);
+    const plan = this.policy.plan(account.plan);
+    const kinds = eligibleKinds(this.policy, account.plan);
+    if (!kinds.includes(body.kind)) {
+      throw Problem.unprocessable([
+        {
+          field: 'kind',
+          rule: 'planFeature',
+          message: `plan ${account.plan} (${plan?.name ?? 'unknown'}) does not include the ${HEALTH_CHECK_LABELS[body.kind]}` +
+            (kinds.length ? `; it includes: ${kinds.join(', ')}` : '; it includes no health checks'),
+        },
+      ]);
+    }
+    const prepared = healthCheckInputFor(this.policy, account, Date.now());
+    if ('reason' in prepared) {
+      throw Problem.unprocessable([{ field: 'kind', rule: 'contractYear', message: `no contract year in progress: ${prepared.reason}` }]);
+    }
+    const { input } = prepared;
+    const preferredDates = (body.preferredDates ?? []).map((date, i) => {
+      const t = parseScheduledDate(date, input.zone);
+      if (t === undefined) throw Problem.badRequest([{ field: `preferredDates[${i}]`, rule: 'format', message: 'is not a valid date' }]);
+      return new Date(t).toISOString();
+    });
+    const command = { kind: body.kind, preferredDates, actor: actorOf(principal) };
+    const updateId = updateIdFor(`request:${input.contractYear}`, idempotencyKey);
+    try {
+      return await withWorker(this.client, `request a health check for ${accountId}`, () =>
+        this.client.workflow.executeUpdateWithStart(requestHealthCheckUpdate, {
+          args: [command],
+          updateId,
+          startWorkflowOperation: new WithStartWorkflowOperation(HEALTH_CHECK_WORKFLOW_TYPE, {
+            ...yearWorkflowStartOptions(input),
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw Problem.conflict(`Contract year ${input.contractYear} of ${accountId} is closed.`, [
+          { field: 'kind', rule: 'contractYearEnded', message: `contract year ${input.contractYear} is closed` },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  /** `GET /v1/accounts/:id/health-checks`: every contract year's health checks, the current one first. */
+  async forAccount(accountId: string, principal: Principal) {
+    const { account } = await this.access.assert(principal, accountId);
+    const zone = this.policy.center(account.supportCenter)?.calendar.zone;
+    const current = zone ? contractYearAt(account.contractStart, zone, Date.now()) : undefined;
+    const years = new Map<number, HealthCheckMemo>();
+    const page = await listPage(
+      this.client,
+      andQuery([`WorkflowType = ${literal(HEALTH_CHECK_WORKFLOW_TYPE)}`, `SlaAccountId = ${literal(accountId)}`]),
+      100,
+    );
+    for (const info of page.items) {
+      const memo = normalizeMemo(info.memo);
+      if (memo) years.set(memo.contractYear, memo);
+    }
+    if (current) {
+      // Strongly consistent read of the current year (visibility may lag behind a fresh request).
+      const memo = await this.describeYear(healthCheckWorkflowId(accountId, current.contractYear));
+      if (memo) years.set(memo.contractYear, memo);
+    }
+    return {
+      accountId,
+      planId: account.plan,
+      eligibleKinds: eligibleKinds(this.policy, account.plan),
+      currentContractYear: current ?? null,
+      contractYears: [...years.values()].sort((a, b) => b.contractYear - a.contractYear),
+    };
+  }
+
+  /** `GET /v1/tasks`: task-bearing workflows by owner through visibility, expanded into tasks. */
+  async tasks(query: ListTasksQuery, principal: Principal): Promise<Page<TaskView> & { owner: string | null }> {
+    const owner = query.owner ?? (principal.role === 'tam' ? principal.tamId : undefined);
+    const activeOnly = query.state === 'open' || query.state === 'scheduled';
+    const page = await listPage(
+      this.client,
+      andQuery([
+        `WorkflowType = ${literal(HEALTH_CHECK_WORKFLOW_TYPE)}`,
+        owner !== undefined && `SlaOwner = ${literal(owner)}`,
+        activeOnly && `SlaState = "open"`,
+        activeOnly && query.due_before !== undefined && `SlaIhrDueAt < ${literal(new Date(query.due_before).toISOString())}`,
+      ]),
+      query.pageSize,
+      query.pageToken,
+    );
+    const dueBefore = query.due_before ? Date.parse(query.due_before) : undefined;
+    const items = page.items
+      .map((info) => normalizeMemo(info.memo))
+      .filter((memo): memo is HealthCheckMemo => Boolean(memo))
+      .flatMap(tasksOf)
+      .filter((task) => owner === undefined || task.owner === owner)
+      .filter((task) => !query.state || task.state === query.state)
+      .filter((task) => dueBefore === undefined || Date.parse(task.dueAt) < dueBefore);
+    return { owner: owner ?? null, items, nextPageToken: page.nextPageToken };
+  }
+
+  /** The task's year memo, with the rule that TAM keys act on their own tasks and on queue tasks. */
+  private async taskContext(id: string, principal: Principal) {
+    const parsed = parseTaskId(id);
+    if (!parsed) throw Problem.notFound(`No task ${id}.`);
+    const memo = await this.describeYear(healthCheckWorkflowId(parsed.accountId, parsed.contractYear));
+    if (!memo) throw Problem.notFound(`No task ${id}.`);
+    if (principal.role === 'tam' && memo.offer.ownerKind === 'tam' && memo.offer.owner !== principal.tamId) {
+      throw Problem.forbidden(`Task ${id} belongs to ${memo.offer.owner}.`);
+    }
+    if (parsed.kind === 'offer') {
+      throw Problem.unprocessable([{ field: 'id', rule: 'requestTask', message: 'the offer task is answered by the customer\'s request; schedule and complete the <kind> task' }]);
+    }
+    return { ...parsed, kind: parsed.kind, memo, handle: this.client.workflow.getHandle(healthCheckWorkflowId(parsed.accountId, parsed.contractYear)) };
+  }
+
+  async schedule(id: string, date: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
+    const task = await this.taskContext(id, principal);
+    const zone = this.policy.center(task.memo.supportCenter)?.calendar.zone ?? 'UTC';
+    const at = parseScheduledDate(date, zone);
+    if (at === undefined) throw Problem.badRequest([{ field: 'date', rule: 'format', message: 'is not a valid date' }]);
+    return withWorker(
+      this.client,
+      `schedule task ${id}`,
+      () =>
+        task.handle.executeUpdate(scheduleHealthCheckUpdate, {
+          args: [{ kind: task.kind, date: new Date(at).toISOString(), actor: actorOf(principal) }],
+          updateId: updateIdFor(`schedule:${task.kind}`, idempotencyKey),
+        }),
+      `No task ${id}.`,
+    );
+  }
+
+  async complete(id: string, summary: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
+    const task = await this.taskContext(id, principal);
+    return withWorker(
+      this.client,
+      `complete task ${id}`,
+      () =>
+        task.handle.executeUpdate(completeHealthCheckUpdate, {
+          args: [{ kind: task.kind, summary, actor: actorOf(principal) }],
+          updateId: updateIdFor(`complete:${task.kind}`, idempotencyKey),
+        }),
+      `No task ${id}.`,
+    );
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    try {
+      return await reconcileSchedules(this.client, this.policy);
+    } catch (error) {
+      throw toProblemOrRethrow(error, 'reconcile health-check schedules');
+    }
+  }
+}
