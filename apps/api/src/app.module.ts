@@ -9,6 +9,8 @@ import { AccountAccess } from './auth/account-access';
 import { AuthGuard, KEY_STORE } from './auth/auth.guard';
 import { CalendarsController } from './calendars/calendars.controller';
 import { HealthController } from './health/health.controller';
+import { AccountHealthChecksController, HealthCheckSchedulesController, TasksController } from './health-checks/health-checks.controller';
+import { HealthChecksService } from './health-checks/health-checks.service';
 import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsService } from './incidents/incidents.service';
 import { PolicyController } from './policy/policy.controller';
@@ -26,7 +28,8 @@ export class ApiModule {
   static register(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, PolicyController, CalendarsController, AccountsController, IncidentsController, ReportsController],
+      controllers: [HealthController, PolicyController, CalendarsController, AccountsController, IncidentsController, ReportsController,
+        AccountHealthChecksController, TasksController, HealthCheckSchedulesController],
       providers: [
         temporalClientProvider(options.client),
         policyProvider(options.policy),
@@ -35,6 +38,7 @@ export class ApiModule {
         AccountsService,
         AccountAccess,
         IncidentsService,
+        HealthChecksService,
       ],
     };
   }
