@@ -335,8 +335,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   setHandler(
     reclassifyUpdate,
-    (change) =>
-      serialized(async () => {
+    (change) => {
+      // Validators must not change state (they do not run on replay): note the request here.
+      requestedSeverity = change.severity;
+      return serialized(async () => {
         await condition(() => clock !== undefined);
         const from = status.severity;
         const next = await planClock(change.severity, clock!.generation + 1);
@@ -345,7 +347,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         fireCriticalOpenIfDue(Date.now());
         wake = true;
         return next;
-      }),
+      });
+    },
     {
       validator: (change) => {
         if (resolved) throw new Error('the incident is resolved: severity can no longer change');
@@ -353,7 +356,6 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         if (change.severity === requestedSeverity) throw new Error(`severity is already ${change.severity}`);
         if (!nonEmpty(change.reason)) throw new Error('reason is required');
         if (!nonEmpty(change.actor)) throw new Error('actor is required');
-        requestedSeverity = change.severity;
       },
     },
   );
@@ -399,8 +401,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     const current = clock!;
     const dueMs = Date.parse(current.dueAt);
     if (status.state === 'pending' && status.outcome === null && now >= dueMs) {
-      // Woken at (or after) the due instant that was still ahead when planned: breached at due.
-      markBreached(dueMs);
+      // Woken at (or, after an outage, later than) the due instant: the breach fires now.
+      markBreached(Math.max(dueMs, now));
       publish();
     }
     let next: { ms: number; label: string; event: string } | undefined;
