@@ -17,6 +17,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parse, stringify } from 'yaml';
+import { NOTIFICATION_LOG_SINK } from '../activities';
 import { createApiApp } from '../apps/api/src/create-app';
 import { createLogger } from '../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../libs/devstack/src';
@@ -305,7 +306,8 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
   try {
     if ((options.worker ?? 'inprocess') === 'inprocess') {
       workerConnection = await NativeConnection.connect({ address });
-      stack.worker = await startWorker(workerConnection, namespace, policy, { client });
+      // The structured notification log goes nowhere here (it would flood the bench output); children log to their file.
+      stack.worker = await startWorker(workerConnection, namespace, policy, { client, providers: [{ provide: NOTIFICATION_LOG_SINK, useValue: { write() {} } }] });
     } else if (options.worker === 'child') {
       await stack.startChildWorker();
     }
