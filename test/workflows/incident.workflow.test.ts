@@ -83,10 +83,13 @@ async function rejection(update: Promise<unknown>): Promise<string> {
   throw new Error('update was accepted');
 }
 
-/** Workflow time at or just after an instant (never early; the test server adds a few ms of processing). */
+/**
+ * Workflow time at or just after an instant: never early. The test server's clock also advances with
+ * real time, so processing on a loaded machine shows up as a few ms (seconds at worst) of lateness.
+ */
 function expectJustAfter(actual: string, instant: string) {
   expect(Date.parse(actual)).toBeGreaterThanOrEqual(Date.parse(instant));
-  expect(Date.parse(actual) - Date.parse(instant)).toBeLessThan(1_000);
+  expect(Date.parse(actual) - Date.parse(instant)).toBeLessThan(30_000);
 }
 
 /** A step planned for `at` fired at `at` (workflow time), never early. */
