@@ -1,0 +1,151 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { searchAttributeRegistrations } from '../../libs/contracts/src';
+
+/**
+ * docker-compose.yml and the Dockerfile cannot run here (no Docker): their structure is checked instead.
+ * The list of environment variables comes from the sources themselves (apps/, libs/, activities/,
+ * workflows/; not libs/devstack, the local `npm start` launcher, nor tests), so a new variable fails this
+ * test until it is classified below.
+ */
+const ROOT = join(__dirname, '..', '..');
+// merge: the app services share their settings through a YAML anchor and `<<: *app`.
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const envExample = readFileSync(join(ROOT, '.env.example'), 'utf8');
+
+/** Must be set in the environment of both the api and the worker services. */
+const REQUIRED = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SLA_POLICY_PATH', 'API_HOST', 'API_PORT'];
+/**
+ * Read with a default that is right for the compose cluster (plaintext Temporal, UTC, default limits): may
+ * be omitted from the compose file, but must be documented in .env.example. TZ is set by the Dockerfile.
+ */
+const WITH_DEFAULT = [
+  'API_KEYS_PATH',
+  'API_RATE_LIMIT_PER_MINUTE',
+  'API_WORKER_WAIT_MS',
+  'API_QUERY_WAIT_MS',
+  'LOG_LEVEL',
+  'TZ',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CERT_PATH',
+  'TEMPORAL_TLS_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_API_KEY',
+];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return ['node_modules', 'devstack', 'test-support', 'fixtures'].includes(name) ? [] : sources(path);
+    return /\.ts$/.test(name) && !/\.(spec|test)\.ts$/.test(name) ? [path] : [];
+  });
+}
+
+function variablesRead(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const dir of ['apps', 'libs', 'activities', 'workflows']) {
+    for (const file of sources(join(ROOT, dir))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\b(?:process\.env|env)\.([A-Z][A-Z0-9_]+)\b|process\.env\[['"]([A-Z][A-Z0-9_]+)['"]\]/g)) {
+        const name = m[1] ?? m[2];
+        found.set(name, [...(found.get(name) ?? []), relative(ROOT, file)]);
+      }
+    }
+  }
+  return found;
+}
+
+const appEnv = (service: string): Record<string, string> => compose.services[service].environment ?? {};
+
+describe('docker-compose.yml', () => {
+  it('has the services of the self-hosted deployment', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'register-search-attributes', 'temporal', 'temporal-ui', 'worker'].sort());
+  });
+
+  it('publishes the API, Temporal and the UI ports, and runs two worker replicas', () => {
+    expect(compose.services.api.ports).toEqual(['3000:3000']);
+    expect(compose.services.temporal.ports).toEqual(['7233:7233']);
+    expect(compose.services['temporal-ui'].ports).toEqual(['8080:8080']);
+    expect(compose.services.worker.deploy?.replicas).toBe(2);
+    expect(compose.services.worker.ports).toBeUndefined();
+    expect(compose.services.api.command).toEqual(['node', 'dist/apps/api/src/main.js']);
+    expect(compose.services.worker.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
+  });
+
+  it('builds api and worker from the project Dockerfile and starts them after the search attributes exist', () => {
+    for (const service of ['api', 'worker']) {
+      expect(compose.services[service].build).toBeDefined();
+      expect(compose.services[service].depends_on?.['register-search-attributes']?.condition).toBe('service_completed_successfully');
+    }
+    expect(compose.services['register-search-attributes'].depends_on?.temporal?.condition).toBe('service_healthy');
+    expect(compose.services.temporal.depends_on?.postgresql?.condition).toBe('service_healthy');
+    expect(compose.services.temporal.environment.POSTGRES_SEEDS).toBe('postgresql');
+  });
+
+  it('registers exactly the search attributes of libs/contracts', () => {
+    const command = [compose.services['register-search-attributes'].command].flat().join(' ');
+    const registered = [...command.matchAll(/\b(Sla[A-Za-z]+)=(Keyword|Int|Datetime|Text|Bool|Double|KeywordList)\b/g)].map((m) => `${m[1]}=${m[2]}`);
+    expect(registered.sort()).toEqual(searchAttributeRegistrations().sort());
+    expect(command).toContain('temporal operator search-attribute create');
+  });
+
+  it('classifies every environment variable the apps read', () => {
+    const read = [...variablesRead().keys()].sort();
+    const unclassified = read.filter((name) => !REQUIRED.includes(name) && !WITH_DEFAULT.includes(name));
+    expect(unclassified).toEqual([]);
+    // And the lists hold nothing the apps stopped reading.
+    expect([...REQUIRED, ...WITH_DEFAULT].filter((name) => !read.includes(name))).toEqual([]);
+  });
+
+  it.each(['api', 'worker'])('sets every required variable for the %s', (service) => {
+    const env = appEnv(service);
+    for (const name of REQUIRED) expect({ name, value: env[name] }).toEqual({ name, value: expect.any(String) });
+    expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(env.API_HOST).toBe('0.0.0.0');
+    expect(env.API_PORT).toBe('3000');
+  });
+
+  it('documents in .env.example every variable it leaves to its default (TZ: set by the Dockerfile)', () => {
+    const undocumented = WITH_DEFAULT.filter((name) => name !== 'TZ' && !new RegExp(`^#?\\s*${name}=`, 'm').test(envExample));
+    expect(undocumented).toEqual([]);
+    expect(dockerfile).toMatch(/^ENV .*\bTZ=UTC\b/m);
+  });
+
+  it('gives the apps the webhook secrets the policy names', () => {
+    const policy = parse(readFileSync(join(ROOT, 'config', 'sla-policy.yaml'), 'utf8'));
+    const secrets: string[] = (policy.subscribers ?? []).map((s: { secretEnv: string }) => s.secretEnv);
+    for (const name of secrets) {
+      expect(appEnv('worker')[name]).toBeDefined();
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const final = stages[stages.length - 1];
+
+  it('is multi-stage and Debian-based (core-bridge has glibc builds only)', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) {
+      const image = stage.split(/\s/)[0];
+      expect(image).not.toMatch(/alpine/i);
+      expect(image).toMatch(/bookworm|bullseye|trixie|debian/);
+    }
+    expect(final).toMatch(/COPY --from=build/);
+  });
+
+  it('runs as a non-root user with a health check in the final stage', () => {
+    const user = /^USER\s+(\S+)/m.exec(final)?.[1];
+    expect(user).toBeDefined();
+    expect(['root', '0', '0:0']).not.toContain(user);
+    expect(final).toMatch(/^HEALTHCHECK\s+.*CMD\s+/m);
+    expect(final).toMatch(/\/health\/live/);
+  });
+
+  it('leaves the API health check off the worker (it serves no HTTP)', () => {
+    const hc = compose.services.worker.healthcheck;
+    expect(hc?.disable === true || Array.isArray(hc?.test)).toBe(true);
+  });
+});
