@@ -1,18 +1,23 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { ApiKeyStore } from '../../../libs/auth/src';
 import { Policy, policyProvider } from '../../../libs/policy/src';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountAccess } from './auth/account-access';
-import { AuthGuard, KEY_STORE } from './auth/auth.guard';
+import { AuthGuard, KEY_STORE, RATE_LIMITER } from './auth/auth.guard';
 import { CalendarsController } from './calendars/calendars.controller';
 import { HealthController } from './health/health.controller';
 import { AccountHealthChecksController, HealthCheckSchedulesController, TasksController } from './health-checks/health-checks.controller';
 import { HealthChecksService } from './health-checks/health-checks.service';
 import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsService } from './incidents/incidents.service';
+import { ApiMetrics } from './observability/metrics';
+import { MetricsController } from './observability/metrics.controller';
+import { RateLimiter } from './observability/rate-limiter';
+import { API_LOGGER, RequestLogMiddleware } from './observability/request-log.middleware';
 import { PolicyController } from './policy/policy.controller';
 import { ReportsController } from './reports/reports.controller';
 import { temporalClientProvider } from './temporal.providers';
@@ -20,20 +25,30 @@ import { temporalClientProvider } from './temporal.providers';
 export interface ApiModuleOptions {
   client: Client;
   keys: ApiKeyStore;
+  logger: Logger;
   policy?: Policy;
+  /** Requests a minute per key (0: off); default `API_RATE_LIMIT_PER_MINUTE` or 600. */
+  rateLimitPerMinute?: number;
 }
 
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLogMiddleware).forRoutes('*');
+  }
+
   static register(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, PolicyController, CalendarsController, AccountsController, IncidentsController, ReportsController,
+      controllers: [HealthController, MetricsController, PolicyController, CalendarsController, AccountsController, IncidentsController, ReportsController,
         AccountHealthChecksController, TasksController, HealthCheckSchedulesController],
       providers: [
         temporalClientProvider(options.client),
         policyProvider(options.policy),
         { provide: KEY_STORE, useValue: options.keys },
+        { provide: API_LOGGER, useValue: options.logger },
+        { provide: RATE_LIMITER, useValue: new RateLimiter(options.rateLimitPerMinute ?? Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 600)) },
+        ApiMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
         AccountsService,
         AccountAccess,
