@@ -239,6 +239,23 @@ describe('health-check schedules and tasks on the dev server', () => {
     await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.closed' && d.body?.data?.accountId === 'initech'), 'task.closed webhook');
   });
 
+  it("upgrade SP2 -> SP1 mid-year creates the schedule and starts the current year's workflow for the queue", async () => {
+    expect((await stack.http('POST', '/v1/accounts', account('hooli', 'SP2'))).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await scheduleGone('hooli')).toBe(true);
+    expect((await stack.http('PATCH', '/v1/accounts/hooli', { plan: 'SP1' })).status).toBe(200);
+    await eventually(() => describeSchedule('hooli'), 'schedule health-checks/hooli');
+    const year = stack.client.workflow.getHandle(healthCheckWorkflowId('hooli', YEAR));
+    const status = await eventually(() => year.query(healthCheckStatusQuery), "hooli's year workflow");
+    expect(status.kinds).toEqual(['remote']);
+    expect(status.offer).toMatchObject({ state: 'open', owner: 'emea-success@vendor.example', ownerKind: 'queue' });
+    const queueTasks = await eventually(async () => {
+      const res = await stack.http('GET', `/v1/tasks?owner=${encodeURIComponent('emea-success@vendor.example')}&state=open`);
+      return res.body.items?.some((t: any) => t.taskId === `hooli:${YEAR}:offer`) ? res.body : undefined;
+    }, 'queue task listed');
+    expect(queueTasks.owner).toBe('emea-success@vendor.example');
+  });
+
   it('reconciliation recreates a deleted schedule and removes one of an account no longer eligible', async () => {
     await eventually(() => describeSchedule('umbrella'), 'schedule health-checks/umbrella');
     await stack.client.schedule.getHandle(healthCheckScheduleId('umbrella')).delete();
