@@ -32,6 +32,7 @@ import {
   TimelineEvent,
 } from '../libs/contracts/src/incident';
 import { SA } from '../libs/contracts/src/search-attributes';
+import { rejection } from '../libs/contracts/src/rejection';
 
 /** Delivery retry policy unless the input overrides it (docs/escalation.md). */
 export const DEFAULT_NOTIFICATION_RETRY = {
@@ -315,19 +316,24 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       }),
     {
       validator: (response) => {
-        if (resolved) throw new Error('the incident is resolved: no more responses are recorded');
+        if (resolved) throw rejection(409, 'incident', 'open', 'the incident is resolved: no more responses are recorded');
         if (!response || !RESPONSE_KINDS.includes(response.kind)) {
-          throw new Error(
+          throw rejection(
+            422,
+            'kind',
+            'humanResponse',
             `kind must be one of ${RESPONSE_KINDS.join(', ')} (got ${JSON.stringify(response?.kind)}): ` +
               'automated acknowledgements never count as a human response (rule 4)',
           );
         }
-        if (!nonEmpty(response.responder)) throw new Error('responder is required');
+        if (!nonEmpty(response.responder)) throw rejection(422, 'responder', 'required', 'responder is required');
         if (response.respondedAt !== undefined) {
           const t = Date.parse(response.respondedAt);
-          if (Number.isNaN(t)) throw new Error('respondedAt must be an ISO instant');
-          if (t < enteredMs) throw new Error(`respondedAt ${response.respondedAt} lies before the incident entered (${intake.enteredAt})`);
-          if (t > Date.now()) throw new Error(`respondedAt ${response.respondedAt} lies in the future`);
+          if (Number.isNaN(t)) throw rejection(422, 'respondedAt', 'format', 'respondedAt must be an ISO instant');
+          if (t < enteredMs) {
+            throw rejection(422, 'respondedAt', 'afterEntry', `respondedAt ${response.respondedAt} lies before the incident entered (${intake.enteredAt})`);
+          }
+          if (t > Date.now()) throw rejection(422, 'respondedAt', 'notInFuture', `respondedAt ${response.respondedAt} lies in the future`);
         }
       },
     },
@@ -351,11 +357,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     },
     {
       validator: (change) => {
-        if (resolved) throw new Error('the incident is resolved: severity can no longer change');
-        if (!change || !isSeverity(change.severity)) throw new Error('severity must be 1, 2, 3 or 4');
-        if (change.severity === requestedSeverity) throw new Error(`severity is already ${change.severity}`);
-        if (!nonEmpty(change.reason)) throw new Error('reason is required');
-        if (!nonEmpty(change.actor)) throw new Error('actor is required');
+        if (resolved) throw rejection(409, 'incident', 'open', 'the incident is resolved: severity can no longer change');
+        if (!change || !isSeverity(change.severity)) throw rejection(422, 'severity', 'range', 'severity must be 1, 2, 3 or 4');
+        if (change.severity === requestedSeverity) throw rejection(409, 'severity', 'changed', `severity is already ${change.severity}`);
+        if (!nonEmpty(change.reason)) throw rejection(422, 'reason', 'required', 'reason is required');
+        if (!nonEmpty(change.actor)) throw rejection(422, 'actor', 'required', 'actor is required');
       },
     },
   );
@@ -373,9 +379,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     },
     {
       validator: (resolution) => {
-        if (resolved) throw new Error('the incident is already resolved');
-        if (!resolution || !nonEmpty(resolution.summary)) throw new Error('summary is required');
-        if (!nonEmpty(resolution.actor)) throw new Error('actor is required');
+        if (resolved) throw rejection(409, 'incident', 'open', 'the incident is already resolved');
+        if (!resolution || !nonEmpty(resolution.summary)) throw rejection(422, 'summary', 'required', 'summary is required');
+        if (!nonEmpty(resolution.actor)) throw rejection(422, 'actor', 'required', 'actor is required');
       },
     },
   );

@@ -1,0 +1,213 @@
+import { incidentWorkflowId } from '../../libs/contracts/src';
+import { startTestStack, TestStack } from '../support/stack';
+import { testPolicy } from '../support/temporal';
+import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { HOOK_SECRET, HOOK_SECRET_ENV } from '../workflows/helpers';
+
+/**
+ * The incident lifecycle over real HTTP on a real dev server, with a real webhook receiver that
+ * verifies signatures. Timers are real here, so the test policy shortens SPE targets to seconds
+ * (24x7) and incidents are backdated: ladder steps fall due a few seconds into the test.
+ */
+let stack: TestStack;
+let receiver: WebhookReceiver;
+const TAM = 'tam-acme@vendor.example';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+const deliveriesOf = (incidentId: string) => receiver.deliveries().filter((d) => d.body?.data?.incidentId === incidentId);
+const eventsOf = (incidentId: string) => deliveriesOf(incidentId).map((d) => d.body.type);
+
+function open(severity: number, enteredAgoMs: number, key?: string) {
+  return stack.http(
+    'POST',
+    '/v1/incidents',
+    {
+      accountId: 'acme',
+      contactId: 'C-ACME-1',
+      severity,
+      priority: 3,
+      channel: 'portal',
+      product: 'Engine',
+      productVersion: '4.2',
+      summary: `Sev ${severity} e2e`,
+      description: 'e2e',
+      enteredAt: new Date(Date.now() - enteredAgoMs).toISOString(),
+    },
+    key ? { headers: { 'Idempotency-Key': key } } : {},
+  );
+}
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver(HOOK_SECRET);
+  process.env[HOOK_SECRET_ENV] = HOOK_SECRET;
+  const policy = testPolicy((doc) => {
+    doc.plans.SPE.targets = { sev1: '20s', sev2: '40s', sev3: '30s', sev4: '60s' };
+    doc.subscribers = [{ id: 'e2e', url: receiver.url, secretEnv: HOOK_SECRET_ENV, events: ['*'] }];
+  });
+  stack = await startTestStack(policy);
+  expect((await stack.http('POST', '/v1/accounts', { id: 'acme', name: 'Acme', type: 'customer', plan: 'SPE', supportCenter: 'emea', contractStart: '2025-01-01', tamId: TAM })).status).toBe(201);
+  expect((await stack.http('POST', '/v1/accounts/acme/contacts', { contactId: 'C-ACME-1', name: 'Ann', email: 'ann@acme.example' })).status).toBe(201);
+});
+
+afterAll(async () => {
+  await stack?.teardown();
+  await receiver?.close();
+});
+
+describe('incident lifecycle over HTTP', () => {
+  it('escalates once per step, survives a worker restart between steps, answers degraded while down, then responds, reclassifies and resolves', async () => {
+    // SPE Sev 3 = 30 s (24x7): entered 10 s ago, so warn (50 %) is due in 5 s, at-risk in 12.5 s, breach in 20 s.
+    const opened = await open(3, 10_000, 'lifecycle-1');
+    expect(opened.status).toBe(201);
+    const { incidentId } = opened.body;
+    const enteredAt = Date.now() - 10_000;
+
+    await until(() => eventsOf(incidentId).includes('ihr.warning'), 20_000, 'warning delivered');
+    await stack.stopWorker();
+    const degraded = await stack.http('GET', `/v1/incidents/${incidentId}`);
+    expect(degraded.status).toBe(200);
+    expect(degraded.body).toMatchObject({ incidentId, degraded: true, state: 'pending', accountId: 'acme', severity: 3 });
+    expect(degraded.body.ihrDueAt).toEqual(expect.any(String));
+    // Stay down past the at-risk instant, then come back.
+    await sleep(Math.max(0, enteredAt + 24_000 - Date.now()));
+    await stack.startWorker();
+
+    await until(() => eventsOf(incidentId).includes('ihr.breached'), 30_000, 'breach delivered');
+    const status = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    expect(status.degraded).toBeUndefined();
+    expect(status.state).toBe('breached');
+    expect(status.ladder.fired.map((s: { id: string }) => s.id)).toEqual(['warn', 'at_risk', 'breach']);
+    for (const step of status.ladder.fired) expect(Date.parse(step.firedAt)).toBeGreaterThanOrEqual(Date.parse(step.at));
+
+    // Exactly once per step: one webhook-id per step, every delivery signed; a repeat could only be a retry of the same id.
+    const ids = deliveriesOf(incidentId).map((d) => d.id);
+    expect([...new Set(ids)].sort()).toEqual([`${incidentId}.0.at_risk`, `${incidentId}.0.breach`, `${incidentId}.0.warn`]);
+    expect(receiver.received.filter((r) => r.body?.data?.incidentId === incidentId).every((r) => r.verified)).toBe(true);
+    const breach = deliveriesOf(incidentId).find((d) => d.body.type === 'ihr.breached')!;
+    expect(breach.body.data).toMatchObject({ incidentId, accountId: 'acme', planId: 'SPE', severity: 3, priority: 3 });
+    expect(breach.body.data.recipients).toEqual(expect.arrayContaining([{ role: 'tam', address: TAM }]));
+
+    // The first human response after the due instant settles the IHR as breached.
+    const response = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution', responder: 'eve@vendor.example' }, { as: 'agent' });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ ihr: true, outcome: 'breached' });
+
+    const reclassified = await stack.http('POST', `/v1/incidents/${incidentId}/severity`, { severity: 4, reason: 'cosmetic after all' }, { as: 'agent' });
+    expect(reclassified.status).toBe(200);
+    expect(Date.parse(reclassified.body.dueAt) - enteredAt).toBeGreaterThan(55_000);
+
+    expect((await stack.http('POST', `/v1/incidents/${incidentId}/priority`, { priority: 1 }, { as: 'acme' })).status).toBe(202);
+    await until(async () => (await stack.http('GET', `/v1/incidents/${incidentId}`)).body.priority === 1, 10_000, 'priority changed');
+
+    const resolved = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'patched' }, { as: 'agent' });
+    expect(resolved.status).toBe(200);
+    const handle = stack.client.workflow.getHandle(incidentWorkflowId(incidentId));
+    await handle.result();
+    const final = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    expect(final.state).toBe('breached');
+    expect(final.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['opened', 'response.recorded', 'severity.changed', 'priority.changed', 'resolved']));
+    const again = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'again' }, { as: 'agent' });
+    expect(again.status).toBeGreaterThanOrEqual(400);
+    expect(again.status).toBeLessThan(500);
+  });
+
+  it('meets the IHR with a prompt response and stops the ladder', async () => {
+    const { incidentId } = (await open(4, 0)).body;
+    const response = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'information_request' }, { as: 'agent' });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ ihr: true, outcome: 'met' });
+    const status = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    expect(status.state).toBe('met');
+    expect(status.ladder.pending).toEqual([]);
+    expect(status.remainingBusinessMs).toBeNull();
+    const second = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' });
+    expect(second.body).toMatchObject({ ihr: false });
+  });
+
+  it('breaches at once when a reclassification 4 -> 1 puts the due instant in the past', async () => {
+    // Sev 4 = 60 s, entered 30 s ago: pending. Sev 1 = 20 s from entry: already past.
+    const { incidentId } = (await open(4, 30_000)).body;
+    const reclassified = await stack.http('POST', `/v1/incidents/${incidentId}/severity`, { severity: 1, reason: 'production down' }, { as: 'agent' });
+    expect(reclassified.status).toBe(200);
+    expect(Date.parse(reclassified.body.dueAt)).toBeLessThan(Date.now());
+    await until(() => eventsOf(incidentId).includes('ihr.breached'), 15_000, 'breach after reclassification');
+    expect((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.state).toBe('breached');
+  });
+
+  it('lists incidents by state and account, and reports compliance', async () => {
+    const breached = await until(async () => {
+      const res = await stack.http('GET', '/v1/incidents?state=breached&account=acme');
+      return res.body.items.length >= 2 ? res.body.items : undefined;
+    }, 15_000, 'breached incidents listed');
+    expect(breached.every((i: { state: string; accountId: string }) => i.state === 'breached' && i.accountId === 'acme')).toBe(true);
+    const mine = await stack.http('GET', '/v1/incidents', undefined, { as: 'acme' });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.every((i: { accountId: string }) => i.accountId === 'acme')).toBe(true);
+    expect((await stack.http('GET', '/v1/incidents?account=acme', undefined, { as: 'globex' })).status).toBe(404);
+
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const report = await until(async () => {
+      const res = await stack.http('GET', `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=severity`, undefined, { as: 'agent' });
+      return res.body.totals?.met >= 1 && res.body.totals?.breached >= 2 ? res.body : undefined;
+    }, 15_000, 'report counts');
+    expect(report.groupBy).toBe('severity');
+    expect(report.breaches.length).toBe(report.totals.breached);
+    expect(report.totals.compliancePct).toBeCloseTo((report.totals.met / (report.totals.met + report.totals.breached)) * 100, 0);
+    expect((await stack.http('GET', '/v1/reports/ihr', undefined, { as: 'acme' })).status).toBe(403);
+  });
+});
+
+describe('bad input on incident endpoints is problem+json naming the field', () => {
+  let incidentId: string;
+  beforeAll(async () => {
+    incidentId = (await open(4, 0)).body.incidentId;
+  });
+
+  const cases: Array<[string, string, (id: string) => string, unknown, number, string, string]> = [
+    ['response: unknown kind', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'email' }, 400, 'kind', 'enum'],
+    ['response: automated acknowledgement', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'acknowledgement' }, 422, 'kind', 'humanResponse'],
+    ['response: respondedAt not an instant', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'solution', respondedAt: 'now' }, 400, 'respondedAt', 'format'],
+    ['response: respondedAt in the future', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'solution', respondedAt: new Date(Date.now() + 3600_000).toISOString() }, 422, 'respondedAt', 'notInFuture'],
+    ['response: before entry', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'solution', respondedAt: '2020-01-01T00:00:00Z' }, 422, 'respondedAt', 'afterEntry'],
+    ['severity: 7', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 7, reason: 'x' }, 400, 'severity', 'max'],
+    ['severity: missing reason', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 2 }, 400, 'reason', 'required'],
+    ['severity: unchanged', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 4, reason: 'same' }, 409, 'severity', 'changed'],
+    ['priority: 0', 'POST', (id) => `/v1/incidents/${id}/priority`, { priority: 0 }, 400, 'priority', 'min'],
+    ['resolve: missing summary', 'POST', (id) => `/v1/incidents/${id}/resolve`, {}, 400, 'summary', 'required'],
+    ['resolve: unknown field', 'POST', (id) => `/v1/incidents/${id}/resolve`, { summary: 'x', fixed: true }, 400, 'fixed', 'unknown'],
+    ['list: severity 9', 'GET', () => '/v1/incidents?severity=9', undefined, 400, 'severity', 'max'],
+    ['list: state bogus', 'GET', () => '/v1/incidents?state=bogus', undefined, 400, 'state', 'enum'],
+    ['list: dueBefore not an instant', 'GET', () => '/v1/incidents?dueBefore=monday', undefined, 400, 'dueBefore', 'format'],
+    ['report: groupBy colour', 'GET', () => '/v1/reports/ihr?groupBy=colour', undefined, 400, 'groupBy', 'enum'],
+    ['report: to before from', 'GET', () => '/v1/reports/ihr?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', undefined, 400, 'to', 'invalid'],
+  ];
+
+  it.each(cases)('%s', async (_name, method, path, body, status, field, rule) => {
+    const res = await stack.http(method, path(incidentId), body, { as: 'agent' });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule })]));
+  });
+
+  it.each([
+    ['GET', 'unknown incident', '/v1/incidents/INC-000000000000', 404],
+    ['POST', 'response on an unknown incident', '/v1/incidents/INC-000000000000/responses', 404],
+    ['GET', 'malformed incident id', '/v1/incidents/abc', 400],
+  ])('%s %s -> %s', async (method, _name, path, status) => {
+    const res = await stack.http(method, path, method === 'POST' ? { kind: 'solution' } : undefined, { as: 'agent' });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
