@@ -33,6 +33,7 @@ import {
 } from '../libs/contracts/src/incident';
 import { SA } from '../libs/contracts/src/search-attributes';
 import { rejection } from '../libs/contracts/src/rejection';
+import { incidentMetrics } from './incident-metrics';
 
 /** Delivery retry policy unless the input overrides it (docs/escalation.md). */
 export const DEFAULT_NOTIFICATION_RETRY = {
@@ -119,6 +120,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     return run;
   };
 
+  const metricTags = () => ({ plan: pinned.planId, severity: status.severity });
   const note = (type: TimelineEvent['type'], details: Record<string, unknown>, actor?: string) => {
     status.timeline.push({ at: iso(Date.now()), type, ...(actor ? { actor } : {}), details });
   };
@@ -179,6 +181,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     breachedAtMs = atMs;
     status.state = 'breached';
     status.breachedAt = iso(atMs);
+    incidentMetrics.outcome(metricTags(), 'breached');
     note('ihr.breached', { dueAt: clock?.dueAt, breachedAt: status.breachedAt });
   };
 
@@ -191,6 +194,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     const record: FiredStep = { id: step.id, event: step.event, at: iso(atMs), firedAt: iso(nowMs), webhookId, delivery: 'in-flight' };
     status.ladder.fired.push(record);
     note('step.fired', { step: step.id, event: step.event, at: record.at, webhookId });
+    incidentMetrics.stepFired(metricTags(), step.id, step.event, nowMs - atMs);
     const notifyInput: NotifyInput = {
       event: step.event,
       webhookId,
@@ -230,6 +234,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           failedSubscribers: details?.failed ?? [],
         });
         note('step.delivery_failed', { step: step.id, event: step.event, webhookId, error: message });
+        incidentMetrics.deliveryFailed(step.event);
       }
     })();
     inflight.add(delivery);
@@ -296,6 +301,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           const outcome = respondedMs <= dueMs ? 'met' : 'breached';
           status.outcome = { outcome, kind: response.kind, responder: response.responder, respondedAt, dueAt: current.dueAt };
           status.state = outcome;
+          // Count the transition out of pending once (a breach fired by the timer was counted then).
+          if (outcome === 'met' || status.breachedAt === null) incidentMetrics.outcome(metricTags(), outcome);
           if (outcome === 'met') {
             breachedAtMs = undefined;
             status.breachedAt = null;
@@ -371,7 +378,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     (resolution) => {
       resolved = true;
       const at = iso(Date.now());
-      if (status.state === 'pending') status.state = 'resolved';
+      if (status.state === 'pending') {
+        status.state = 'resolved';
+        incidentMetrics.outcome(metricTags(), 'resolved');
+      }
       status.resolution = { at, summary: resolution.summary, actor: resolution.actor };
       note('resolved', { state: status.state, summary: resolution.summary }, resolution.actor);
       publish();

@@ -1,42 +1,54 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Runtime } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/common';
+import { reconcileSchedules } from '../../../activities/schedule';
+import { createLogger, PinoNestLogger, PinoTemporalLogger } from '../../../libs/observability/src';
+import { POLICY, Policy } from '../../../libs/policy/src';
 import { connectClient, connectWorker, temporalSettings } from '../../../libs/settings/src';
 import { createSlaWorker } from './sla-worker';
-import { reconcileSchedules } from '../../../activities/schedule';
-import { POLICY, Policy } from '../../../libs/policy/src';
 import { WorkerModule } from './worker.module';
 
 // Workflow code must never depend on the host's zone; pin it for everything in this process.
 process.env.TZ = 'UTC';
 
+const logger = createLogger('worker');
+/** Prometheus exporter of the Temporal runtime and the SLA metrics the workflows emit (`/metrics`). */
+const metricsAddress = process.env.WORKER_METRICS_ADDRESS || '127.0.0.1:9464';
+
 async function main() {
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger, (process.env.TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'INFO'),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } },
+  });
   const settings = temporalSettings();
   const client = await connectClient(settings);
-  const app = await NestFactory.createApplicationContext(WorkerModule.register({ client }), { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule.register({ client }), { logger: new PinoNestLogger(logger) });
   const connection = await connectWorker(settings);
   const worker = await createSlaWorker({ app, connection, namespace: settings.namespace });
 
+  // SIGTERM/SIGINT: stop polling, let running tasks finish (drain), then close connections.
   const stop = (signal: string) => {
-    console.log(`worker: ${signal} received, draining`);
+    logger.info(`${signal} received, draining`);
     worker.shutdown();
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 
-  console.log(`worker: polling task queue on ${settings.address} namespace ${settings.namespace}`);
+  logger.info(`polling task queue on ${settings.address} namespace ${settings.namespace}; metrics on http://${metricsAddress}/metrics`);
   // Health-check schedules match the eligible accounts after any outage or manual change (docs/health-checks.md).
   reconcileSchedules(client, app.get<Policy>(POLICY)).then(
-    (report) => console.log(`worker: health-check schedules reconciled ${JSON.stringify(report)}`),
-    (error: unknown) => console.error(`worker: health-check schedule reconciliation failed: ${error instanceof Error ? error.message : error}`),
+    (report) => logger.info({ report }, 'health-check schedules reconciled'),
+    (error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'health-check schedule reconciliation failed'),
   );
   await worker.run();
   await connection.close();
   await client.connection.close();
   await app.close();
-  console.log('worker: stopped');
+  logger.info('stopped');
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  logger.fatal(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

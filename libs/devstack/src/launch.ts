@@ -119,6 +119,7 @@ async function main() {
       'Support SLA engine is up:',
       `  API          ${api}`,
       `  OpenAPI      ${api}/docs  (JSON: ${api}/openapi.json)`,
+      `  Metrics      ${api}/metrics (API), http://${env.WORKER_METRICS_ADDRESS || '127.0.0.1:9464'}/metrics (worker)`,
       externalTemporal ? `  Temporal     ${externalTemporal} (external cluster)` : `  Temporal UI  http://127.0.0.1:${uiPort}`,
       externalTemporal ? '' : `  Temporal     ${temporalAddress} (dev server, data in ${dataDir})`,
       newAdminKey
