@@ -313,7 +313,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     }
     if ((options.api ?? 'inprocess') === 'inprocess') {
       // Silent logs and no per-key rate limit: the benches measure the engine, not the log sink or the limiter.
-      stack.api = await createApiApp({ client, policy, keys: keys.store, logger: createLogger('api', { level: 'silent' }), quiet: true, rateLimitPerMinute: 0 });
+      stack.api = await createApiApp({ client, policy, keys: keys.store, logger: createLogger('api', { level: process.env.BENCH_API_LOG_LEVEL ?? 'silent' }), quiet: true, rateLimitPerMinute: 0 });
       await stack.api.listen(apiPort, '127.0.0.1');
     } else {
       await stack.startChildApi();
