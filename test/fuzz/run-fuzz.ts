@@ -94,7 +94,8 @@ function runSchemathesis(exe: string, stack: BenchStack, caller: Caller | 'none'
   });
 }
 
-export async function runFuzz(options: { examples: number; phases?: string; callers?: Array<Caller | 'none'> }): Promise<FuzzResult> {
+/** `coverageFor`: callers that also get schemathesis' coverage phase (boundary and invalid values of every parameter). */
+export async function runFuzz(options: { examples: number; phases?: string; callers?: Array<Caller | 'none'>; coverageFor?: Array<Caller | 'none'> }): Promise<FuzzResult> {
   const t0 = Date.now();
   const exe = schemathesisPath();
   const stack = await startBenchStack({ worker: 'inprocess' });
@@ -103,7 +104,11 @@ export async function runFuzz(options: { examples: number; phases?: string; call
     await seed(stack);
     const callers = options.callers ?? [...(Object.keys(TEST_CALLERS) as Caller[]), 'none'];
     const runs: FuzzRun[] = [];
-    for (const caller of callers) runs.push(await runSchemathesis(exe, stack, caller, options.examples, options.phases ?? 'examples,coverage,fuzzing', reportDir));
+    for (const caller of callers) {
+      const phases = options.phases ?? 'examples,coverage,fuzzing';
+      const withCoverage = options.coverageFor?.includes(caller) && !phases.includes('coverage') ? `coverage,${phases}` : phases;
+      runs.push(await runSchemathesis(exe, stack, caller, options.examples, withCoverage, reportDir));
+    }
     return { ok: runs.every((r) => r.exitCode === 0), seconds: Math.round((Date.now() - t0) / 1000), runs };
   } finally {
     await stack.teardown();
