@@ -44,6 +44,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const child = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });
   if (typeof out === 'number') closeSync(out);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // Never leave a server behind when the owning process ends without calling stop().
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   const address = `${ip}:${options.port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
