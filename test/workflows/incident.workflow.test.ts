@@ -373,6 +373,22 @@ describe('incident workflow on the time-skipping server', () => {
     expect(result.responses).toHaveLength(2);
   });
 
+  it('sleeps through an 8-hour target (SPE Sev 4, 24x7) in well under a second of real time', async () => {
+    const enteredAt = await env.currentTimeMs();
+    const handle = await start(incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt }));
+    const status = await planned(handle);
+    expect(Date.parse(status.ihr!.dueAt) - enteredAt).toBe(8 * 3600_000);
+    const started = Date.now();
+    await skipTo(env, Date.parse(status.ihr!.dueAt) + 1_000);
+    let after = await handle.query(incidentStatusQuery);
+    for (let i = 0; i < 100 && after.state !== 'breached'; i++) after = await handle.query(incidentStatusQuery);
+    const realMs = Date.now() - started;
+    expect(after.state).toBe('breached');
+    expect(after.ladder.fired.map((f) => f.id)).toEqual(['warn', 'at_risk', 'breach']);
+    expect(realMs).toBeLessThan(1_000);
+    await handle.terminate('test done');
+  });
+
   it('resolving before the IHR settles state resolved and completes', async () => {
     const input = incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await env.currentTimeMs() });
     const handle = await start(input);
