@@ -4,6 +4,8 @@ import { DateTime } from 'luxon';
 import { Calendar, nextClosing, nextOpening } from '../libs/business-time/src';
 import type { AccountRecord } from '../libs/contracts/src/account';
 import {
+  AccountReviewPeriod,
+  AccountReviewPlan,
   ContractYear,
   HEALTH_CHECK_KINDS,
   HealthCheckInput,
@@ -71,6 +73,59 @@ export function ownerFor(policy: Policy, account: Pick<AccountRecord, 'tamId' | 
   return { owner: roles.customerSuccess ?? roles.supportQueue ?? `${account.supportCenter}-customer-success`, ownerKind: 'queue' };
 }
 
+/** The policy's account-review settings (`accountReviews`, defaulted by the schema). */
+export function accountReviewsPolicy(policy: Policy) {
+  return policy.document.accountReviews;
+}
+
+/** Whether the plan includes recurring account reviews. */
+export function hasAccountReviews(policy: Policy, planId: string): boolean {
+  return accountReviewsPolicy(policy).plans.includes(planId) && eligibleKinds(policy, planId).length > 0;
+}
+
+const PERIOD_NAMES: Record<number, string> = { 1: 'monthly', 3: 'quarterly', 6: 'half-yearly', 12: 'annual' };
+
+/** "host the quarterly account review"; other periods: "host the account review (every 2 months)". */
+export function accountReviewTitle(everyMonths: number): string {
+  const name = PERIOD_NAMES[everyMonths];
+  return name ? `host the ${name} account review` : `host the account review (every ${everyMonths} months)`;
+}
+
+/**
+ * The review periods of a contract year: period k (from 1) starts at the year's start +
+ * (k-1) * everyMonths months in the center's zone (luxon clamps to the month's end: a year starting
+ * 31 Jan has its second monthly period on 28/29 Feb, then 31 Mar again, counted from the year's start),
+ * and ends at the next period's start or the year's end (the last one may be shorter).
+ */
+export function accountReviewPeriods(year: Pick<ContractYear, 'start' | 'end'>, zone: string, everyMonths: number): AccountReviewPeriod[] {
+  if (!Number.isInteger(everyMonths) || everyMonths < 1) throw new RangeError(`everyMonths must be a positive whole number (${everyMonths})`);
+  const start = DateTime.fromISO(year.start, { zone });
+  const endMs = Date.parse(year.end);
+  const starts: number[] = [];
+  for (let k = 0; ; k++) {
+    const at = start.plus({ months: k * everyMonths }).toMillis();
+    if (at >= endMs) break;
+    starts.push(at);
+  }
+  return starts.map((at, i) => ({
+    review: i + 1,
+    start: new Date(at).toISOString(),
+    end: new Date(i + 1 < starts.length ? starts[i + 1] : endMs).toISOString(),
+  }));
+}
+
+/** The account-review plan of a contract year for an account's plan. */
+export function accountReviewPlanFor(policy: Policy, planId: string, year: ContractYear, zone: string): AccountReviewPlan {
+  const settings = accountReviewsPolicy(policy);
+  return {
+    enabled: hasAccountReviews(policy, planId),
+    everyMonths: settings.everyMonths,
+    dueBusinessDays: settings.dueBusinessDays,
+    title: accountReviewTitle(settings.everyMonths),
+    periods: accountReviewPeriods(year, zone, settings.everyMonths),
+  };
+}
+
 /** The schedule spec of an account: yearly on the anniversary, 09:00 in the center's zone. */
 export function scheduleSpecFor(contractStart: string, zone: string) {
   const { month, day } = anniversaryMonthDay(contractStart);
@@ -102,6 +157,7 @@ export function healthCheckInputFor(
       supportCenter: account.supportCenter,
       zone,
       kinds,
+      reviews: accountReviewPlanFor(policy, account.plan, year, zone),
     },
   };
 }

@@ -3,7 +3,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import type { AccountRecord } from '../libs/contracts/src/account';
 import type { Role } from '../libs/contracts/src/incident';
-import { HealthCheckTask, OfferTask, ReconcileReport, ScheduleSyncResult } from '../libs/contracts/src/health-check';
+import { ReconcileReport, ScheduleSyncResult, Task } from '../libs/contracts/src/health-check';
 import { healthCheckWorkflowId } from '../libs/contracts/src/names';
 import { POLICY, Policy } from '../libs/policy/src';
 import { TEMPORAL_CLIENT } from '../libs/settings/src/nest';
@@ -29,7 +29,7 @@ export interface TaskNotifyInput {
   /** Roles of the center notified besides the owner (e.g. supportManager on overdue). */
   alsoNotify: Role[];
   account: { accountId: string; accountName: string; planId: string; supportCenter: string; contractYear: number };
-  task: OfferTask | HealthCheckTask;
+  task: Task;
   message: string;
 }
 
@@ -90,6 +90,16 @@ export class HealthCheckActivities {
     const calendar = this.policy.calendar(input.supportCenter);
     const due = businessDaysAfter(calendar, Date.parse(input.requestedAt), SCHEDULE_WITHIN_BUSINESS_DAYS);
     return { dueAt: new Date(due).toISOString(), dueLabel: `schedule by ${localLabel(due, calendar.zone)}` };
+  }
+
+  /**
+   * Due of an account-review task: the end of the `businessDays`-th business day of the center after
+   * the creation day (the period's start, or the workflow's start inside a period).
+   */
+  async planAccountReviewDue(input: { supportCenter: string; createdAt: string; businessDays: number }): Promise<{ dueAt: string; dueLabel: string }> {
+    const calendar = this.policy.calendar(input.supportCenter);
+    const due = businessDaysAfter(calendar, Date.parse(input.createdAt), input.businessDays);
+    return { dueAt: new Date(due).toISOString(), dueLabel: `hold by ${localLabel(due, calendar.zone)}` };
   }
 
   /** Reminder instant: the opening of the business day 2 business days before the scheduled date. */

@@ -24,7 +24,7 @@ import {
 import { accountWorkflowId, healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../libs/contracts/src/names';
 import { SA } from '../libs/contracts/src/search-attributes';
 import type { Policy } from '../libs/policy/src/policy';
-import { contractYearAt, eligibleKinds, healthCheckInputFor, localLabel, ownerFor, scheduleSpecFor } from './health-check-cycle';
+import { contractYearAt, eligibleKinds, hasAccountReviews, healthCheckInputFor, localLabel, ownerFor, scheduleSpecFor } from './health-check-cycle';
 
 /** Missed firings (server down at the anniversary) are still taken within this window. */
 export const SCHEDULE_CATCHUP_WINDOW = '30 days';
@@ -136,6 +136,7 @@ export function yearWorkflowStartOptions(input: HealthCheckInput) {
       outcome: null,
     },
     requests: {},
+    reviews: [],
   };
   return {
     taskQueue: TASK_QUEUE,
@@ -208,6 +209,7 @@ export async function syncSchedule(client: Client, policy: Policy, account: Acco
     planName: plan?.name ?? account.plan,
     kinds,
     ...owner,
+    reviews: hasAccountReviews(policy, account.plan),
     reason: kinds.length === 0 ? `plan changed to ${account.plan} (${plan?.name ?? 'unknown'}), which includes no health checks` : `account changed (plan ${account.plan}, owner ${owner.owner})`,
   });
   if (signalled) return { accountId: account.accountId, scheduleId, schedule, yearWorkflow: { workflowId, action: 'signalled' } };

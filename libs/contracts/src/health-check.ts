@@ -40,8 +40,32 @@ export interface HealthCheckInput extends ContractYear, TaskOwner {
   zone: string;
   /** Kinds the plan makes eligible at start (may grow or shrink with plan changes). */
   kinds: HealthCheckKind[];
+  /**
+   * Recurring TAM account reviews of this contract year (policy `accountReviews`), resolved by the
+   * activity/API that builds this input. Absent in inputs from before account reviews existed.
+   */
+  reviews?: AccountReviewPlan;
   /** Test hook: delivery retry policy override. */
   notificationRetry?: { initialIntervalMs?: number; backoffCoefficient?: number; maximumIntervalMs?: number; maximumAttempts?: number };
+}
+
+/** One review period of a contract year: [start, end), `review` counts from 1. */
+export interface AccountReviewPeriod {
+  review: number;
+  start: string;
+  end: string;
+}
+
+/** The account-review plan of a contract year: every instant is computed by an activity. */
+export interface AccountReviewPlan {
+  /** Whether the plan includes reviews at start (plan changes switch it, from the next period). */
+  enabled: boolean;
+  everyMonths: number;
+  dueBusinessDays: number;
+  /** "host the quarterly account review" */
+  title: string;
+  /** Every period of the contract year (also when disabled, so an upgrade can use them). */
+  periods: AccountReviewPeriod[];
 }
 
 export type OfferStatus = 'open' | 'requested' | 'expired' | 'closed';
@@ -86,7 +110,34 @@ export interface HealthCheckTask {
   summary: string | null;
 }
 
-export type Task = OfferTask | HealthCheckTask;
+/**
+ * The task "host the quarterly account review" of one period; its id is
+ * `<accountId>:<contractYear>:review-<n>`. `open` -> `done` (completed with a summary), `closed`
+ * (plan change out of the review plans) or `expired` (still open at the contract year's end).
+ */
+export interface AccountReviewTask {
+  taskId: string;
+  kind: 'review';
+  review: number;
+  title: string;
+  state: TaskState;
+  owner: string;
+  ownerKind: TaskOwner['ownerKind'];
+  createdAt: string;
+  periodStart: string;
+  periodEnd: string;
+  /** End of the `dueBusinessDays`-th business day of the center after the creation day. */
+  dueAt: string;
+  dueLabel: string;
+  escalatedAt: string | null;
+  completedAt: string | null;
+  completedBy: string | null;
+  summary: string | null;
+  /** Why it was closed or expired. */
+  outcome: string | null;
+}
+
+export type Task = OfferTask | HealthCheckTask | AccountReviewTask;
 
 export interface HealthCheckEvent {
   at: string;
@@ -105,6 +156,8 @@ export interface HealthCheckStatus {
   kinds: HealthCheckKind[];
   offer: OfferTask;
   requests: Partial<Record<HealthCheckKind, HealthCheckTask>>;
+  /** Account-review tasks in creation order (absent in memos of years from before reviews). */
+  reviews?: AccountReviewTask[];
   timeline: HealthCheckEvent[];
   /** Notification deliveries that finally failed (never silently dropped). */
   deliveryFailures: Array<{ at: string; event: string; webhookId: string; error: string }>;
@@ -133,6 +186,12 @@ export interface CompleteHealthCheckInput {
   actor: string;
 }
 
+export interface CompleteAccountReviewInput {
+  review: number;
+  summary: string;
+  actor: string;
+}
+
 /** From the schedule-sync activity: the account's plan, owner or center changed. */
 export interface HealthCheckPlanChange {
   planId: string;
@@ -140,6 +199,8 @@ export interface HealthCheckPlanChange {
   kinds: HealthCheckKind[];
   owner: string;
   ownerKind: TaskOwner['ownerKind'];
+  /** Whether the new plan includes account reviews (absent from older senders: unchanged). */
+  reviews?: boolean;
   reason: string;
 }
 
@@ -147,16 +208,25 @@ export const healthCheckStatusQuery = defineQuery<HealthCheckStatus>('healthChec
 export const requestHealthCheckUpdate = defineUpdate<HealthCheckTask, [RequestHealthCheckInput]>('requestHealthCheck');
 export const scheduleHealthCheckUpdate = defineUpdate<HealthCheckTask, [ScheduleHealthCheckInput]>('scheduleHealthCheck');
 export const completeHealthCheckUpdate = defineUpdate<HealthCheckTask, [CompleteHealthCheckInput]>('completeHealthCheck');
+export const completeAccountReviewUpdate = defineUpdate<AccountReviewTask, [CompleteAccountReviewInput]>('completeAccountReview');
 export const healthCheckPlanChangedSignal = defineSignal<[HealthCheckPlanChange]>('healthCheckPlanChanged');
 
-/** Task ids: `<accountId>:<contractYear>:offer|remote|onsite` (account ids never contain `:`). */
+/** Task ids: `<accountId>:<contractYear>:offer|remote|onsite|review-<n>` (account ids never contain `:`). */
 export const taskId = (accountId: string, contractYear: number, kind: HealthCheckKind | 'offer'): string =>
   `${accountId}:${contractYear}:${kind}`;
+export const reviewTaskId = (accountId: string, contractYear: number, review: number): string =>
+  `${accountId}:${contractYear}:review-${review}`;
 
-export function parseTaskId(id: string): { accountId: string; contractYear: number; kind: HealthCheckKind | 'offer' } | undefined {
-  const match = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63}):(\d{4}):(offer|remote|onsite)$/.exec(id);
+export type ParsedTaskId =
+  | { accountId: string; contractYear: number; kind: HealthCheckKind | 'offer' }
+  | { accountId: string; contractYear: number; kind: 'review'; review: number };
+
+export function parseTaskId(id: string): ParsedTaskId | undefined {
+  const match = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63}):(\d{4}):(offer|remote|onsite|review-([1-9]\d{0,1}))$/.exec(id);
   if (!match) return undefined;
-  return { accountId: match[1], contractYear: Number(match[2]), kind: match[3] as HealthCheckKind | 'offer' };
+  const base = { accountId: match[1], contractYear: Number(match[2]) };
+  if (match[4] !== undefined) return { ...base, kind: 'review', review: Number(match[4]) };
+  return { ...base, kind: match[3] as HealthCheckKind | 'offer' };
 }
 
 /** Workflow types (names of the exported workflow functions). */

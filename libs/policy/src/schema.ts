@@ -111,6 +111,21 @@ const subscriber = z
     events: z.array(z.string().min(1)).min(1),
   });
 
+/**
+ * Recurring account reviews of the TAM ("hosts regular meetings to ensure overall account health"):
+ * a task at the start of every `everyMonths`-month period of the contract year, due after
+ * `dueBusinessDays` business days of the support center. They run in the health-check year
+ * workflow, so each plan listed must include a health check (checked below).
+ */
+export const ACCOUNT_REVIEWS_DEFAULT = { plans: ['SPE'], everyMonths: 3, dueBusinessDays: 10 };
+const accountReviews = z
+  .strictObject({
+    plans: z.array(z.string()),
+    everyMonths: z.number().int('must be a whole number of months').min(1, 'must be 1 to 12').max(12, 'must be 1 to 12'),
+    dueBusinessDays: z.number().int('must be a whole number of business days').min(1, 'must be 1 to 60').max(60, 'must be 1 to 60'),
+  })
+  .default(() => ({ ...ACCOUNT_REVIEWS_DEFAULT, plans: [...ACCOUNT_REVIEWS_DEFAULT.plans] }));
+
 export const policySchema = z
   .strictObject({
     plans: z.record(id, plan).refine((plans) => Object.keys(plans).length > 0, 'must define at least one plan'),
@@ -120,6 +135,7 @@ export const policySchema = z
     supportCenters: z.record(id, supportCenter),
     escalation,
     subscribers: z.array(subscriber).default([]),
+    accountReviews,
   })
   .superRefine((doc, ctx) => {
     const planIds = new Set(Object.keys(doc.plans));
@@ -129,6 +145,17 @@ export const policySchema = z
       });
     checkPlans(doc.escalation.criticalOpen.plans, ['escalation', 'criticalOpen', 'plans']);
     doc.escalation.overrides.forEach((o, i) => checkPlans(o.plans, ['escalation', 'overrides', i, 'plans']));
+    checkPlans(doc.accountReviews.plans, ['accountReviews', 'plans']);
+    doc.accountReviews.plans.forEach((p, i) => {
+      const checks = planIds.has(p) ? doc.plans[p].features.healthChecks : undefined;
+      if (checks && !checks.remote && !checks.onsite) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accountReviews', 'plans', i],
+          message: `plan ${p} includes no health checks: account reviews run in the health-check year workflow`,
+        });
+      }
+    });
   });
 
 export type PolicyDocument = z.infer<typeof policySchema>;
@@ -139,3 +166,4 @@ export type Channel = (typeof CHANNELS)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type Role = (typeof ROLES)[number];
 export type Coverage = PlanPolicy['coverage']['sev1'];
+export type AccountReviewsPolicy = PolicyDocument['accountReviews'];
