@@ -1,10 +1,11 @@
 // Workflow `health-check/<accountId>/<contractYear>`: one contract year of an eligible account.
-// Deterministic: every instant (due, reminder) comes from an activity; the workflow only compares
-// and sleeps on workflow time.
+// Deterministic: every instant (due, reminder, review period) comes from an activity; the workflow
+// only compares and sleeps on workflow time.
 import {
   ActivityFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -14,6 +15,10 @@ import {
 } from '@temporalio/workflow';
 import type { HealthCheckActivities, TaskNotifyInput } from '../activities/health-check.activities';
 import {
+  AccountReviewPeriod,
+  AccountReviewTask,
+  CompleteAccountReviewInput,
+  completeAccountReviewUpdate,
   completeHealthCheckUpdate,
   HEALTH_CHECK_KINDS,
   HEALTH_CHECK_LABELS,
@@ -29,9 +34,11 @@ import {
   OfferTask,
   requestHealthCheckUpdate,
   RequestHealthCheckInput,
+  reviewTaskId,
   scheduleHealthCheckUpdate,
   ScheduleHealthCheckInput,
   CompleteHealthCheckInput,
+  Task,
   TASK_EVENTS,
   taskId,
   TaskState,
@@ -78,6 +85,12 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
   const scheduleGeneration: Partial<Record<HealthCheckKind, number>> = {};
   const timeline: HealthCheckEvent[] = [];
   const deliveryFailures: HealthCheckStatus['deliveryFailures'] = [];
+  // Account reviews (policy `accountReviews`): only for inputs that carry the plan, and behind a
+  // patch so a year started by a worker without reviews replays without their timers.
+  const reviewPlan = input.reviews !== undefined && patched('account-reviews') ? input.reviews : undefined;
+  let reviewsOn = reviewPlan?.enabled ?? false;
+  const reviews: AccountReviewTask[] = [];
+  const reviewTrackers: Array<Promise<void>> = [];
   const background: Array<Promise<void>> = [];
   const account = {
     accountId: input.accountId,
@@ -97,6 +110,7 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
     kinds,
     offer,
     requests,
+    reviews,
     timeline,
     deliveryFailures,
   });
@@ -105,14 +119,21 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
 
   /** Memo and search attributes: SlaState = `open` while any task is open or scheduled; SlaIhrDueAt = next due. */
   const publish = () => {
-    const memo: HealthCheckMemo = { accountId: input.accountId, contractYear: input.contractYear, start: input.start, end: input.end, planId, supportCenter: input.supportCenter, kinds, offer, requests };
+    const memo: HealthCheckMemo = { accountId: input.accountId, contractYear: input.contractYear, start: input.start, end: input.end, planId, supportCenter: input.supportCenter, kinds, offer, requests, ...(reviewPlan ? { reviews } : {}) };
     upsertMemo({ ...memo });
     const active = Object.values(requests).filter((t) => !final(t.state));
+    const activeReviews = reviews.filter((t) => !final(t.state));
     const dues = [
       ...(offer.state === 'open' ? [endMs] : []),
       ...active.map((t) => Date.parse(t.state === 'scheduled' && t.scheduledFor ? t.scheduledFor : t.dueAt)),
+      ...activeReviews.map((t) => Date.parse(t.dueAt)),
     ];
-    const state: TaskState = offer.state === 'open' || active.length > 0 ? 'open' : Object.keys(requests).length > 0 ? 'done' : offer.state;
+    const state: TaskState =
+      offer.state === 'open' || active.length > 0 || activeReviews.length > 0
+        ? 'open'
+        : Object.keys(requests).length > 0 || reviews.some((t) => t.state === 'done')
+          ? 'done'
+          : offer.state;
     upsertSearchAttributes([
       { key: SA.plan, value: planId },
       { key: SA.owner, value: offer.owner },
@@ -123,12 +144,13 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
     setCurrentDetails(
       `Contract year ${input.contractYear} (until ${input.end}) · offer ${offer.state} (${Object.entries(offer.offers).map(([k, o]) => `${k} ${o?.status}`).join(', ') || 'none'})` +
         (requestText.length ? ` · ${requestText.join(' · ')}` : '') +
+        (reviews.length ? ` · reviews ${reviews.map((t) => `${t.review} ${t.state}`).join(', ')}` : '') +
         ` · owner ${offer.owner}`,
     );
   };
 
   /** Delivers a task event in the background; a final failure is recorded, never dropped. */
-  const notify = (event: string, task: OfferTask | HealthCheckTask, message: string, alsoNotify: Role[] = [], suffix = '') => {
+  const notify = (event: string, task: Task, message: string, alsoNotify: Role[] = [], suffix = '') => {
     const payload: TaskNotifyInput = {
       event,
       webhookId: `${task.taskId}.${event}${suffix}`,
@@ -197,6 +219,74 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
     }
   }
   const trackers: Array<Promise<void>> = [];
+
+  /** Escalates an account review not completed by its due instant (like an unscheduled request). */
+  async function trackReview(task: AccountReviewTask): Promise<void> {
+    const doneInTime = await condition(() => final(task.state), Math.max(1, Date.parse(task.dueAt) - Date.now()));
+    if (!doneInTime) {
+      task.escalatedAt = now();
+      record('task.overdue', undefined, { taskId: task.taskId, dueAt: task.dueAt });
+      publish();
+      notify(TASK_EVENTS.overdue, task, `${task.title} of ${input.accountId} (review ${task.review}) was not held by ${task.dueAt}`, ['supportManager']);
+      await condition(() => final(task.state));
+    }
+  }
+
+  async function createReview(period: AccountReviewPeriod): Promise<void> {
+    const createdAt = now();
+    const task: AccountReviewTask = {
+      taskId: reviewTaskId(input.accountId, input.contractYear, period.review),
+      kind: 'review',
+      review: period.review,
+      title: reviewPlan!.title,
+      state: 'open',
+      owner: offer.owner,
+      ownerKind: offer.ownerKind,
+      createdAt,
+      periodStart: period.start,
+      periodEnd: period.end,
+      dueAt: createdAt,
+      dueLabel: '',
+      escalatedAt: null,
+      completedAt: null,
+      completedBy: null,
+      summary: null,
+      outcome: null,
+    };
+    reviews.push(task);
+    const due = await planning.planAccountReviewDue({ supportCenter: input.supportCenter, createdAt, businessDays: reviewPlan!.dueBusinessDays });
+    task.dueAt = due.dueAt;
+    task.dueLabel = due.dueLabel;
+    record('review.created', undefined, { taskId: task.taskId, review: task.review, periodStart: period.start, dueAt: task.dueAt });
+    publish();
+    notify(TASK_EVENTS.created, task, `${task.title} of ${input.accountName} (review ${task.review} of ${reviewPlan!.periods.length}): ${task.dueLabel}`);
+    reviewTrackers.push(trackReview(task));
+  }
+
+  /**
+   * One review per period whose start the workflow reaches while the plan includes reviews; the
+   * period running at the workflow's start counts (new account, anniversary firing), periods that
+   * ended before it do not. A plan change into reviews takes effect from the next period.
+   */
+  async function runReviews(): Promise<void> {
+    if (!reviewPlan) return;
+    for (const period of reviewPlan.periods) {
+      if (Date.parse(period.end) <= Date.now()) continue;
+      const untilStart = Date.parse(period.start) - Date.now();
+      if (untilStart > 0) await sleep(untilStart);
+      if (reviewsOn && Date.now() < endMs) await createReview(period);
+    }
+  }
+
+  const closeReviews = (state: 'closed' | 'expired', reason: string) => {
+    for (const task of reviews) {
+      if (final(task.state)) continue;
+      task.state = state;
+      task.outcome = reason;
+      record(state === 'closed' ? 'review.closed' : 'review.expired', undefined, { taskId: task.taskId, reason });
+      notify(state === 'closed' ? TASK_EVENTS.closed : TASK_EVENTS.expired, task, `${task.title} of ${input.accountId} (review ${task.review}) ${state}: ${reason}`);
+    }
+  };
 
   setHandler(healthCheckStatusQuery, status);
 
@@ -321,21 +411,52 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
     },
   );
 
+  if (reviewPlan) {
+    setHandler(
+      completeAccountReviewUpdate,
+      (command: CompleteAccountReviewInput): AccountReviewTask => {
+        const task = reviews.find((t) => t.review === command.review)!;
+        task.state = 'done';
+        task.completedAt = now();
+        task.completedBy = command.actor;
+        task.summary = command.summary;
+        record('review.completed', command.actor, { taskId: task.taskId });
+        publish();
+        notify(TASK_EVENTS.completed, task, `${task.title} of ${input.accountId} (review ${task.review}) completed`);
+        return task;
+      },
+      {
+        validator: (command: CompleteAccountReviewInput) => {
+          const task = reviews.find((t) => t.review === command?.review);
+          if (!task) throw rejection(409, 'taskId', 'notCreated', `review ${command?.review} of contract year ${input.contractYear} has not been created`);
+          if (task.state === 'done') throw rejection(409, 'taskId', 'completed', `the review was completed at ${task.completedAt}`);
+          if (final(task.state)) throw rejection(409, 'taskId', task.state, `the review is ${task.state}: ${task.outcome ?? ''}`);
+          if (typeof command.summary !== 'string' || command.summary.trim() === '') throw rejection(422, 'summary', 'required', 'is required');
+        },
+      },
+    );
+  }
+
   setHandler(healthCheckPlanChangedSignal, (change: HealthCheckPlanChange) => {
     const sameKinds = change.kinds.length === kinds.length && change.kinds.every((k) => kinds.includes(k));
-    if (change.planId === planId && sameKinds && change.owner === offer.owner) return; // a repeated sync
+    const sameReviews = !reviewPlan || change.reviews === undefined || change.reviews === reviewsOn;
+    if (change.planId === planId && sameKinds && change.owner === offer.owner && sameReviews) return; // a repeated sync
     planId = change.planId;
     planName = change.planName;
     kinds = change.kinds.filter(isKind);
     if (offer.owner !== change.owner) {
       offer.owner = change.owner;
       offer.ownerKind = change.ownerKind;
-      for (const task of Object.values(requests)) {
+      for (const task of [...Object.values(requests), ...reviews]) {
         if (!final(task.state)) {
           task.owner = change.owner;
           task.ownerKind = change.ownerKind;
         }
       }
+    }
+    if (reviewPlan && change.reviews !== undefined && change.reviews !== reviewsOn) {
+      reviewsOn = change.reviews;
+      if (!reviewsOn) closeReviews('closed', `plan changed to ${change.planId} (${change.planName}), which includes no account reviews`);
     }
     const yearOver = Date.now() >= endMs;
     for (const kind of HEALTH_CHECK_KINDS) {
@@ -343,7 +464,7 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
       if (kinds.includes(kind) && !yearOver && (!current || current.status === 'closed')) offer.offers[kind] = { status: 'open', at: now() };
       if (!kinds.includes(kind) && current?.status === 'open') closeOffer(kind, 'closed', change.reason);
     }
-    record('plan.changed', undefined, { planId, kinds, owner: change.owner, reason: change.reason });
+    record('plan.changed', undefined, { planId, kinds, owner: change.owner, ...(reviewPlan ? { reviews: reviewsOn } : {}), reason: change.reason });
     settleOffer(change.reason);
     publish();
   });
@@ -352,9 +473,13 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
   record('offer.created', undefined, { kinds, owner: offer.owner });
   notify(TASK_EVENTS.created, offer, `Offer ${input.accountName} the annual health check(s) of contract year ${input.contractYear}: ${kinds.join(' + ')}`);
 
+  const reviewRun = runReviews();
+
   // The offer runs until the contract year's end; unrequested kinds expire then.
   const untilEnd = endMs - Date.now();
   if (untilEnd > 0) await sleep(untilEnd);
+  await reviewRun;
+  closeReviews('expired', `not completed by the end of contract year ${input.contractYear}`);
   for (const kind of HEALTH_CHECK_KINDS) {
     if (offer.offers[kind]?.status === 'open') closeOffer(kind, 'expired', `not requested by the end of contract year ${input.contractYear}`);
   }
@@ -365,6 +490,7 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
   // Requested checks stay open until completed (a check may be held after the year's end).
   await condition(() => Object.values(requests).every((t) => final(t.state)) && trackers.length === Object.keys(requests).length);
   await Promise.all(trackers);
+  await Promise.all(reviewTrackers);
   await Promise.all(background);
   await condition(allHandlersFinished);
   return status();
