@@ -25,4 +25,9 @@ export const listTasksQuerySchema = z.strictObject({
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
 
-export const taskIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:\d{4}:(offer|remote|onsite)$/, 'must be a task id <accountId>:<contractYear>:offer|remote|onsite');
+export const taskIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:\d{4}:(offer|remote|onsite|review-[1-9]\d?)$/,
+    'must be a task id <accountId>:<contractYear>:offer|remote|onsite|review-<n>',
+  );

@@ -69,7 +69,7 @@ export class TasksController {
   @Post(':id/complete')
   @Roles('admin', 'tam')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Record the completed health check with its summary' })
+  @ApiOperation({ summary: 'Record the completed health check (once scheduled) or account review (`<accountId>:<year>:review-<n>`) with its summary' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ schema: openApiSchema(completeTaskSchema) })
   async complete(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @Headers('idempotency-key') key?: string) {

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
+  AccountReviewTask,
+  completeAccountReviewUpdate,
   completeHealthCheckUpdate,
   HEALTH_CHECK_LABELS,
   HEALTH_CHECK_WORKFLOW_TYPE,
+  HealthCheckKind,
   HealthCheckMemo,
   HealthCheckTask,
   healthCheckWorkflowId,
@@ -33,14 +36,24 @@ const updateIdFor = (scope: string, key: string | undefined) =>
 function normalizeMemo(memo: Record<string, unknown> | undefined): HealthCheckMemo | undefined {
   const value = memo as Partial<HealthCheckMemo> | undefined;
   if (!value?.offer || value.contractYear === undefined) return undefined;
-  return { ...(value as HealthCheckMemo), requests: value.requests ?? {}, kinds: value.kinds ?? [], offer: { ...value.offer, offers: value.offer.offers ?? {} } };
+  return {
+    ...(value as HealthCheckMemo),
+    requests: value.requests ?? {},
+    kinds: value.kinds ?? [],
+    reviews: value.reviews ?? [],
+    offer: { ...value.offer, offers: value.offer.offers ?? {} },
+  };
 }
 
 export type TaskView = Task & { accountId: string; contractYear: number; supportCenter: string; planId: string };
 
 function tasksOf(memo: HealthCheckMemo): TaskView[] {
   const base = { accountId: memo.accountId, contractYear: memo.contractYear, supportCenter: memo.supportCenter, planId: memo.planId };
-  return [{ ...memo.offer, ...base }, ...Object.values(memo.requests).map((t) => ({ ...(t as HealthCheckTask), ...base }))];
+  return [
+    { ...memo.offer, ...base },
+    ...Object.values(memo.requests).map((t) => ({ ...(t as HealthCheckTask), ...base })),
+    ...(memo.reviews ?? []).map((t) => ({ ...t, ...base })),
+  ];
 }
 
 @Injectable()
@@ -175,11 +188,16 @@ export class HealthChecksService {
     if (parsed.kind === 'offer') {
       throw Problem.unprocessable([{ field: 'id', rule: 'requestTask', message: 'the offer task is answered by the customer\'s request; schedule and complete the <kind> task' }]);
     }
-    return { ...parsed, kind: parsed.kind, memo, handle: this.client.workflow.getHandle(healthCheckWorkflowId(parsed.accountId, parsed.contractYear)) };
+    if (parsed.kind === 'review' && !(memo.reviews ?? []).some((t) => t.review === parsed.review)) throw Problem.notFound(`No task ${id}.`);
+    return { parsed, memo, handle: this.client.workflow.getHandle(healthCheckWorkflowId(parsed.accountId, parsed.contractYear)) };
   }
 
   async schedule(id: string, date: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
-    const task = await this.taskContext(id, principal);
+    const { parsed, memo, handle } = await this.taskContext(id, principal);
+    if (parsed.kind === 'review') {
+      throw Problem.unprocessable([{ field: 'id', rule: 'reviewTask', message: 'an account review has no scheduling step: complete it with its summary once held' }]);
+    }
+    const task = { kind: parsed.kind as HealthCheckKind, memo, handle };
     const zone = this.policy.center(task.memo.supportCenter)?.calendar.zone ?? 'UTC';
     const at = parseScheduledDate(date, zone);
     if (at === undefined) throw Problem.badRequest([{ field: 'date', rule: 'format', message: 'is not a valid date' }]);
@@ -195,8 +213,21 @@ export class HealthChecksService {
     );
   }
 
-  async complete(id: string, summary: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
-    const task = await this.taskContext(id, principal);
+  async complete(id: string, summary: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask | AccountReviewTask> {
+    const { parsed, handle } = await this.taskContext(id, principal);
+    if (parsed.kind === 'review') {
+      return withWorker(
+        this.client,
+        `complete task ${id}`,
+        () =>
+          handle.executeUpdate(completeAccountReviewUpdate, {
+            args: [{ review: parsed.review, summary, actor: actorOf(principal) }],
+            updateId: updateIdFor(`complete:review-${parsed.review}`, idempotencyKey),
+          }),
+        `No task ${id}.`,
+      );
+    }
+    const task = { kind: parsed.kind as HealthCheckKind, handle };
     return withWorker(
       this.client,
       `complete task ${id}`,
