@@ -126,9 +126,10 @@ export class NotificationActivities {
         await response.arrayBuffer().catch(() => undefined);
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         progress.delivered.push(subscriber.id);
-        context?.heartbeat(progress);
       } catch (error) {
         failures.push({ id: subscriber.id, error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        context?.heartbeat(progress);
       }
     }
     if (failures.length > 0) {

@@ -71,6 +71,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   });
   const notifications = proxyActivities<NotificationActivities>({
     startToCloseTimeout: '2m',
+    // The activity heartbeats after every subscriber (each attempt is bounded by DELIVERY_TIMEOUT_MS),
+    // so a delivery cut short by a dying worker is retried within seconds, not after two minutes.
+    heartbeatTimeout: '30s',
     retry: {
       initialInterval: retry.initialIntervalMs,
       backoffCoefficient: retry.backoffCoefficient,

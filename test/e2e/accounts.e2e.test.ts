@@ -222,6 +222,7 @@ describe('bad input on account endpoints is problem+json naming the field', () =
     ['list: page size 1000', 'GET', '/v1/accounts?pageSize=1000', undefined, 400, 'pageSize', 'max'],
     ['list: unknown filter', 'GET', '/v1/accounts?colour=red', undefined, 400, 'colour', 'unknown'],
     ['list: bad page token', 'GET', '/v1/accounts?pageToken=!!!', undefined, 400, 'pageToken', 'format'],
+    ['list: page token that is not JSON', 'GET', '/v1/accounts?pageToken=abc', undefined, 400, 'pageToken', 'format'],
   ];
 
   it.each(cases)('%s', async (_name, method, path, body, status, field, rule) => {
@@ -229,6 +230,13 @@ describe('bad input on account endpoints is problem+json naming the field', () =
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule })]));
+  });
+
+  it('answers a forged page token that parses quickly and without a 5xx', async () => {
+    const started = Date.now();
+    const res = await stack.http('GET', `/v1/accounts?pageToken=${Buffer.from('{"CloseTime":"x","RunID":7}').toString('base64url')}`);
+    expect(res.status).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('answers 404 for an unknown account', async () => {

@@ -2,6 +2,8 @@ import { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { Problem } from './problem';
 
+const TOKEN_WAIT_MS = 3_000;
+
 export interface Page<T> {
   items: T[];
   /** Opaque: pass as `pageToken` for the next page; absent on the last page. */
@@ -17,20 +19,34 @@ export function andQuery(conditions: Array<string | undefined | false>): string 
 }
 
 /** One page of a visibility query, with memo and search attributes decoded. */
-export async function listPage(client: Client, query: string, pageSize: number, pageToken?: string): Promise<Page<WorkflowExecutionInfo>> {
-  let nextPageToken: Buffer | undefined;
-  if (pageToken) {
-    nextPageToken = Buffer.from(pageToken, 'base64url');
-    if (nextPageToken.length === 0) throw Problem.badRequest([{ field: 'pageToken', rule: 'format', message: 'is not a page token from this API' }]);
+const badToken = () => Problem.badRequest([{ field: 'pageToken', rule: 'format', message: 'is not a page token from this API' }]);
+
+/**
+ * Visibility page tokens are JSON (SQL and Elasticsearch stores alike): anything else is refused here,
+ * because the server answers a garbage token with a retryable error the client would retry for ~20 s.
+ */
+function decodePageToken(pageToken: string): Buffer {
+  const raw = Buffer.from(pageToken, 'base64url');
+  try {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return raw;
+  } catch {
+    // not JSON
   }
+  throw badToken();
+}
+
+/** One page of a visibility query, with memo and search attributes decoded. */
+export async function listPage(client: Client, query: string, pageSize: number, pageToken?: string): Promise<Page<WorkflowExecutionInfo>> {
+  const nextPageToken = pageToken === undefined ? undefined : decodePageToken(pageToken);
   const namespace = client.options.namespace;
+  const list = () => client.workflowService.listWorkflowExecutions({ namespace, query, pageSize, nextPageToken });
   let response;
   try {
-    response = await client.workflowService.listWorkflowExecutions({ namespace, query, pageSize, nextPageToken });
+    // A forged token that still parses is refused by the server after retries: bound the wait.
+    response = nextPageToken ? await client.connection.withDeadline(Date.now() + TOKEN_WAIT_MS, list) : await list();
   } catch (error) {
-    if ((error as { code?: number }).code === 3 /* INVALID_ARGUMENT */ && pageToken) {
-      throw Problem.badRequest([{ field: 'pageToken', rule: 'format', message: 'is not a valid page token' }]);
-    }
+    if (nextPageToken) throw badToken();
     throw error;
   }
   const items = await Promise.all(
