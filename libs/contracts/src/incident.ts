@@ -247,6 +247,8 @@ export interface IncidentStatus {
 /** Small memo kept current by the workflow so reads still answer from `describe()` when no worker is up. */
 export interface IncidentMemo {
   intakeHash: string;
+  /** Random per API request: tells the request that started the workflow from its retries. */
+  requestNonce?: string;
   summary: string;
   enteredAt: string;
   state?: IncidentState;

@@ -139,10 +139,10 @@ export class IncidentsService {
       enteredAt: new Date(enteredAtMs).toISOString(),
       externalRef: body.externalRef,
     };
-    const memo: IncidentMemo = { intakeHash: intakeHash(body), summary: body.summary, enteredAt: intake.enteredAt };
+    // The nonce tells this request's start from an earlier one with the same Idempotency-Key.
+    const requestNonce = randomBytes(8).toString('hex');
+    const memo: IncidentMemo = { intakeHash: intakeHash(body), summary: body.summary, enteredAt: intake.enteredAt, requestNonce };
     const workflowId = incidentWorkflowId(incidentId);
-    // A retried request finds its incident; a concurrent one is settled by USE_EXISTING.
-    if (await this.sameIntakeExists(workflowId, memo.intakeHash)) return { incidentId, created: false, warnings };
     try {
       await this.client.workflow.start('incidentWorkflow', {
         taskQueue: TASK_QUEUE,
@@ -164,24 +164,20 @@ export class IncidentsService {
           `entered ${intake.enteredAt} via ${body.channel}. Product ${body.product} ${body.productVersion}.`,
       });
     } catch (error) {
+      // A resolved incident under the same key: REJECT_DUPLICATE keeps it, the memo below decides.
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    if (!(await this.sameIntakeExists(workflowId, memo.intakeHash))) throw this.keyReused();
-    this.metrics.incidentsOpened.inc({ plan: pinned.planId, severity: String(intake.severity) });
-    return { incidentId, created: true, warnings };
+    // Without a key the id is random: the start was ours. With one, the memo says whose start it was
+    // (USE_EXISTING returned an earlier or concurrent request's incident) and whether the bodies match.
+    const created = idempotencyKey ? await this.startedByThisRequest(workflowId, memo) : true;
+    if (created) this.metrics.incidentsOpened.inc({ plan: pinned.planId, severity: String(intake.severity) });
+    return { incidentId, created, warnings };
   }
 
-  /** true: this intake already runs under the id; false: nothing there; a different intake: 409. */
-  private async sameIntakeExists(workflowId: string, hash: string): Promise<boolean> {
-    let memo: Partial<IncidentMemo> | undefined;
-    try {
-      memo = (await this.client.workflow.getHandle(workflowId).describe()).memo as Partial<IncidentMemo> | undefined;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
-    if (memo?.intakeHash !== hash) throw this.keyReused();
-    return true;
+  private async startedByThisRequest(workflowId: string, ours: IncidentMemo): Promise<boolean> {
+    const existing = (await this.client.workflow.getHandle(workflowId).describe()).memo as Partial<IncidentMemo> | undefined;
+    if (existing?.intakeHash !== ours.intakeHash) throw this.keyReused();
+    return existing.requestNonce === ours.requestNonce;
   }
 
   private keyReused(): Problem {
@@ -203,10 +199,7 @@ export class IncidentsService {
       if (error instanceof WorkflowNotFoundError) throw Problem.notFound(`No incident ${incidentId}.`);
       throw error;
     }
-    if (caller.role === 'customer') {
-      const account = await this.accounts.memoOrUndefined(summary.accountId);
-      if (!account || !this.access.allows(caller, account)) throw Problem.notFound(`No incident ${incidentId}.`);
-    }
+    await this.assertVisible(incidentId, summary.accountId, caller);
     return summary;
   }
 
@@ -215,16 +208,22 @@ export class IncidentsService {
    * answers in time, what describe() knows (search attributes and memo), flagged `degraded`.
    */
   async status(incidentId: string, caller: Principal) {
-    const summary = await this.summary(incidentId, caller);
+    let status: IncidentStatus;
     try {
-      const status = await this.client.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () =>
-        this.handle(incidentId).query(incidentStatusQuery),
-      );
-      return { ...status, remainingBusinessMs: this.remaining(status) };
+      status = await this.client.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () => this.handle(incidentId).query(incidentStatusQuery));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw Problem.notFound(`No incident ${incidentId}.`);
-      return { ...summary, degraded: true as const };
+      return { ...(await this.summary(incidentId, caller)), degraded: true as const };
     }
+    await this.assertVisible(incidentId, status.accountId, caller);
+    return { ...status, remainingBusinessMs: this.remaining(status) };
+  }
+
+  /** Customers see incidents of their own (or their partner-linked) accounts only; others get 404. */
+  private async assertVisible(incidentId: string, accountId: string, caller: Principal): Promise<void> {
+    if (caller.role !== 'customer') return;
+    const account = await this.accounts.memoOrUndefined(accountId);
+    if (!account || !this.access.allows(caller, account)) throw Problem.notFound(`No incident ${incidentId}.`);
   }
 
   /** Coverage time left until the due instant (0 once passed, null once settled). */
