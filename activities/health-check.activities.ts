@@ -85,21 +85,15 @@ export class HealthCheckActivities {
     return this.injectedClient ?? Context.current().client;
   }
 
-  /** Due of a "schedule the <kind> health check" task: end of the 10th business day after the request. */
-  async planHealthCheckDue(input: { supportCenter: string; requestedAt: string }): Promise<{ dueAt: string; dueLabel: string }> {
-    const calendar = this.policy.calendar(input.supportCenter);
-    const due = businessDaysAfter(calendar, Date.parse(input.requestedAt), SCHEDULE_WITHIN_BUSINESS_DAYS);
-    return { dueAt: new Date(due).toISOString(), dueLabel: `schedule by ${localLabel(due, calendar.zone)}` };
-  }
-
   /**
-   * Due of an account-review task: the end of the `businessDays`-th business day of the center after
-   * the creation day (the period's start, or the workflow's start inside a period).
+   * Due of a task: the end of the `businessDays`-th business day of the center after the day of
+   * `requestedAt` (default 10: "schedule the <kind> health check" after the request; account reviews
+   * pass the policy's `accountReviews.dueBusinessDays` and their creation instant, verb "hold").
    */
-  async planAccountReviewDue(input: { supportCenter: string; createdAt: string; businessDays: number }): Promise<{ dueAt: string; dueLabel: string }> {
+  async planHealthCheckDue(input: { supportCenter: string; requestedAt: string; businessDays?: number; verb?: string }): Promise<{ dueAt: string; dueLabel: string }> {
     const calendar = this.policy.calendar(input.supportCenter);
-    const due = businessDaysAfter(calendar, Date.parse(input.createdAt), input.businessDays);
-    return { dueAt: new Date(due).toISOString(), dueLabel: `hold by ${localLabel(due, calendar.zone)}` };
+    const due = businessDaysAfter(calendar, Date.parse(input.requestedAt), input.businessDays ?? SCHEDULE_WITHIN_BUSINESS_DAYS);
+    return { dueAt: new Date(due).toISOString(), dueLabel: `${input.verb ?? 'schedule'} by ${localLabel(due, calendar.zone)}` };
   }
 
   /** Reminder instant: the opening of the business day 2 business days before the scheduled date. */

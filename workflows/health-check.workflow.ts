@@ -254,7 +254,7 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
       outcome: null,
     };
     reviews.push(task);
-    const due = await planning.planAccountReviewDue({ supportCenter: input.supportCenter, createdAt, businessDays: reviewPlan!.dueBusinessDays });
+    const due = await planning.planHealthCheckDue({ supportCenter: input.supportCenter, requestedAt: createdAt, businessDays: reviewPlan!.dueBusinessDays, verb: 'hold' });
     task.dueAt = due.dueAt;
     task.dueLabel = due.dueLabel;
     record('review.created', undefined, { taskId: task.taskId, review: task.review, periodStart: period.start, dueAt: task.dueAt });
