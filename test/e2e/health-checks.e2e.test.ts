@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { contractYearAt } from '../../activities/health-check-cycle';
+import { accountReviewPeriods, contractYear, contractYearAt } from '../../activities/health-check-cycle';
 import { scheduleOptions } from '../../activities/schedule';
 import { AccountRecord, healthCheckScheduleId, healthCheckStatusQuery, healthCheckWorkflowId } from '../../libs/contracts/src';
 import { startTestStack, TestStack } from '../support/stack';
@@ -220,6 +220,27 @@ describe('health-check schedules and tasks on the dev server', () => {
     await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.completed' && d.body?.data?.task?.taskId === taskId), 'task.completed webhook');
   });
 
+  it("an SPE account's current quarterly review is listed for its TAM and completed with a summary", async () => {
+    const now = Date.now();
+    const period = accountReviewPeriods(contractYear(CONTRACT_START, ZONE, YEAR), ZONE, 3).find((p) => Date.parse(p.start) <= now && now < Date.parse(p.end))!;
+    const taskId = `acme:${YEAR}:review-${period.review}`;
+    const listed = await eventually(async () => {
+      const res = await stack.http('GET', '/v1/tasks?state=open', undefined, { as: 'tam' });
+      return res.body.items?.find((t: any) => t.taskId === taskId);
+    }, 'review task listed for the TAM');
+    expect(listed).toMatchObject({ kind: 'review', title: 'host the quarterly account review', owner: 'jane.doe', accountId: 'acme', periodStart: period.start });
+    expect(Date.parse(listed.dueAt)).toBeGreaterThan(now);
+    const schedule = await stack.http('POST', `/v1/tasks/${taskId}/schedule`, { date: `${YEAR + 1}-01-20` }, { as: 'tam' });
+    expect(schedule.status).toBe(422);
+    expect(schedule.body.errors[0]).toMatchObject({ rule: 'reviewTask' });
+    const completed = await stack.http('POST', `/v1/tasks/${taskId}/complete`, { summary: 'Quarterly review: 2 open Sev 3s, upgrade to 4.2 in Q1.' }, { as: 'tam' });
+    expect(completed.status).toBe(200);
+    expect(completed.body).toMatchObject({ taskId, state: 'done', completedBy: 'tam:tam', summary: 'Quarterly review: 2 open Sev 3s, upgrade to 4.2 in Q1.' });
+    const again = await stack.http('POST', `/v1/tasks/${taskId}/complete`, { summary: 'again' }, { as: 'tam' });
+    expect(again.status).toBe(409);
+    await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.completed' && d.body?.data?.task?.taskId === taskId), 'review task.completed webhook');
+  });
+
   it('downgrade SPE -> SP2 removes the schedule and closes the offer with a reason', async () => {
     await eventually(() => describeSchedule('initech'), 'schedule health-checks/initech');
     const yearHandle = stack.client.workflow.getHandle(healthCheckWorkflowId('initech', YEAR));
@@ -234,6 +255,7 @@ describe('health-check schedules and tasks on the dev server', () => {
     expect(status.offer.outcome).toContain('SP2');
     expect(status.offer.offers.remote).toMatchObject({ status: 'closed' });
     expect(status.offer.offers.onsite?.reason).toContain('plan changed to SP2');
+    expect(status.reviews?.[0]).toMatchObject({ kind: 'review', state: 'closed', outcome: 'plan changed to SP2 (Advanced), which includes no account reviews' });
     const refused = await stack.http('POST', '/v1/accounts/initech/health-checks', { kind: 'remote' });
     expect(refused.status).toBe(422);
     await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.closed' && d.body?.data?.accountId === 'initech'), 'task.closed webhook');
