@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import type { AccountRecord } from '../libs/contracts/src/account';
 import type { Role } from '../libs/contracts/src/incident';
@@ -7,7 +7,6 @@ import { ReconcileReport, ScheduleSyncResult, Task } from '../libs/contracts/src
 import { healthCheckWorkflowId } from '../libs/contracts/src/names';
 import { POLICY, Policy } from '../libs/policy/src';
 import { TEMPORAL_CLIENT } from '../libs/settings/src/nest';
-import { signedHeaders } from '../libs/webhooks/src';
 import {
   businessDaysAfter,
   businessDaysBefore,
@@ -16,7 +15,7 @@ import {
   REMIND_BUSINESS_DAYS_BEFORE,
   SCHEDULE_WITHIN_BUSINESS_DAYS,
 } from './health-check-cycle';
-import { DELIVERY_TIMEOUT_MS, matchesEvent, NOTIFICATION_LOG_SINK, NotificationLogSink } from './notification.activities';
+import { deliverSignedEvent, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './webhook-delivery';
 import { readAccount, reconcileSchedules, startYearWorkflow, syncSchedule } from './schedule';
 import { TAM_DIRECTORY, TamDirectory } from './tam-directory';
 
@@ -50,16 +49,6 @@ export interface StartHealthCheckYearResult {
   workflowId?: string;
   action: 'started' | 'existing' | 'skipped';
   reason?: string;
-}
-
-const stdoutSink: NotificationLogSink = { write: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`) };
-
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -105,9 +94,6 @@ export class HealthCheckActivities {
 
   /** One task event: a structured log line, then a signed webhook to every subscriber of the event. */
   async notifyTask(input: TaskNotifyInput): Promise<TaskDeliveryReport> {
-    const context = activityContext();
-    const progress = { logged: false, delivered: [] as string[], ...(context?.info.heartbeatDetails as object | undefined) };
-    const attempt = context?.info.attempt ?? 1;
     const roles = this.policy.center(input.account.supportCenter)?.roles ?? {};
     const ownerAddress =
       input.task.ownerKind === 'tam' ? ((await this.tams.tamFor(input.account.accountId)) ?? input.task.owner) : input.task.owner;
@@ -122,41 +108,13 @@ export class HealthCheckActivities {
       timestamp: input.occurredAt,
       data: { ...input.account, owner: input.task.owner, message: input.message, task: input.task, recipients },
     };
-    const subscribers = this.policy.document.subscribers.filter((s) => s.events.some((p) => matchesEvent(p, input.event)));
-    if (!progress.logged) {
-      this.sink.write({ level: 'info', msg: 'sla task notification', time: new Date().toISOString(), ...payload, subscribers: subscribers.map((s) => s.id) });
-      progress.logged = true;
-      context?.heartbeat(progress);
-    }
-    const body = JSON.stringify(payload);
-    const failures: Array<{ id: string; error: string }> = [];
-    for (const subscriber of subscribers) {
-      if (progress.delivered.includes(subscriber.id)) continue;
-      try {
-        const secret = process.env[subscriber.secretEnv];
-        if (!secret) throw new Error(`secret env ${subscriber.secretEnv} is not set`);
-        const response = await fetch(subscriber.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...signedHeaders(secret, input.webhookId, body) },
-          body,
-          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        progress.delivered.push(subscriber.id);
-        context?.heartbeat(progress);
-      } catch (error) {
-        failures.push({ id: subscriber.id, error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    if (failures.length > 0) {
-      throw ApplicationFailure.retryable(
-        `delivery of ${input.event} (${input.webhookId}) failed for ${failures.map((f) => `${f.id}: ${f.error}`).join('; ')} (attempt ${attempt})`,
-        'WebhookDeliveryFailed',
-        { failed: failures.map((f) => f.id), delivered: progress.delivered },
-      );
-    }
-    return { webhookId: input.webhookId, recipients, delivered: progress.delivered, attempt };
+    const { delivered, attempt } = await deliverSignedEvent(this.policy, this.sink, {
+      event: input.event,
+      webhookId: input.webhookId,
+      payload,
+      logMessage: 'sla task notification',
+    });
+    return { webhookId: input.webhookId, recipients, delivered, attempt };
   }
 
   /** Called by the account workflow after creation and after plan/center/contract/TAM changes. */

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DeliveryReport, Priority, Role, Severity } from '../libs/contracts/src/incident';
 import { POLICY, Policy } from '../libs/policy/src';
-import { signedHeaders } from '../libs/webhooks/src';
 import { TAM_DIRECTORY, TamDirectory } from './tam-directory';
+import { deliverSignedEvent, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './webhook-delivery';
 
 export interface NotifyInput {
   event: string;
@@ -34,27 +33,8 @@ export interface NotificationPayload {
   data: NotifyInput['incident'] & { step: string; stepAt: string; recipients: Array<{ role: Role; address: string }> };
 }
 
-/** Where the structured log line of every event goes (default: stdout, one JSON object per line). */
-export interface NotificationLogSink {
-  write(entry: Record<string, unknown>): void;
-}
-export const NOTIFICATION_LOG_SINK = Symbol('NOTIFICATION_LOG_SINK');
-const stdoutSink: NotificationLogSink = { write: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`) };
-
-/** Progress kept in heartbeat details so a retry only re-sends to subscribers that failed. */
-interface Progress {
-  logged: boolean;
-  delivered: string[];
-}
-
-export const DELIVERY_TIMEOUT_MS = 10_000;
-
-/** `*`, `ihr.*` (prefix) or an exact event name. */
-export function matchesEvent(pattern: string, event: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.endsWith('.*')) return event.startsWith(pattern.slice(0, -1));
-  return pattern === event;
-}
+export { DELIVERY_TIMEOUT_MS, matchesEvent, NOTIFICATION_LOG_SINK } from './webhook-delivery';
+export type { NotificationLogSink } from './webhook-delivery';
 
 @Injectable()
 export class NotificationActivities {
@@ -87,67 +67,20 @@ export class NotificationActivities {
    * policy set by the workflow does the backoff.
    */
   async notify(input: NotifyInput): Promise<DeliveryReport> {
-    const context = activityContext();
-    const progress: Progress = { logged: false, delivered: [], ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
-    const attempt = context?.info.attempt ?? 1;
     const { resolved, unresolved } = await this.recipients(input);
-    const subscribers = this.policy.document.subscribers.filter((s) => s.events.some((p) => matchesEvent(p, input.event)));
     const payload: NotificationPayload = {
       type: input.event,
       id: input.webhookId,
       timestamp: input.occurredAt,
       data: { ...input.incident, step: input.stepId, stepAt: input.stepAt, recipients: resolved },
     };
-    if (!progress.logged) {
-      this.sink.write({
-        level: 'info',
-        msg: 'sla notification',
-        time: new Date().toISOString(),
-        ...payload,
-        unresolvedRoles: unresolved,
-        subscribers: subscribers.map((s) => s.id),
-      });
-      progress.logged = true;
-      context?.heartbeat(progress);
-    }
-    const body = JSON.stringify(payload);
-    const failures: Array<{ id: string; error: string }> = [];
-    for (const subscriber of subscribers) {
-      if (progress.delivered.includes(subscriber.id)) continue;
-      try {
-        const secret = process.env[subscriber.secretEnv];
-        if (!secret) throw new Error(`secret env ${subscriber.secretEnv} is not set`);
-        const response = await fetch(subscriber.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...signedHeaders(secret, input.webhookId, body) },
-          body,
-          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        progress.delivered.push(subscriber.id);
-      } catch (error) {
-        failures.push({ id: subscriber.id, error: error instanceof Error ? error.message : String(error) });
-      } finally {
-        context?.heartbeat(progress);
-      }
-    }
-    if (failures.length > 0) {
-      throw ApplicationFailure.retryable(
-        `delivery of ${input.event} (${input.webhookId}) failed for ${failures.map((f) => `${f.id}: ${f.error}`).join('; ')} (attempt ${attempt})`,
-        'WebhookDeliveryFailed',
-        { failed: failures.map((f) => f.id), delivered: progress.delivered },
-      );
-    }
-    return { webhookId: input.webhookId, recipients: resolved, delivered: progress.delivered, attempt };
-  }
-}
-
-/** The activity context, or undefined when called directly (unit tests without an activity environment). */
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
+    const { delivered, attempt } = await deliverSignedEvent(this.policy, this.sink, {
+      event: input.event,
+      webhookId: input.webhookId,
+      payload: { ...payload },
+      logMessage: 'sla notification',
+      logFields: { unresolvedRoles: unresolved },
+    });
+    return { webhookId: input.webhookId, recipients: resolved, delivered, attempt };
   }
 }

@@ -1,0 +1,105 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Policy } from '../libs/policy/src';
+import { signedHeaders } from '../libs/webhooks/src';
+
+/** Where the structured log line of every event goes (default: stdout, one JSON object per line). */
+export interface NotificationLogSink {
+  write(entry: Record<string, unknown>): void;
+}
+export const NOTIFICATION_LOG_SINK = Symbol('NOTIFICATION_LOG_SINK');
+export const stdoutSink: NotificationLogSink = { write: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`) };
+
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+/** `*`, `ihr.*` (prefix) or an exact event name. */
+export function matchesEvent(pattern: string, event: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return event.startsWith(pattern.slice(0, -1));
+  return pattern === event;
+}
+
+/** Progress kept in heartbeat details so a retry only re-sends to subscribers that failed. */
+interface Progress {
+  logged: boolean;
+  delivered: string[];
+}
+
+export interface SignedEvent {
+  /** Event name, matched against the subscribers' `events` patterns. */
+  event: string;
+  /** Stable per event (the `webhook-id`): receivers de-duplicate retries on it. */
+  webhookId: string;
+  /** The JSON body (Standard Webhooks: `{ type, id, timestamp, data }`). */
+  payload: Record<string, unknown>;
+  /** The log line's `msg`, and fields logged beside the payload. */
+  logMessage: string;
+  logFields?: Record<string, unknown>;
+}
+
+/** The activity context, or undefined when called directly (unit tests without an activity environment). */
+export function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Delivers one event: a structured log line (once, whatever the retries), then a Standard Webhooks
+ * POST to every subscriber of the event that has not received it yet. Heartbeats after each
+ * subscriber; throws a retryable failure naming the failed subscribers so the activity retry policy
+ * does the backoff.
+ */
+export async function deliverSignedEvent(
+  policy: Policy,
+  sink: NotificationLogSink,
+  input: SignedEvent,
+): Promise<{ delivered: string[]; attempt: number }> {
+  const context = activityContext();
+  const progress: Progress = { logged: false, delivered: [], ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
+  const attempt = context?.info.attempt ?? 1;
+  const subscribers = policy.document.subscribers.filter((s) => s.events.some((p) => matchesEvent(p, input.event)));
+  if (!progress.logged) {
+    sink.write({
+      level: 'info',
+      msg: input.logMessage,
+      time: new Date().toISOString(),
+      ...input.payload,
+      ...input.logFields,
+      subscribers: subscribers.map((s) => s.id),
+    });
+    progress.logged = true;
+    context?.heartbeat(progress);
+  }
+  const body = JSON.stringify(input.payload);
+  const failures: Array<{ id: string; error: string }> = [];
+  for (const subscriber of subscribers) {
+    if (progress.delivered.includes(subscriber.id)) continue;
+    try {
+      const secret = process.env[subscriber.secretEnv];
+      if (!secret) throw new Error(`secret env ${subscriber.secretEnv} is not set`);
+      const response = await fetch(subscriber.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signedHeaders(secret, input.webhookId, body) },
+        body,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      progress.delivered.push(subscriber.id);
+    } catch (error) {
+      failures.push({ id: subscriber.id, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      context?.heartbeat(progress);
+    }
+  }
+  if (failures.length > 0) {
+    throw ApplicationFailure.retryable(
+      `delivery of ${input.event} (${input.webhookId}) failed for ${failures.map((f) => `${f.id}: ${f.error}`).join('; ')} (attempt ${attempt})`,
+      'WebhookDeliveryFailed',
+      { failed: failures.map((f) => f.id), delivered: progress.delivered },
+    );
+  }
+  return { delivered: progress.delivered, attempt };
+}
