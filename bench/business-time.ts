@@ -1,7 +1,7 @@
 /**
  * Benchmark of libs/business-time: addBusinessTime against the minute-walking oracle and moment-business-time,
  * same process, same calendar (Mon-Fri 08:00-17:00, UTC, no holidays), warm caches.
- * Run: node bench/business-time-register.js bench/business-time.ts   (BENCH_BUDGET_MS=... per cell, default 1500)
+ * Run: node scripts/ts-run.js bench/business-time.ts   (BENCH_BUDGET_MS=... per cell, default 1500)
  */
 import moment from 'moment';
 import 'moment-business-time';

@@ -5,7 +5,7 @@
  * child process) on a free loopback port, API keys per test caller, HTTP with timing, statistics and
  * the table style of bench/business-time.ts.
  *
- * Child processes run TypeScript sources through bench/business-time-register.js (no build needed):
+ * Child processes run TypeScript sources through scripts/ts-run.js (no build needed):
  * scripts/drill-worker.ts and scripts/drill-api.ts.
  */
 import 'reflect-metadata';
@@ -26,7 +26,7 @@ import { Caller, createTestKeys, TestKeys } from '../test/support/api-keys';
 import { RunningWorker, startWorker } from '../test/support/temporal';
 
 export const ROOT = resolve(__dirname, '..');
-export const REGISTER = join(ROOT, 'bench', 'business-time-register.js');
+export const REGISTER = join(ROOT, 'scripts', 'ts-run.js');
 /** Secret of the local webhook receivers (Standard Webhooks `whsec_` form) and the env variable naming it. */
 export const BENCH_HOOK_SECRET = `whsec_${Buffer.from('sla-bench-hook-secret-0123456789').toString('base64')}`;
 export const BENCH_HOOK_SECRET_ENV = 'SLA_BENCH_HOOK_SECRET';

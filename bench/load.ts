@@ -5,7 +5,7 @@
  * records a response on half of them, and compares intake with a baseline measured in the same run on the
  * same server: bare `client.workflow.start` of a trivial workflow (bench/load-baseline.workflows.ts, own
  * task queue and worker).
- * Run: node bench/business-time-register.js bench/load.ts [--n 300] [--c 16] [--json summary.json]
+ * Run: node scripts/ts-run.js bench/load.ts [--n 300] [--c 16] [--json summary.json]
  * (issue 7's reference load: --n 2000 --c 32)
  */
 import { randomBytes } from 'node:crypto';

@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const REGISTER = path.join(__dirname, 'business-time-register.js');
+const REGISTER = path.join(__dirname, '..', 'scripts', 'ts-run.js');
 const extra = {};
 for (let i = 2; i < process.argv.length; i += 2) extra[process.argv[i].replace(/^--/, '')] = (process.argv[i + 1] || '').split(/\s+/).filter(Boolean);
 

@@ -5,7 +5,7 @@
  * and this driver run in this process. Reports: worker RSS before and after, history events per incident
  * for full lifecycles (open, ladder steps, response, resolve; `handle.fetchHistory()`), and the time to list
  * (GET /v1/incidents) and report (GET /v1/reports/ihr) over the N incidents.
- * Run: node bench/business-time-register.js bench/scale.ts [--n 1000] [--c 16] [--json summary.json]
+ * Run: node scripts/ts-run.js bench/scale.ts [--n 1000] [--c 16] [--json summary.json]
  * (issue 7's reference: --n 10000; expect ~10 min of intake on a 2-core machine)
  */
 import { randomBytes } from 'node:crypto';

@@ -4,7 +4,7 @@
  * 3-27 s after the incidents are opened. A local webhook receiver (Standard Webhooks signatures verified)
  * records every delivery; lateness = receipt time - the step instant (`data.stepAt` in the payload).
  * Early = received before its instant, or the payload's fire time (`timestamp`, workflow time) before it.
- * Run: node bench/business-time-register.js bench/timers.ts [--n 60] [--c 8] [--json summary.json]
+ * Run: node scripts/ts-run.js bench/timers.ts [--n 60] [--c 8] [--json summary.json]
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';

@@ -2,7 +2,7 @@
  * The API in its own process for the drills (so it can be SIGKILLed mid-burst and restarted on the same
  * port): createApiApp with the policy in SLA_POLICY_PATH, keys in API_KEYS_PATH, Temporal at
  * TEMPORAL_ADDRESS, listening on 127.0.0.1:API_PORT. Prints `READY api <pid>` once listening.
- * Run: node -r ./bench/business-time-register.js scripts/drill-api.ts
+ * Run: node -r ./scripts/ts-run.js scripts/drill-api.ts
  */
 import 'reflect-metadata';
 import { createApiApp } from '../apps/api/src/create-app';

@@ -2,7 +2,7 @@
  * A worker in its own process for the drills and bench/scale (so it can be SIGKILLed and its RSS read):
  * the real worker module and activities, the workflow bundle named by SLA_WORKFLOW_BUNDLE, the policy in
  * SLA_POLICY_PATH, Temporal at TEMPORAL_ADDRESS. Prints `READY worker <pid>` once polling; SIGTERM drains.
- * Run: node -r ./bench/business-time-register.js scripts/drill-worker.ts
+ * Run: node -r ./scripts/ts-run.js scripts/drill-worker.ts
  */
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';

@@ -12,7 +12,7 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIR = path.join(ROOT, 'test', 'drills');
-const REGISTER = path.join(ROOT, 'bench', 'business-time-register.js');
+const REGISTER = path.join(ROOT, 'scripts', 'ts-run.js');
 const TIMEOUT_MS = 6 * 60_000;
 const filters = process.argv.slice(2);
 const files = fs

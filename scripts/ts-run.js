@@ -1,5 +1,5 @@
 // Minimal require hook: compiles .ts files on the fly with @swc/core using the repo's .swcrc.
-// Usage: node -r ./bench/business-time-register.js bench/business-time.ts
+// Runs TypeScript sources without a build (benchmarks, drills, fuzz): node scripts/ts-run.js bench/load.ts [args]
 const fs = require('node:fs');
 const path = require('node:path');
 const { transformSync } = require('@swc/core');
@@ -13,7 +13,7 @@ require.extensions['.ts'] = function compileTs(module, filename) {
   module._compile(code, filename);
 };
 
-// Allow `node bench/business-time-register.js some-file.ts [args]` as a runner too.
+// As a runner: node scripts/ts-run.js some-file.ts [args] (also usable with node -r).
 if (require.main === module && process.argv[2]) {
   const target = path.resolve(process.argv[2]);
   process.argv.splice(1, 2, target);
