@@ -1,8 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import { NOTIFICATION_LOG_SINK } from '../../activities';
 import { accountReviewPeriods, accountReviewTitle } from '../../activities/health-check-cycle';
 import { isOpen } from '../../libs/business-time/src';
 import {
@@ -13,9 +11,9 @@ import {
   healthCheckStatusQuery,
   TASK_QUEUE,
 } from '../../libs/contracts/src';
-import { Policy } from '../../libs/policy/src';
-import { createTimeSkippingEnv, RunningWorker, startWorker, testPolicy, workflowBundle } from '../support/temporal';
-import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { workflowBundle } from '../support/temporal';
+import { eventually } from '../support/eventually';
+import { taskWorkflowHarness } from './task-harness';
 
 // Recurring TAM account reviews in `health-check/<accountId>/<contractYear>` on the time-skipping
 // server: one review per period of the contract year (quarterly by default: 4 a year) created at the
@@ -25,51 +23,13 @@ jest.setTimeout(240_000);
 
 const HEL = 'Europe/Helsinki';
 const MIN = 60_000;
-const SECRET = `whsec_${Buffer.from('account-review-workflow-secret-0123').toString('base64')}`;
-const SECRET_ENV = 'SLA_REVIEW_WF_HOOK_SECRET';
-process.env[SECRET_ENV] = SECRET;
-
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let receiver: WebhookReceiver;
-let policy: Policy;
+const harness = taskWorkflowHarness('account-review');
+const { skipTo } = harness;
 let counter = 0;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver(SECRET);
-  policy = testPolicy((doc) => {
-    doc.subscribers = [{ id: 'tasks', url: receiver.url, secretEnv: SECRET_ENV, events: ['task.*'] }];
-  });
-  env = await createTimeSkippingEnv();
-  worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy, {
-    providers: [{ provide: NOTIFICATION_LOG_SINK, useValue: { write: () => undefined } }],
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-  await receiver?.close();
-});
-
-async function skipTo(ms: number): Promise<void> {
-  const now = await env.currentTimeMs();
-  if (ms > now) await env.sleep(ms - now);
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** An SPE year that began an hour ago (server time), with the quarterly review plan an activity would compute. */
 async function start() {
-  const now = await env.currentTimeMs();
+  const now = await harness.env.currentTimeMs();
   counter += 1;
   const accountId = `rev${counter}`;
   const begin = DateTime.fromMillis(now - 60 * MIN, { zone: HEL });
@@ -89,7 +49,7 @@ async function start() {
     reviews: { enabled: true, everyMonths: 3, dueBusinessDays: 10, title: accountReviewTitle(3), periods: accountReviewPeriods(year, HEL, 3) },
     notificationRetry: { initialIntervalMs: 100, maximumIntervalMs: 400, maximumAttempts: 3 },
   };
-  const handle = await env.client.workflow.start('healthCheckWorkflow', {
+  const handle = await harness.env.client.workflow.start('healthCheckWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: `health-check/${accountId}/${input.contractYear}`,
     args: [input],
@@ -103,7 +63,7 @@ function expectAround(iso: string, expectedMs: number): void {
 }
 
 const status = (handle: { query: (q: typeof healthCheckStatusQuery) => Promise<HealthCheckStatus> }) => handle.query(healthCheckStatusQuery);
-const businessDay = (t: DateTime) => isOpen(policy.calendar('emea'), t.set({ hour: 12, minute: 0 }).toMillis());
+const businessDay = (t: DateTime) => isOpen(harness.policy.calendar('emea'), t.set({ hour: 12, minute: 0 }).toMillis());
 /** Oracle: end (17:00 Helsinki) of the 10th business day after the day of `ms`. */
 function tenBusinessDaysAfter(ms: number): number {
   let day = DateTime.fromMillis(ms, { zone: HEL }).startOf('day');
@@ -120,7 +80,7 @@ async function rejected(update: Promise<unknown>, pattern: RegExp): Promise<void
   expect(`${error?.message} ${error?.cause?.message}`).toMatch(pattern);
 }
 const hook = (type: string, taskId: string) =>
-  eventually(async () => receiver.deliveries().find((d) => d.body?.type === type && d.body?.data?.task?.taskId === taskId), `${type} of ${taskId}`);
+  eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === type && d.body?.data?.task?.taskId === taskId), `${type} of ${taskId}`);
 
 describe('account reviews in the year workflow (time-skipping server)', () => {
   let history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> | undefined;
@@ -234,10 +194,10 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
   it('a year input without a review plan (from before reviews) creates none', async () => {
     const { input } = await start();
     const plain = { ...input, accountId: 'plain1', reviews: undefined };
-    const handle = await env.client.workflow.start('healthCheckWorkflow', { taskQueue: TASK_QUEUE, workflowId: `health-check/plain1/${input.contractYear}`, args: [plain] });
+    const handle = await harness.env.client.workflow.start('healthCheckWorkflow', { taskQueue: TASK_QUEUE, workflowId: `health-check/plain1/${input.contractYear}`, args: [plain] });
     const s = await eventually(() => status(handle), 'status');
     expect(s.reviews).toEqual([]);
-    await env.client.workflow.getHandle(`health-check/${input.accountId}/${input.contractYear}`).terminate('not needed');
+    await harness.env.client.workflow.getHandle(`health-check/${input.accountId}/${input.contractYear}`).terminate('not needed');
     await handle.terminate('test done');
   });
 });

@@ -1,6 +1,4 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
-import { NOTIFICATION_LOG_SINK } from '../../activities';
 import { isOpen } from '../../libs/business-time/src';
 import {
   HealthCheckInput,
@@ -10,9 +8,8 @@ import {
   scheduleHealthCheckUpdate,
   TASK_QUEUE,
 } from '../../libs/contracts/src';
-import { Policy } from '../../libs/policy/src';
-import { createTimeSkippingEnv, RunningWorker, startWorker, testPolicy } from '../support/temporal';
-import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { eventually } from '../support/eventually';
+import { taskWorkflowHarness } from './task-harness';
 
 // The year timeline of `health-check/<accountId>/<contractYear>` on the time-skipping server:
 // reminder 2 business days before the scheduled date, overdue escalation after 10 business days,
@@ -24,51 +21,13 @@ jest.setTimeout(180_000);
 const HEL = 'Europe/Helsinki';
 const MIN = 60_000;
 const DAY = 86_400_000;
-const SECRET = `whsec_${Buffer.from('health-check-workflow-secret-012345').toString('base64')}`;
-const SECRET_ENV = 'SLA_HC_WF_HOOK_SECRET';
-process.env[SECRET_ENV] = SECRET;
-
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let receiver: WebhookReceiver;
-let policy: Policy;
+const harness = taskWorkflowHarness('health-check');
+const { skipTo } = harness;
 let counter = 0;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver(SECRET);
-  policy = testPolicy((doc) => {
-    doc.subscribers = [{ id: 'tasks', url: receiver.url, secretEnv: SECRET_ENV, events: ['task.*'] }];
-  });
-  env = await createTimeSkippingEnv();
-  worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy, {
-    providers: [{ provide: NOTIFICATION_LOG_SINK, useValue: { write: () => undefined } }],
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-  await receiver?.close();
-});
-
-async function skipTo(ms: number): Promise<void> {
-  const now = await env.currentTimeMs();
-  if (ms > now) await env.sleep(ms - now);
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A year's input around the test server's current time (the workflow takes the bounds as given). */
 async function start(days: { startedDaysAgo: number; endsInDays: number }, kinds: HealthCheckInput['kinds'] = ['remote', 'onsite']) {
-  const now = await env.currentTimeMs();
+  const now = await harness.env.currentTimeMs();
   counter += 1;
   const accountId = `acct${counter}`;
   const input: HealthCheckInput = {
@@ -86,7 +45,7 @@ async function start(days: { startedDaysAgo: number; endsInDays: number }, kinds
     kinds,
     notificationRetry: { initialIntervalMs: 100, maximumIntervalMs: 400, maximumAttempts: 3 },
   };
-  const handle = await env.client.workflow.start('healthCheckWorkflow', {
+  const handle = await harness.env.client.workflow.start('healthCheckWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: `health-check/${accountId}/${input.contractYear}`,
     args: [input],
@@ -101,14 +60,14 @@ function expectAround(iso: string, expectedMs: number): void {
 }
 
 const status = (handle: { query: (q: typeof healthCheckStatusQuery) => Promise<HealthCheckStatus> }) => handle.query(healthCheckStatusQuery);
-const businessDay = (t: DateTime) => isOpen(policy.calendar('emea'), t.set({ hour: 12, minute: 0 }).toMillis());
+const businessDay = (t: DateTime) => isOpen(harness.policy.calendar('emea'), t.set({ hour: 12, minute: 0 }).toMillis());
 
 describe('health-check year timeline (time-skipping server)', () => {
   it('reminds 2 business days before the scheduled date, at the opening', async () => {
     const { handle } = await start({ startedDaysAgo: 10, endsInDays: 300 });
     await handle.executeUpdate(requestHealthCheckUpdate, { args: [{ kind: 'remote', actor: 'customer:acct' }] });
     // A Thursday at least 3 weeks ahead whose Tuesday and Wednesday are business days: reminder Tuesday 08:00.
-    let day = DateTime.fromMillis((await env.currentTimeMs()) + 21 * DAY, { zone: HEL }).startOf('day');
+    let day = DateTime.fromMillis((await harness.env.currentTimeMs()) + 21 * DAY, { zone: HEL }).startOf('day');
     while (!(day.weekday === 4 && businessDay(day) && businessDay(day.minus({ days: 1 })) && businessDay(day.minus({ days: 2 })))) day = day.plus({ days: 1 });
     const scheduledFor = day.set({ hour: 10 });
     const expected = day.minus({ days: 2 }).set({ hour: 8 }).toMillis();
@@ -123,14 +82,14 @@ describe('health-check year timeline (time-skipping server)', () => {
       return s.requests.remote?.remindedAt ? s : undefined;
     }, 'reminder');
     expectAround(reminded.requests.remote!.remindedAt!, expected);
-    const hook = await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.reminder' && d.body.data.accountId === reminded.accountId), 'reminder webhook');
+    const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.reminder' && d.body.data.accountId === reminded.accountId), 'reminder webhook');
     expect(hook.body.data.task).toMatchObject({ taskId: `${reminded.accountId}:${reminded.contractYear}:remote`, state: 'scheduled' });
     expect(hook.body.data.recipients).toEqual([{ role: 'owner', address: 'jane.doe' }]);
   });
 
   it('escalates to the support manager when a request is not scheduled within 10 business days', async () => {
     const { handle } = await start({ startedDaysAgo: 10, endsInDays: 300 });
-    const requestedAt = await env.currentTimeMs();
+    const requestedAt = await harness.env.currentTimeMs();
     const task = await handle.executeUpdate(requestHealthCheckUpdate, { args: [{ kind: 'onsite', actor: 'customer:acct' }] });
     // Oracle: the 10th business day after the request day (days open at noon), closing 17:00 Helsinki.
     let day = DateTime.fromMillis(requestedAt, { zone: HEL }).startOf('day');
@@ -150,7 +109,7 @@ describe('health-check year timeline (time-skipping server)', () => {
     }, 'escalation');
     expectAround(escalated.requests.onsite!.escalatedAt!, due);
     expect(escalated.timeline.map((e) => e.type)).toContain('task.overdue');
-    const hook = await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.overdue' && d.body.data.accountId === escalated.accountId), 'overdue webhook');
+    const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.overdue' && d.body.data.accountId === escalated.accountId), 'overdue webhook');
     expect(hook.body.data.recipients).toEqual([
       { role: 'owner', address: 'jane.doe' },
       { role: 'supportManager', address: 'emea-manager@vendor.example' },
@@ -166,7 +125,7 @@ describe('health-check year timeline (time-skipping server)', () => {
     expect(result.offer.offers.remote).toMatchObject({ status: 'expired' });
     expectAround(result.offer.offers.remote!.at!, Date.parse(input.end));
     expect(result.offer.outcome).toContain(`contract year ${input.contractYear} ended`);
-    const hook = await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.expired' && d.body.data.accountId === input.accountId), 'expiry webhook');
+    const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.expired' && d.body.data.accountId === input.accountId), 'expiry webhook');
     expect(hook.body.data.task).toMatchObject({ kind: 'offer', state: 'expired' });
   });
 });
