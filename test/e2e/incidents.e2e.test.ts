@@ -118,8 +118,10 @@ describe('incident lifecycle over HTTP', () => {
     expect(final.state).toBe('breached');
     expect(final.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['opened', 'response.recorded', 'severity.changed', 'priority.changed', 'resolved']));
     const again = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'again' }, { as: 'agent' });
-    expect(again.status).toBeGreaterThanOrEqual(400);
-    expect(again.status).toBeLessThan(500);
+    expect(again.status).toBe(409);
+    const lateResponse = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' });
+    expect(lateResponse.status).toBe(409);
+    expect(lateResponse.body.errors[0]).toMatchObject({ field: 'incident', rule: 'open' });
   });
 
   it('meets the IHR with a prompt response and stops the ladder', async () => {

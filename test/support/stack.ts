@@ -1,6 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { NOTIFICATION_LOG_SINK } from '../../activities';
 import { createApiApp } from '../../apps/api/src/create-app';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../../libs/observability/src';
@@ -71,7 +72,12 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
     keys,
     worker: undefined,
     async startWorker() {
-      stack.worker = await startWorker(workerConnection, server.namespace, policy, { client });
+      // Notification log lines stay out of the test output unless TEST_API_LOG asks for logs.
+      const quietSink = { provide: NOTIFICATION_LOG_SINK, useValue: { write: () => undefined } };
+      stack.worker = await startWorker(workerConnection, server.namespace, policy, {
+        client,
+        providers: process.env.TEST_API_LOG ? [] : [quietSink],
+      });
       return stack.worker;
     },
     async stopWorker() {

@@ -219,6 +219,15 @@ export class IncidentsService {
     return { ...status, remainingBusinessMs: this.remaining(status) };
   }
 
+  /** Commands need a running incident: a resolved one (its workflow completed) answers 409. */
+  private async openIncident(incidentId: string, caller: Principal): Promise<IncidentSummary> {
+    const summary = await this.summary(incidentId, caller);
+    if (!summary.open) {
+      throw Problem.conflict(`Incident ${incidentId} is resolved.`, [{ field: 'incident', rule: 'open', message: 'the incident is resolved' }]);
+    }
+    return summary;
+  }
+
   /** Customers see incidents of their own (or their partner-linked) accounts only; others get 404. */
   private async assertVisible(incidentId: string, accountId: string, caller: Principal): Promise<void> {
     if (caller.role !== 'customer') return;
@@ -260,7 +269,7 @@ export class IncidentsService {
         { field: 'kind', rule: 'humanResponse', message: `${input.kind}: automated acknowledgements never count as a human response` },
       ]);
     }
-    await this.summary(incidentId, caller);
+    await this.openIncident(incidentId, caller);
     const args: RecordResponseInput = { kind: input.kind as ResponseKind, responder: input.responder ?? actorOf(caller), respondedAt: input.respondedAt };
     return withWorker(this.client, `record response on ${incidentId}`, () =>
       this.handle(incidentId).executeUpdate(recordResponseUpdate, { args: [args], updateId: updateIdFor('response', key) }),
@@ -268,7 +277,7 @@ export class IncidentsService {
   }
 
   async reclassify(incidentId: string, input: { severity: number; reason: string }, caller: Principal, key?: string): Promise<IhrClock> {
-    await this.summary(incidentId, caller);
+    await this.openIncident(incidentId, caller);
     return withWorker(this.client, `reclassify ${incidentId}`, () =>
       this.handle(incidentId).executeUpdate(reclassifyUpdate, {
         args: [{ severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller) }],
@@ -278,13 +287,12 @@ export class IncidentsService {
   }
 
   async changePriority(incidentId: string, priority: number, caller: Principal): Promise<void> {
-    const summary = await this.summary(incidentId, caller);
-    if (!summary.open) throw Problem.conflict(`Incident ${incidentId} is resolved.`, [{ field: 'priority', rule: 'open', message: 'the incident is resolved' }]);
+    await this.openIncident(incidentId, caller);
     await this.handle(incidentId).signal(priorityChangedSignal, { priority: priority as Priority, actor: actorOf(caller) });
   }
 
   async resolve(incidentId: string, summary: string, caller: Principal, key?: string): Promise<ResolveResult> {
-    await this.summary(incidentId, caller);
+    await this.openIncident(incidentId, caller);
     return withWorker(this.client, `resolve ${incidentId}`, () =>
       this.handle(incidentId).executeUpdate(resolveUpdate, { args: [{ summary, actor: actorOf(caller) }], updateId: updateIdFor('resolve', key) }),
     );
