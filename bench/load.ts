@@ -30,7 +30,8 @@ import {
 } from './load-stack';
 
 const BASELINE_QUEUE = 'bench-baseline';
-const args = parseArgs({ n: 300, c: 16, warmup: 20, json: '' });
+// --split: the worker and the API each in a child process, as deployed (default: all in this process).
+const args = parseArgs({ n: 300, c: 16, warmup: 20, json: '', split: false });
 
 interface Phase {
   name: string;
@@ -60,7 +61,7 @@ async function phase(name: string, n: number, c: number, call: (i: number) => Pr
 async function main() {
   const t0 = performance.now();
   const { n, c, warmup } = args;
-  const stack: BenchStack = await startBenchStack();
+  const stack: BenchStack = await startBenchStack(args.split ? { worker: 'child', api: 'child' } : {});
   const baselineConnection = await NativeConnection.connect({ address: stack.address });
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./load-baseline.workflows'), logger: quietBundlerLogger });
   const baselineWorker = await Worker.create({ connection: baselineConnection, namespace: stack.namespace, taskQueue: BASELINE_QUEUE, workflowBundle: { code } });
