@@ -20,12 +20,12 @@ function run(cmd, args, opts = {}) {
   return result.status === 0;
 }
 
-function has(cmd) {
-  return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+function has(cmd, versionArgs = ['--version']) {
+  return spawnSync(cmd, versionArgs, { stdio: 'ignore' }).status === 0;
 }
 
 function installWheels() {
-  const python = ['python3', 'python'].find(has);
+  const python = ['python3', 'python'].find((cmd) => has(cmd));
   if (!python) {
     log('python3 is missing: install Python 3.8+ with venv and pip (Debian: apt-get install python3 python3-venv python3-pip).');
     return false;
@@ -50,7 +50,7 @@ function installWheels() {
  * lacks), so this pins the newest release that `go install` builds here: 1.3.0 (Server 1.27).
  */
 function installCliWithGo() {
-  if (!has('go')) return false;
+  if (!has('go', ['version'])) return false;
   log(`wheels unavailable; falling back to: go install ${tc.GO_CLI_MODULE} (the test server has no Go build)`);
   fs.mkdirSync(tc.GO_BIN, { recursive: true });
   return run('go', ['install', tc.GO_CLI_MODULE], { env: { ...process.env, GOBIN: tc.GO_BIN } });
