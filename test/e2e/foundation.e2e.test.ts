@@ -121,6 +121,14 @@ describe('foundation slice over HTTP on the dev server', () => {
     expect(other.body.errors[0].field).toBe('Idempotency-Key');
   });
 
+  it('scopes Idempotency-Keys to the account: the same key on two accounts opens two incidents', async () => {
+    const headers = { 'Idempotency-Key': 'shared-key' };
+    const acme = await stack.http('POST', '/v1/incidents', validIncident(), { headers });
+    const basic = await stack.http('POST', '/v1/incidents', { ...validIncident(), accountId: 'basic', contactId: 'C-BASIC-1' }, { headers });
+    expect([acme.status, basic.status]).toEqual([201, 201]);
+    expect(basic.body.incidentId).not.toBe(acme.body.incidentId);
+  });
+
   const badBodies: Array<[string, (b: Record<string, unknown>) => unknown, number, string, string]> = [
     ['missing summary', ({ summary: _s, ...b }) => b, 400, 'summary', 'required'],
     ['severity 7', (b) => ({ ...b, severity: 7 }), 400, 'severity', 'max'],

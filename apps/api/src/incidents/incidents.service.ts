@@ -53,9 +53,12 @@ export interface OpenedIncident {
 const MAX_FUTURE_MS = 60_000;
 const MAX_PAST_MS = 30 * 24 * 3600_000;
 
-/** Same key, same incident: the id is derived from the idempotency key when there is one. */
-export function incidentIdFor(idempotencyKey: string | undefined): string {
-  const source = idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(16);
+/**
+ * Same key, same incident: the id is derived from the idempotency key when there is one, scoped to
+ * the account so two clients that happen to pick the same key never meet.
+ */
+export function incidentIdFor(accountId: string, idempotencyKey: string | undefined): string {
+  const source = idempotencyKey ? createHash('sha256').update(`${accountId}\n${idempotencyKey}`).digest() : randomBytes(16);
   return `INC-${source.toString('hex').slice(0, 12).toUpperCase()}`;
 }
 
@@ -122,7 +125,7 @@ export class IncidentsService {
 
   async open(body: OpenIncidentBody, principal: Principal, idempotencyKey: string | undefined): Promise<OpenedIncident> {
     const { account, contactId, enteredAt: enteredAtMs, warnings } = await this.checkIntake(body, principal, Date.now());
-    const incidentId = incidentIdFor(idempotencyKey);
+    const incidentId = incidentIdFor(body.accountId, idempotencyKey);
     const pinned = pinSla(this.policy, account.plan, account.supportCenter);
     const intake: IncidentIntake = {
       incidentId,
