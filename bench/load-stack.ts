@@ -22,7 +22,9 @@ import { createApiApp } from '../apps/api/src/create-app';
 import { createLogger } from '../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../libs/devstack/src';
 import { buildPolicy, Policy } from '../libs/policy/src';
-import { Caller, createTestKeys, TestKeys } from '../test/support/api-keys';
+import { createTestKeys, TestKeys } from '../test/support/api-keys';
+import { apiRequester } from '../test/support/http';
+export type { HttpResult } from '../test/support/http';
 import { RunningWorker, startWorker } from '../test/support/temporal';
 
 export const ROOT = resolve(__dirname, '..');
@@ -86,14 +88,6 @@ export function benchPolicy(change?: (doc: any) => void): { policy: Policy; path
 /** A subscriber entry for the policy: every event to `url`, signed with the bench secret. */
 export const subscriber = (id: string, url: string, events = ['*']) => ({ id, url, secretEnv: BENCH_HOOK_SECRET_ENV, events });
 
-export interface HttpResult {
-  status: number;
-  headers: Headers;
-  body: any;
-  /** Round trip in ms (request start to body read). */
-  ms: number;
-}
-
 export interface ChildHandle {
   name: string;
   process: ChildProcess;
@@ -135,7 +129,7 @@ export interface BenchStack {
   apiChild?: ChildHandle;
   worker?: RunningWorker;
   workers: ChildHandle[];
-  http(method: string, path: string, body?: unknown, options?: { as?: Caller | 'none'; headers?: Record<string, string>; timeoutMs?: number }): Promise<HttpResult>;
+  http: ReturnType<typeof apiRequester>;
   /** A worker in a child process (scripts/drill-worker.ts) on task queue `sla`. */
   startChildWorker(name?: string): Promise<ChildHandle>;
   startChildApi(): Promise<ChildHandle>;
@@ -257,28 +251,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     baseUrl,
     logDir,
     workers: [],
-    async http(method, path, body, { as = 'admin', headers = {}, timeoutMs = 30_000 } = {}) {
-      const t0 = performance.now();
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(as === 'none' ? {} : { authorization: `Bearer ${keys.token[as]}` }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
-      const ms = performance.now() - t0;
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON
-      }
-      return { status: response.status, headers: response.headers, body: parsed, ms };
-    },
+    http: apiRequester(baseUrl, keys),
     async startChildWorker(name = `worker-${stack.workers.length + 1}`) {
       const child = await spawnTs(name, join(ROOT, 'scripts', 'drill-worker.ts'), childEnv, logDir, /^READY worker/m);
       stack.workers.push(child);

@@ -7,7 +7,9 @@ import type { DestinationStream } from 'pino';
 import { createLogger } from '../../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../../libs/devstack/src';
 import { Policy } from '../../libs/policy/src';
-import { Caller, createTestKeys, TestKeys } from './api-keys';
+import { createTestKeys, TestKeys } from './api-keys';
+import { apiRequester } from './http';
+export type { HttpResult } from './http';
 import { RunningWorker, startWorker, testPolicy } from './temporal';
 
 /**
@@ -25,14 +27,8 @@ export interface TestStack {
   stopWorker(): Promise<void>;
   keys: TestKeys;
   /** A request as `as` (a test caller, `none` for no key); admin by default. */
-  http(method: string, path: string, body?: unknown, options?: { as?: Caller | 'none'; headers?: Record<string, string> }): Promise<HttpResult>;
+  http: ReturnType<typeof apiRequester>;
   teardown(): Promise<void>;
-}
-
-export interface HttpResult {
-  status: number;
-  headers: Headers;
-  body: any;
 }
 
 export interface TestStackOptions {
@@ -84,25 +80,7 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
       await stack.worker?.stop();
       stack.worker = undefined;
     },
-    async http(method, path, body, { as = 'admin', headers = {} } = {}) {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(as === 'none' ? {} : { authorization: `Bearer ${keys.token[as]}` }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.status, headers: response.headers, body: parsed };
-    },
+    http: apiRequester(baseUrl, keys),
     async teardown() {
       await stack.stopWorker();
       await api.close();
