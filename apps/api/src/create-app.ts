@@ -22,7 +22,6 @@ export async function createApiApp(
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // Errors raised before routing (unknown paths, body parsing) get problem+json too.
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -17,6 +17,17 @@ async function main() {
   const host = process.env.API_HOST || '127.0.0.1';
   await app.listen(port, host);
   logger.info(`listening on http://${host}:${port} (Temporal ${settings.address}/${settings.namespace})`);
+
+  // SIGTERM/SIGINT: stop accepting, let requests in flight finish, then close the Temporal connection.
+  const shutdown = async (signal: string) => {
+    logger.info(`${signal} received, closing`);
+    await app.close();
+    await client.connection.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error) => {
