@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { AccountMemo, accountWorkflowId } from '../libs/contracts/src';
+import { Client } from '@temporalio/client';
+import { readAccountMemo } from '../libs/account-directory/src';
 import { TEMPORAL_CLIENT } from '../libs/settings/src/nest';
 import { TamDirectory } from './tam-directory';
 
@@ -13,12 +13,6 @@ export class AccountTamDirectory implements TamDirectory {
   constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
 
   async tamFor(accountId: string): Promise<string | undefined> {
-    try {
-      const { memo } = await this.client.workflow.getHandle(accountWorkflowId(accountId)).describe();
-      return (memo as Partial<AccountMemo> | undefined)?.account?.tamId ?? undefined;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
+    return (await readAccountMemo(this.client, accountId))?.account.tamId ?? undefined;
   }
 }

@@ -1,6 +1,7 @@
 // Health-check schedules: create/update/delete `health-checks/<accountId>` to match an account, and
 // reconcile the whole set. Plain functions over a Client and the Policy, used by the activities,
 // the worker's start-up and the admin API.
+import { readAccountMemo } from '../libs/account-directory/src';
 import {
   Client,
   ScheduleAlreadyRunning,
@@ -21,7 +22,7 @@ import {
   ReconcileReport,
   ScheduleSyncResult,
 } from '../libs/contracts/src/health-check';
-import { accountWorkflowId, healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../libs/contracts/src/names';
+import { healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../libs/contracts/src/names';
 import { SA } from '../libs/contracts/src/search-attributes';
 import type { Policy } from '../libs/policy/src/policy';
 import { contractYearAt, eligibleKinds, hasAccountReviews, healthCheckInputFor, localLabel, ownerFor, scheduleSpecFor } from './health-check-cycle';
@@ -32,14 +33,7 @@ export const SCHEDULE_ID_PREFIX = 'health-checks/';
 
 /** The account record from its workflow's memo (strongly consistent `describe`), or undefined. */
 export async function readAccount(client: Client, accountId: string): Promise<AccountRecord | undefined> {
-  try {
-    const description = await client.workflow.getHandle(accountWorkflowId(accountId)).describe();
-    if (description.status.name !== 'RUNNING' && description.status.name !== 'CONTINUED_AS_NEW') return undefined;
-    return (description.memo as Partial<AccountMemo> | undefined)?.account;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
+  return (await readAccountMemo(client, accountId))?.account;
 }
 
 export function isEligible(policy: Policy, account: AccountRecord): boolean {

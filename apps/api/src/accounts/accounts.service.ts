@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   AccountChangeSet,
@@ -16,6 +16,7 @@ import {
   SA,
   TASK_QUEUE,
 } from '../../../../libs/contracts/src';
+import { normalizeAccountMemo, readAccountMemo } from '../../../../libs/account-directory/src';
 import { Principal } from '../../../../libs/auth/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
 import { actorOf } from '../auth/auth.decorators';
@@ -28,13 +29,6 @@ import { CreateAccountBody, PatchAccountBody, RegisterContactBody } from './acco
 
 export type AccountResponse = AccountView & { degraded?: true };
 
-
-/** Memo merging drops empty arrays: restore them. */
-function normalizeMemo(memo: Record<string, unknown> | undefined): AccountMemo | undefined {
-  const value = memo as Partial<AccountMemo> | undefined;
-  if (!value?.account) return undefined;
-  return { account: value.account, contacts: value.contacts ?? [], changeCount: value.changeCount ?? 0 };
-}
 
 @Injectable()
 export class AccountsService {
@@ -123,14 +117,8 @@ export class AccountsService {
     return memo;
   }
 
-  async memoOrUndefined(accountId: string): Promise<AccountMemo | undefined> {
-    try {
-      const description = await this.handle(accountId).describe();
-      return normalizeMemo(description.memo);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
+  memoOrUndefined(accountId: string): Promise<AccountMemo | undefined> {
+    return readAccountMemo(this.client, accountId);
   }
 
   /** The full view with the change log from the workflow; the memo (no change log) when no worker answers. */
@@ -153,7 +141,7 @@ export class AccountsService {
     ]);
     const page = await listPage(this.client, query, filter.pageSize, filter.pageToken);
     const items = page.items
-      .map((info) => normalizeMemo(info.memo))
+      .map((info) => normalizeAccountMemo(info.memo))
       .filter((memo): memo is AccountMemo => Boolean(memo))
       .filter((memo) => !filter.type || memo.account.type === filter.type)
       .map((memo) => ({ ...memo.account, contacts: memo.contacts.length }));
