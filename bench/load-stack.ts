@@ -378,3 +378,14 @@ export function writeSummary(file: string | undefined, rows: SummaryRow[]): void
 }
 
 export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+/** Runs a bench's main and exits with its outcome (native threads would otherwise keep the process up). */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -27,6 +27,7 @@ import {
   table,
   verdict,
   writeSummary,
+  runBench,
 } from './load-stack';
 
 const BASELINE_QUEUE = 'bench-baseline';
@@ -139,10 +140,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

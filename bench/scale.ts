@@ -29,6 +29,7 @@ import {
   table,
   verdict,
   writeSummary,
+  runBench,
 } from './load-stack';
 
 const args = parseArgs({ n: 1000, c: 16, json: '' });
@@ -191,10 +192,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -24,6 +24,7 @@ import {
   table,
   verdict,
   writeSummary,
+  runBench,
 } from './load-stack';
 
 const args = parseArgs({ n: 60, c: 8, json: '' });
@@ -100,10 +101,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

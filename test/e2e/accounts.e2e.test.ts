@@ -2,19 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { generateKey, hashKey } from '../../libs/auth/src';
 import { Caller, TEST_CALLERS } from '../support/api-keys';
+import { accountBody } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 
 let stack: TestStack;
 
-const account = (id: string, plan: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  name: `${id} Ltd`,
-  type: 'customer',
-  plan,
-  supportCenter: 'emea',
-  contractStart: '2025-03-01',
-  ...extra,
-});
+const account = accountBody;
 
 async function create(body: Record<string, unknown>) {
   const res = await stack.http('POST', '/v1/accounts', body);

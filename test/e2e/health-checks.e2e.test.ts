@@ -2,6 +2,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { accountReviewPeriods, contractYear, contractYearAt } from '../../activities/health-check-cycle';
 import { scheduleOptions } from '../../activities/schedule';
 import { AccountRecord, healthCheckScheduleId, healthCheckStatusQuery, healthCheckWorkflowId } from '../../libs/contracts/src';
+import { accountBody, CONTRACT_START } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 import { testPolicy } from '../support/temporal';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
@@ -14,22 +15,13 @@ const SECRET = `whsec_${Buffer.from('health-check-e2e-secret-0123456789').toStri
 const SECRET_ENV = 'SLA_HC_E2E_HOOK_SECRET';
 process.env[SECRET_ENV] = SECRET;
 
-const CONTRACT_START = '2025-03-01';
 const ZONE = 'Europe/Helsinki';
 const YEAR = contractYearAt(CONTRACT_START, ZONE, Date.now())!.contractYear;
 
 let stack: TestStack;
 let receiver: WebhookReceiver;
 
-const account = (id: string, plan: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  name: `${id} Ltd`,
-  type: 'customer',
-  plan,
-  supportCenter: 'emea',
-  contractStart: CONTRACT_START,
-  ...extra,
-});
+const account = accountBody;
 
 async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
