@@ -4,3 +4,4 @@ export * from './policy';
 export * from './schema';
 export * from './nest';
 export * from './pin';
+export * from './ihr-clock';

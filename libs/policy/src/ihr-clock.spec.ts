@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { Severity } from '../libs/contracts/src/incident';
-import { buildPolicy, pinSla } from '../libs/policy/src';
-import { ClockActivities } from './clock.activities';
+import { Severity } from '../../contracts/src/incident';
+import { buildPolicy, IhrClockPlanner, pinSla } from '.';
 
-// Fixed-date rule examples for the clock planner (no Temporal): the activity is called directly.
-const policy = buildPolicy(parse(readFileSync(join(__dirname, '..', 'config', 'sla-policy.yaml'), 'utf8')), 'config');
-const clock = new ClockActivities();
+// Fixed-date rule examples for the clock planner (no Temporal), the code behind the API's first clock and the clock activities.
+const policy = buildPolicy(parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'sla-policy.yaml'), 'utf8')), 'config');
+const clock = new IhrClockPlanner();
 const HOUR = 3_600_000;
 const plan = (planId: string, center: string, severity: Severity, enteredAt: string) =>
-  clock.planIhrClock({ pinned: pinSla(policy, planId, center), severity, enteredAt, generation: 0 });
+  clock.plan({ pinned: pinSla(policy, planId, center), severity, enteredAt, generation: 0 });
 
 describe('planIhrClock', () => {
   it('SP2 Sev 3 entered Friday 16:00 Helsinki (9 Jan 2026, no holiday near) is due Tuesday 14:00 with 50/75 % steps', async () => {
@@ -78,8 +77,8 @@ describe('planIhrClock', () => {
   it('uses the pinned snapshot, not the current policy: a later target change does not retarget', async () => {
     const pinned = pinSla(policy, 'SP2', 'emea');
     const changed = { ...pinned, policyVersion: 'other', targets: { ...pinned.targets, sev3: 2 * HOUR } };
-    const before = await clock.planIhrClock({ pinned, severity: 3, enteredAt: '2026-01-09T14:00:00Z', generation: 0 });
-    const after = await clock.planIhrClock({ pinned: changed, severity: 3, enteredAt: '2026-01-09T14:00:00Z', generation: 1 });
+    const before = await clock.plan({ pinned, severity: 3, enteredAt: '2026-01-09T14:00:00Z', generation: 0 });
+    const after = await clock.plan({ pinned: changed, severity: 3, enteredAt: '2026-01-09T14:00:00Z', generation: 1 });
     expect(before.dueAt).toBe('2026-01-13T12:00:00.000Z');
     expect(after.dueAt).toBe('2026-01-12T07:00:00.000Z'); // the changed snapshot: Fri 1 h + Mon 1 h
     expect(after.generation).toBe(1);
@@ -87,7 +86,7 @@ describe('planIhrClock', () => {
 
   it('measures business time taken under the severity coverage', async () => {
     const pinned = pinSla(policy, 'SP2', 'emea');
-    expect(await clock.measureBusinessTime({ pinned, severity: 3, from: '2026-01-09T14:00:00Z', to: '2026-01-12T07:00:00Z' })).toBe(2 * HOUR);
-    expect(await clock.measureBusinessTime({ pinned: pinSla(policy, 'SPE', 'emea'), severity: 3, from: '2026-01-09T14:00:00Z', to: '2026-01-12T07:00:00Z' })).toBe(65 * HOUR);
+    expect(await clock.measure({ pinned, severity: 3, from: '2026-01-09T14:00:00Z', to: '2026-01-12T07:00:00Z' })).toBe(2 * HOUR);
+    expect(await clock.measure({ pinned: pinSla(policy, 'SPE', 'emea'), severity: 3, from: '2026-01-09T14:00:00Z', to: '2026-01-12T07:00:00Z' })).toBe(65 * HOUR);
   });
 });
