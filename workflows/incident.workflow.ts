@@ -16,7 +16,6 @@ import type { NotificationActivities, NotifyInput } from '../activities/notifica
 import {
   FiredStep,
   IhrClock,
-  IncidentMemo,
   IncidentStatus,
   IncidentWorkflowInput,
   incidentStatusQuery,
@@ -31,7 +30,7 @@ import {
   severityKey,
   TimelineEvent,
 } from '../libs/contracts/src/incident';
-import { SA } from '../libs/contracts/src/search-attributes';
+import { incidentPublication, publicationAtIntake } from '../libs/contracts/src/incident-publication';
 import { rejection } from '../libs/contracts/src/rejection';
 import { incidentMetrics } from './incident-metrics';
 
@@ -56,9 +55,10 @@ const isSeverity = (v: unknown): v is Severity => v === 1 || v === 2 || v === 3 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 
 /**
- * One workflow per incident (`incident/<incidentId>`): plans the IHR clock in an activity, fires the
- * escalation ladder at its instants (one notification activity per event), records responses,
- * reclassifications and priority changes, and completes when the incident is resolved.
+ * One workflow per incident (`incident/<incidentId>`): takes the IHR clock the API planned at intake (or
+ * plans it in a local activity), fires the escalation ladder at its instants (one notification
+ * activity per event), records responses, reclassifications and priority changes, and completes when
+ * the incident is resolved.
  */
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentStatus> {
   const { intake, pinned } = input;
@@ -128,30 +128,26 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     status.timeline.push({ at: iso(Date.now()), type, ...(actor ? { actor } : {}), details });
   };
 
-  /** Search attributes and memo, only when something in them changed (each upsert is a history event). */
-  const publish = () => {
-    const memo: Omit<IncidentMemo, 'intakeHash'> = {
+  const published = () =>
+    incidentPublication({
       summary: intake.summary,
       enteredAt: intake.enteredAt,
-      state: status.state,
-      dueAt: clock?.dueAt,
-      dueLabel: clock?.dueLabel,
-      severity: status.severity,
-      priority: status.priority,
       planId: pinned.planId,
       supportCenter: pinned.supportCenter,
-    };
-    const key = JSON.stringify(memo);
-    if (key === lastPublished) return;
-    lastPublished = key;
-    upsertSearchAttributes([
-      { key: SA.state, value: status.state },
-      { key: SA.severity, value: status.severity },
-      { key: SA.priority, value: status.priority },
-      ...(clock ? [{ key: SA.ihrDueAt, value: new Date(clock.dueAt) }] : []),
-    ]);
+      state: status.state,
+      severity: status.severity,
+      priority: status.priority,
+      dueAt: clock?.dueAt,
+      dueLabel: clock?.dueLabel,
+    });
+  /** Search attributes and memo, only when something in them changed (each upsert is a history event). */
+  const publish = () => {
+    const next = published();
+    if (next.key === lastPublished) return;
+    lastPublished = next.key;
+    upsertSearchAttributes(next.attributes);
     // upsertMemo merges: the API's intakeHash stays as it was.
-    upsertMemo(memo);
+    upsertMemo(next.memo);
   };
 
   const ladderActive = () => !resolved && status.outcome === null;
@@ -410,8 +406,14 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   // ---- the clock
   note('opened', { severity: intake.severity, priority: intake.priority, channel: intake.channel, planId: pinned.planId });
-  setCurrentDetails('planning the IHR clock');
-  const first = await planClock(intake.severity, 0);
+  let first = input.initialClock;
+  if (first) {
+    // The start request carried this clock's memo and search attributes.
+    lastPublished = publicationAtIntake(input).key;
+  } else {
+    setCurrentDetails('planning the IHR clock');
+    first = await planClock(intake.severity, 0);
+  }
   applyClock(first);
   fireCriticalOpenIfDue(enteredMs);
 

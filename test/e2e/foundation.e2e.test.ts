@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { incidentWorkflowId, SA } from '../../libs/contracts/src';
+import { accountWorkflowId, incidentWorkflowId, registerContactUpdate, SA } from '../../libs/contracts/src';
 import { startTestStack, TestStack } from '../support/stack';
 import { testPolicy } from '../support/temporal';
 
@@ -86,13 +86,17 @@ describe('foundation slice over HTTP on the dev server', () => {
     expect(opened.status).toBe(201);
     const { incidentId } = opened.body;
     expect(opened.headers.get('location')).toBe(`/v1/incidents/${incidentId}`);
+    // Planned at intake: the answer and the start request already carry the due instant.
+    const { due } = lastFridayAfternoon();
+    expect(opened.body).toMatchObject({ dueAt: due.toUTC().toISO(), dueLabel: `IHR due ${due.toFormat('ccc d LLL')} 14:00 Europe/Helsinki` });
+    const atStart = await stack.client.workflow.getHandle(incidentWorkflowId(incidentId)).describe();
+    expect(atStart.typedSearchAttributes.get(SA.ihrDueAt)).toEqual(due.toJSDate());
 
     const status = await eventually(async () => {
       const res = await stack.http('GET', `/v1/incidents/${incidentId}`);
       return res.body?.ihr ? res.body : undefined;
     });
     // SP2 Sev 3: 16 business hours from Friday 16:00 Helsinki -> Tuesday 14:00.
-    const { due } = lastFridayAfternoon();
     const state = due.toMillis() > Date.now() ? 'pending' : 'breached';
     expect(status).toMatchObject({ incidentId, state, planId: 'SP2', severity: 3, policyVersion: stack.policy.version });
     expect(status.ihr.dueAt).toBe(due.toUTC().toISO());
@@ -116,9 +120,22 @@ describe('foundation slice over HTTP on the dev server', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.incidentId).toBe(first.body.incidentId);
+    expect(again.body.dueAt).toBe(first.body.dueAt);
     const other = await stack.http('POST', '/v1/incidents', { ...validIncident(), severity: 1 }, { headers: { 'Idempotency-Key': 'retry-1' } });
     expect(other.status).toBe(409);
     expect(other.body.errors[0].field).toBe('Idempotency-Key');
+  });
+
+  it('accepts a contact registered a moment ago through another path (a cached account is re-read before a rejection)', async () => {
+    expect((await stack.http('POST', '/v1/incidents', validIncident())).status).toBe(201); // the account is now cached
+    const accounts = stack.client.workflow.getHandle(accountWorkflowId('acme'));
+    // As another API replica would: straight to the account workflow, so this API's cache is not told.
+    await accounts.executeUpdate(registerContactUpdate, {
+      args: [{ contact: { contactId: 'C-ACME-LATE', name: 'Late', email: 'late@acme.example', phone: null }, actor: 'admin:other-replica', planId: 'SP2', maxContacts: 4 }],
+    });
+    const opened = await stack.http('POST', '/v1/incidents', { ...validIncident(), contactId: 'C-ACME-LATE' });
+    expect(opened.status).toBe(201);
+    expect((await stack.http('POST', '/v1/incidents', { ...validIncident(), contactId: 'C-NOBODY' })).body.errors[0]).toMatchObject({ field: 'contactId', rule: 'registered' });
   });
 
   it('scopes Idempotency-Keys to the account: the same key on two accounts opens two incidents', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import {
+  publicationAtIntake,
   IncidentWorkflowInput,
   incidentStatusQuery,
   priorityChangedSignal,
@@ -38,7 +39,8 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
         taskQueue: TASK_QUEUE,
         workflowId: `incident/${input.intake.incidentId}`,
         args: [input],
-        memo: { intakeHash: 'recorded', summary: input.intake.summary, enteredAt: input.intake.enteredAt },
+        // Started as the API starts incidents when the clock was planned at intake (its memo included).
+        memo: { intakeHash: 'recorded', ...(input.initialClock ? publicationAtIntake(input).memo : { summary: input.intake.summary, enteredAt: input.intake.enteredAt }) },
       });
       for (let i = 0; i < 100 && !(await handle.query(incidentStatusQuery)).ihr; i++) await new Promise((r) => setTimeout(r, 20));
       await script(handle, Date.parse(input.intake.enteredAt));
@@ -72,6 +74,21 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       await skipTo(env, entered + 3 * HOUR);
       await h.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
       await skipTo(env, entered + 4 * HOUR + MIN);
+      await resolve(h);
+    });
+
+    // The same two lifecycles as the API starts them since the clock is planned at intake (no
+    // planning activity, nothing re-published in the first task). The four above are started
+    // without a clock, as incidents opened before that change were: both kinds must replay.
+    await run('intake-clock-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+      await skipTo(env, entered + 0.9 * 4 * HOUR);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }] });
+      await skipTo(env, entered + 5 * HOUR);
+      await resolve(h);
+    });
+    await run('intake-clock-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+      await skipTo(env, entered + 3 * HOUR + MIN);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
       await resolve(h);
     });
 

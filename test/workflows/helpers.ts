@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { NOTIFICATION_LOG_SINK, TAM_DIRECTORY } from '../../activities';
 import { IncidentIntake, IncidentWorkflowInput, NotificationRetry, Priority, Severity } from '../../libs/contracts/src';
-import { pinSla, Policy } from '../../libs/policy/src';
+import { IhrClockPlanner, pinSla, Policy } from '../../libs/policy/src';
 import { testPolicy } from '../support/temporal';
 
 /** Test secrets for the local receivers (`whsec_` + base64 key, as Standard Webhooks prescribes). */
@@ -32,7 +32,16 @@ export function testProviders(logLines: Array<Record<string, unknown>> = []) {
 
 export function incidentInput(
   policy: Policy,
-  options: { planId: string; center?: string; severity: Severity; priority?: Priority; enteredAt: string | number; retry?: NotificationRetry },
+  options: {
+    planId: string;
+    center?: string;
+    severity: Severity;
+    priority?: Priority;
+    enteredAt: string | number;
+    retry?: NotificationRetry;
+    /** As the API starts incidents: the first clock planned before the start (default: the workflow plans it). */
+    clockAtIntake?: boolean;
+  },
 ): IncidentWorkflowInput {
   const intake: IncidentIntake = {
     incidentId: `INC-${randomBytes(6).toString('hex').toUpperCase()}`,
@@ -47,9 +56,11 @@ export function incidentInput(
     description: 'test incident',
     enteredAt: new Date(options.enteredAt).toISOString(),
   };
+  const pinned = pinSla(policy, options.planId, options.center ?? 'emea');
   return {
     intake,
-    pinned: pinSla(policy, options.planId, options.center ?? 'emea'),
+    pinned,
+    ...(options.clockAtIntake ? { initialClock: new IhrClockPlanner().plan({ pinned, severity: intake.severity, enteredAt: intake.enteredAt, generation: 0 }) } : {}),
     notificationRetry: options.retry ?? FAST_RETRY,
   };
 }

@@ -1,5 +1,6 @@
 import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { compileCalendar, explain } from '../../libs/business-time/src';
@@ -386,6 +387,37 @@ describe('incident workflow on the time-skipping server', () => {
     expect(after.state).toBe('breached');
     expect(after.ladder.fired.map((f) => f.id)).toEqual(['warn', 'at_risk', 'breach']);
     expect(realMs).toBeLessThan(1_000);
+    await handle.terminate('test done');
+  });
+
+  it('takes the clock planned at intake: no planning activity and nothing re-published in its first task, same ladder', async () => {
+    const enteredAt = await env.currentTimeMs();
+    const input = incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt, clockAtIntake: true });
+    const handle = await start(input);
+    const status = await planned(handle);
+    expect(status.ihr).toEqual(input.initialClock);
+    const firstTask = (await handle.fetchHistory()).events!.slice(0, 5).map((e) => temporal.api.enums.v1.EventType[e.eventType!]);
+    expect(firstTask).toEqual(['EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'EVENT_TYPE_WORKFLOW_TASK_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', 'EVENT_TYPE_TIMER_STARTED']);
+    await skipTo(env, Date.parse(status.ihr!.dueAt) + 1_000);
+    let after = await handle.query(incidentStatusQuery);
+    const settled = (s: IncidentStatus) => s.state === 'breached' && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
+    for (let i = 0; i < 100 && !settled(after); i++) after = await handle.query(incidentStatusQuery);
+    expect(after.ladder.fired.map((f) => [f.id, f.at])).toEqual(input.initialClock!.steps.filter((s) => s.at).map((s) => [s.id, s.at]));
+    expect((await handle.describe()).typedSearchAttributes.get(SA.state)).toBe('breached');
+    await handle.terminate('test done');
+  });
+
+  it('a clock planned at intake that is already due (entry backdated past the target) breaches at once', async () => {
+    const now = await env.currentTimeMs();
+    const input = incidentInput(policy, { planId: 'SPE', severity: 1, enteredAt: now - 2 * HOUR, clockAtIntake: true });
+    const handle = await start(input);
+    let status = await planned(handle);
+    // Until every delivery settled: terminating with activities in flight stalls the test server's time skipping.
+    const settled = (s: IncidentStatus) => s.ladder.fired.length === 4 && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
+    for (let i = 0; i < 100 && !settled(status); i++) status = await handle.query(incidentStatusQuery);
+    expect(status.state).toBe('breached');
+    expect(status.ladder.fired.map((f) => f.id).sort()).toEqual(['at_risk', 'breach', 'critical_open', 'warn']);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.state)).toBe('breached');
     await handle.terminate('test done');
   });
 

@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_GUARD } from '@nestjs/core';
 import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { AccountMemoCache, readAccountMemo } from '../../../libs/account-directory/src';
 import { ApiKeyStore } from '../../../libs/auth/src';
 import { Policy, policyProvider } from '../../../libs/policy/src';
 import { AccountsController } from './accounts/accounts.controller';
@@ -20,7 +21,7 @@ import { RateLimiter } from './observability/rate-limiter';
 import { API_LOGGER, RequestLogMiddleware } from './observability/request-log.middleware';
 import { PolicyController } from './policy/policy.controller';
 import { ReportsController } from './reports/reports.controller';
-import { temporalClientProvider } from './temporal.providers';
+import { TEMPORAL_CLIENT, temporalClientProvider } from './temporal.providers';
 
 export interface ApiModuleOptions {
   client: Client;
@@ -29,6 +30,8 @@ export interface ApiModuleOptions {
   policy?: Policy;
   /** Requests a minute per key (0: off); default `API_RATE_LIMIT_PER_MINUTE` or 600. */
   rateLimitPerMinute?: number;
+  /** How long intake may use an account's memo before reading it again (0: always read); default `API_ACCOUNT_CACHE_MS` or 2000. */
+  accountCacheMs?: number;
 }
 
 @Module({})
@@ -50,6 +53,11 @@ export class ApiModule implements NestModule {
         { provide: RATE_LIMITER, useValue: new RateLimiter(options.rateLimitPerMinute ?? Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 600)) },
         ApiMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: AccountMemoCache,
+          useFactory: (client: Client) => new AccountMemoCache((id) => readAccountMemo(client, id), options.accountCacheMs ?? Number(process.env.API_ACCOUNT_CACHE_MS ?? 2_000)),
+          inject: [TEMPORAL_CLIENT],
+        },
         AccountsService,
         AccountAccess,
         IncidentsService,

@@ -24,3 +24,4 @@ export function normalizeAccountMemo(memo: Record<string, unknown> | undefined):
   if (!value?.account) return undefined;
   return { account: value.account, contacts: value.contacts ?? [], changeCount: value.changeCount ?? 0 };
 }
+export * from './account-memo-cache';

@@ -76,6 +76,12 @@ export interface NotificationRetry {
 export interface IncidentWorkflowInput {
   intake: IncidentIntake;
   pinned: PinnedSla;
+  /**
+   * The clock at entry, planned by the API with the same planner the clock activities use: the start
+   * then carries the due instant, and the first workflow task needs no activity and no upsert. Absent
+   * (older clients, tests), the workflow plans it in a local activity.
+   */
+  initialClock?: IhrClock;
   /** Optional override of the delivery retry policy (tests shorten it). */
   notificationRetry?: NotificationRetry;
 }
@@ -247,8 +253,6 @@ export interface IncidentStatus {
 /** Small memo kept current by the workflow so reads still answer from `describe()` when no worker is up. */
 export interface IncidentMemo {
   intakeHash: string;
-  /** Random per API request: tells the request that started the workflow from its retries. */
-  requestNonce?: string;
   summary: string;
   enteredAt: string;
   state?: IncidentState;

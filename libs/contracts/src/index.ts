@@ -1,6 +1,7 @@
 export * from './account';
 export * from './health-check';
 export * from './incident';
+export * from './incident-publication';
 export * from './names';
 export * from './rejection';
 export * from './search-attributes';

@@ -16,7 +16,7 @@ import {
   SA,
   TASK_QUEUE,
 } from '../../../../libs/contracts/src';
-import { normalizeAccountMemo, readAccountMemo } from '../../../../libs/account-directory/src';
+import { AccountMemoCache, normalizeAccountMemo, readAccountMemo } from '../../../../libs/account-directory/src';
 import { Principal } from '../../../../libs/auth/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
 import { actorOf } from '../auth/auth.decorators';
@@ -35,6 +35,7 @@ export class AccountsService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(POLICY) private readonly policy: Policy,
+    private readonly cache: AccountMemoCache,
   ) {}
 
   private handle(accountId: string) {
@@ -121,6 +122,20 @@ export class AccountsService {
     return readAccountMemo(this.client, accountId);
   }
 
+  /** The memo for intake's hot path: possibly a second or two old unless `fresh` (see AccountMemoCache). */
+  cachedMemo(accountId: string, fresh = false): Promise<AccountMemo | undefined> {
+    return this.cache.get(accountId, { fresh });
+  }
+
+  /** Runs an account write; afterwards this process's cached memo of the account is dropped. */
+  private async write<T>(accountId: string, what: string, update: () => Promise<T>): Promise<T> {
+    try {
+      return await withWorker(this.client, what, update, `No account ${accountId}.`);
+    } finally {
+      this.cache.invalidate(accountId);
+    }
+  }
+
   /** The full view with the change log from the workflow; the memo (no change log) when no worker answers. */
   async read(accountId: string): Promise<AccountResponse> {
     const memo = await this.memo(accountId);
@@ -159,15 +174,11 @@ export class AccountsService {
     }
     await this.checkRecord(next);
     const maxContacts = this.policy.plan(next.plan)!.features.maxContacts;
-    return withWorker(
-      this.client,
-      `change account ${accountId}`,
-      () =>
-        this.handle(accountId).executeUpdate(changeAccountUpdate, {
-          args: [{ changes, actor: actorOf(principal), maxContacts }],
-          updateId: updateIdFor('change', idempotencyKey),
-        }),
-      `No account ${accountId}.`,
+    return this.write(accountId, `change account ${accountId}`, () =>
+      this.handle(accountId).executeUpdate(changeAccountUpdate, {
+        args: [{ changes, actor: actorOf(principal), maxContacts }],
+        updateId: updateIdFor('change', idempotencyKey),
+      }),
     );
   }
 
@@ -176,25 +187,18 @@ export class AccountsService {
     const plan = this.policy.plan(account.plan);
     if (!plan) throw Problem.conflict(`Account ${accountId} is on plan ${account.plan}, which the policy no longer defines.`);
     const contactId = body.contactId ?? `C-${(idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(8)).toString('hex').slice(0, 10).toUpperCase()}`;
-    return withWorker(
-      this.client,
-      `register contact on ${accountId}`,
-      () =>
-        this.handle(accountId).executeUpdate(registerContactUpdate, {
-          args: [{ contact: { contactId, name: body.name, email: body.email, phone: body.phone ?? null }, actor: actorOf(principal), planId: account.plan, maxContacts: plan.features.maxContacts }],
-          updateId: updateIdFor('contact', idempotencyKey),
-        }),
-      `No account ${accountId}.`,
+    return this.write(accountId, `register contact on ${accountId}`, () =>
+      this.handle(accountId).executeUpdate(registerContactUpdate, {
+        args: [{ contact: { contactId, name: body.name, email: body.email, phone: body.phone ?? null }, actor: actorOf(principal), planId: account.plan, maxContacts: plan.features.maxContacts }],
+        updateId: updateIdFor('contact', idempotencyKey),
+      }),
     );
   }
 
   async removeContact(accountId: string, contactId: string, principal: Principal): Promise<AccountView> {
     await this.memo(accountId);
-    return withWorker(
-      this.client,
-      `remove contact from ${accountId}`,
-      () => this.handle(accountId).executeUpdate(removeContactUpdate, { args: [{ contactId, actor: actorOf(principal) }] }),
-      `No account ${accountId}.`,
+    return this.write(accountId, `remove contact from ${accountId}`, () =>
+      this.handle(accountId).executeUpdate(removeContactUpdate, { args: [{ contactId, actor: actorOf(principal) }] }),
     );
   }
 }

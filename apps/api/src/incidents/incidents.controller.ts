@@ -41,10 +41,10 @@ export class IncidentsController {
   ) {
     const key = parseOrThrow(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key');
     const input = parseOrThrow(openIncidentSchema, body);
-    const { incidentId, created, warnings } = await this.incidents.open(input, caller, key);
+    const { incidentId, created, warnings, dueAt, dueLabel } = await this.incidents.open(input, caller, key);
     if (!created) response.status(200);
     response.location(`/v1/incidents/${incidentId}`);
-    return { incidentId, created, warnings, links: { self: `/v1/incidents/${incidentId}` } };
+    return { incidentId, created, dueAt, dueLabel, warnings, links: { self: `/v1/incidents/${incidentId}` } };
   }
 
   @Get()

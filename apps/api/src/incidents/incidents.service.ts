@@ -6,6 +6,7 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } f
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   IncidentIntake,
+  IncidentWorkflowInput,
   IncidentMemo,
   IhrClock,
   IncidentStatus,
@@ -20,12 +21,13 @@ import {
   ResponseKind,
   Severity,
   incidentStatusQuery,
+  publicationAtIntake,
   incidentWorkflowId,
   SA,
   TASK_QUEUE,
 } from '../../../../libs/contracts/src';
 import { Principal } from '../../../../libs/auth/src';
-import { pinSla, POLICY, Policy } from '../../../../libs/policy/src';
+import { IhrClockPlanner, pinSla, POLICY, Policy } from '../../../../libs/policy/src';
 import { AccountsService } from '../accounts/accounts.service';
 import { AccountAccess } from '../auth/account-access';
 import { FieldError, Problem } from '../common/problem';
@@ -48,6 +50,9 @@ export interface OpenedIncident {
   created: boolean;
   /** Accepted, but worth knowing (e.g. a Sev 1 reported by email). */
   warnings: FieldError[];
+  /** The IHR due instant (as the incident has it now, for an incident opened earlier) and its label. */
+  dueAt: string | null;
+  dueLabel: string | null;
 }
 
 const MAX_FUTURE_MS = 60_000;
@@ -77,14 +82,16 @@ export class IncidentsService {
     private readonly metrics: ApiMetrics,
   ) {}
 
+  private readonly planner = new IhrClockPlanner();
+
   /**
    * Rules that need the account, the policy or the clock (422), after the schema passed (400).
    * Returns the account, the contact acting and the entry instant, plus advisory warnings.
    */
-  private async checkIntake(body: OpenIncidentBody, principal: Principal, now: number) {
+  private async checkIntake(body: OpenIncidentBody, principal: Principal, now: number, freshAccount: boolean) {
     const errors: FieldError[] = [];
     const warnings: FieldError[] = [];
-    const memo = await this.accounts.memoOrUndefined(body.accountId);
+    const memo = await this.accounts.cachedMemo(body.accountId, freshAccount);
     // A missing account and another customer's account get the same answer: IDs do not leak.
     if (!memo || !this.access.allows(principal, memo)) {
       throw Problem.unprocessable([{ field: 'accountId', rule: 'exists', message: `no account ${body.accountId}` }]);
@@ -123,8 +130,19 @@ export class IncidentsService {
     return { account: memo.account, contactId: contactId!, enteredAt, warnings };
   }
 
+  /**
+   * Starts the incident's workflow with its first IHR clock already planned (here, by the same planner
+   * the worker uses), so the start carries the due instant in its memo and search attributes and the
+   * answer can say when the IHR is due. Two Temporal calls at most: the account memo (usually cached)
+   * and the start; a describe only when the Idempotency-Key was seen before.
+   */
   async open(body: OpenIncidentBody, principal: Principal, idempotencyKey: string | undefined): Promise<OpenedIncident> {
-    const { account, contactId, enteredAt: enteredAtMs, warnings } = await this.checkIntake(body, principal, Date.now());
+    const now = Date.now();
+    const { account, contactId, enteredAt: enteredAtMs, warnings } = await this.checkIntake(body, principal, now, false).catch((error: unknown) => {
+      // A cached account may predate a contact registered a moment ago: rejections are decided on a fresh read.
+      if (error instanceof Problem && error.status === 422) return this.checkIntake(body, principal, now, true);
+      throw error;
+    });
     const incidentId = incidentIdFor(body.accountId, idempotencyKey);
     const pinned = pinSla(this.policy, account.plan, account.supportCenter);
     const intake: IncidentIntake = {
@@ -142,45 +160,46 @@ export class IncidentsService {
       enteredAt: new Date(enteredAtMs).toISOString(),
       externalRef: body.externalRef,
     };
-    // The nonce tells this request's start from an earlier one with the same Idempotency-Key.
-    const requestNonce = randomBytes(8).toString('hex');
-    const memo: IncidentMemo = { intakeHash: intakeHash(body), summary: body.summary, enteredAt: intake.enteredAt, requestNonce };
+    const initialClock = this.planner.plan({ pinned, severity: intake.severity, enteredAt: intake.enteredAt, generation: 0 });
+    const input: IncidentWorkflowInput = { intake, pinned, initialClock };
+    const published = publicationAtIntake(input);
+    const hash = intakeHash(body);
     const workflowId = incidentWorkflowId(incidentId);
     try {
       await this.client.workflow.start('incidentWorkflow', {
         taskQueue: TASK_QUEUE,
         workflowId,
-        args: [{ intake, pinned }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [input],
+        // An existing incident under this id (a retry, or a concurrent request with the same key) is
+        // not restarted: the error below leads to the memo, which says whether the bodies match.
+        workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { ...memo },
+        memo: { intakeHash: hash, ...published.memo },
         typedSearchAttributes: new TypedSearchAttributes([
           { key: SA.accountId, value: body.accountId },
           { key: SA.plan, value: pinned.planId },
           { key: SA.supportCenter, value: pinned.supportCenter },
-          { key: SA.severity, value: body.severity },
-          { key: SA.priority, value: body.priority },
-          { key: SA.state, value: 'pending' },
+          ...published.attributes,
         ]),
         staticSummary: `${pinned.planId} Sev ${body.severity} P${body.priority} · ${body.accountId} · ${body.summary}`.slice(0, 200),
         staticDetails: `Incident ${incidentId} for account ${body.accountId} (${pinned.planName}, ${pinned.supportCenter}), ` +
           `entered ${intake.enteredAt} via ${body.channel}. Product ${body.product} ${body.productVersion}.`,
       });
     } catch (error) {
-      // A resolved incident under the same key: REJECT_DUPLICATE keeps it, the memo below decides.
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // Only a client-chosen key makes ids meet (random ids do not collide).
+      const existing = await this.existingFor(workflowId, hash);
+      return { incidentId, created: false, warnings, dueAt: existing.dueAt ?? null, dueLabel: existing.dueLabel ?? null };
     }
-    // Without a key the id is random: the start was ours. With one, the memo says whose start it was
-    // (USE_EXISTING returned an earlier or concurrent request's incident) and whether the bodies match.
-    const created = idempotencyKey ? await this.startedByThisRequest(workflowId, memo) : true;
-    if (created) this.metrics.incidentsOpened.inc({ plan: pinned.planId, severity: String(intake.severity) });
-    return { incidentId, created, warnings };
+    this.metrics.incidentsOpened.inc({ plan: pinned.planId, severity: String(intake.severity) });
+    return { incidentId, created: true, warnings, dueAt: initialClock.dueAt, dueLabel: initialClock.dueLabel };
   }
 
-  private async startedByThisRequest(workflowId: string, ours: IncidentMemo): Promise<boolean> {
+  /** The memo of the incident already holding this id; 409 when it was opened with another body. */
+  private async existingFor(workflowId: string, hash: string): Promise<Partial<IncidentMemo>> {
     const existing = (await this.client.workflow.getHandle(workflowId).describe()).memo as Partial<IncidentMemo> | undefined;
-    if (existing?.intakeHash !== ours.intakeHash) throw this.keyReused();
-    return existing.requestNonce === ours.requestNonce;
+    if (existing?.intakeHash !== hash) throw this.keyReused();
+    return existing;
   }
 
   private keyReused(): Problem {
