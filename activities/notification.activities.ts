@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DeliveryReport, Priority, Role, Severity } from '../libs/contracts/src/incident';
 import { POLICY, Policy } from '../libs/policy/src';
 import { TAM_DIRECTORY, TamDirectory } from './tam-directory';
-import { deliverSignedEvent, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './webhook-delivery';
+import { deliverSignedEvent, DeliveryResume, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './webhook-delivery';
 
 export interface NotifyInput {
   event: string;
@@ -24,6 +24,14 @@ export interface NotifyInput {
     summary: string;
     dueAt: string | null;
   };
+  /**
+   * Set on the durable fallback after the workflow's local first attempt failed: the log line that
+   * attempt wrote is not written again, the subscribers it reached (`delivered`) are skipped, and
+   * attempt numbers continue after `priorAttempts` (docs/escalation.md, Deliveries).
+   */
+  resume?: DeliveryResume;
+  /** Time budget of this attempt for all subscribers (ms; the local first attempt): see `SignedEvent.budgetMs`. */
+  budgetMs?: number;
 }
 
 export interface NotificationPayload {
@@ -34,7 +42,7 @@ export interface NotificationPayload {
 }
 
 export { DELIVERY_TIMEOUT_MS, matchesEvent, NOTIFICATION_LOG_SINK } from './webhook-delivery';
-export type { NotificationLogSink } from './webhook-delivery';
+export type { DeliveryResume, NotificationLogSink } from './webhook-delivery';
 
 @Injectable()
 export class NotificationActivities {
@@ -67,6 +75,7 @@ export class NotificationActivities {
    * policy set by the workflow does the backoff.
    */
   async notify(input: NotifyInput): Promise<DeliveryReport> {
+    const startedAt = Date.now();
     const { resolved, unresolved } = await this.recipients(input);
     const payload: NotificationPayload = {
       type: input.event,
@@ -80,6 +89,9 @@ export class NotificationActivities {
       payload: { ...payload },
       logMessage: 'sla notification',
       logFields: { unresolvedRoles: unresolved },
+      resume: input.resume,
+      // The budget counts from the start of the call (role lookups included).
+      budgetMs: input.budgetMs !== undefined ? Math.max(0, input.budgetMs - (Date.now() - startedAt)) : undefined,
     });
     return { webhookId: input.webhookId, recipients: resolved, delivered, attempt };
   }

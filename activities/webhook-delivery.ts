@@ -34,6 +34,24 @@ export interface SignedEvent {
   /** The log line's `msg`, and fields logged beside the payload. */
   logMessage: string;
   logFields?: Record<string, unknown>;
+  /**
+   * Continues a delivery an earlier attempt outside this activity's own retries began (the incident
+   * workflow's local first attempt): its log line is not written again when `logged`, the `delivered`
+   * subscribers are skipped, and attempt numbers continue after `priorAttempts`.
+   */
+  resume?: DeliveryResume;
+  /**
+   * Total time this attempt may spend on all subscribers (ms, from the call): each POST gets at most
+   * what is left (never more than DELIVERY_TIMEOUT_MS) and subscribers not reached in time fail this
+   * attempt ("not attempted"), so a bounded attempt always ends with a failure naming them.
+   */
+  budgetMs?: number;
+}
+
+export interface DeliveryResume {
+  logged: boolean;
+  delivered: string[];
+  priorAttempts: number;
 }
 
 /** The activity context, or undefined when called directly (unit tests without an activity environment). */
@@ -57,8 +75,11 @@ export async function deliverSignedEvent(
   input: SignedEvent,
 ): Promise<{ delivered: string[]; attempt: number }> {
   const context = activityContext();
-  const progress: Progress = { logged: false, delivered: [], ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
-  const attempt = context?.info.attempt ?? 1;
+  const deadline = input.budgetMs !== undefined ? Date.now() + input.budgetMs : undefined;
+  const resumed: Progress = { logged: input.resume?.logged ?? false, delivered: [...(input.resume?.delivered ?? [])] };
+  // Heartbeat details of this activity's earlier attempts started from `resume`: they supersede it.
+  const progress: Progress = { ...resumed, ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
+  const attempt = (input.resume?.priorAttempts ?? 0) + (context?.info.attempt ?? 1);
   const subscribers = policy.document.subscribers.filter((s) => s.events.some((p) => matchesEvent(p, input.event)));
   if (!progress.logged) {
     sink.write({
@@ -76,6 +97,11 @@ export async function deliverSignedEvent(
   const failures: Array<{ id: string; error: string }> = [];
   for (const subscriber of subscribers) {
     if (progress.delivered.includes(subscriber.id)) continue;
+    const left = deadline !== undefined ? Math.min(DELIVERY_TIMEOUT_MS, deadline - Date.now()) : DELIVERY_TIMEOUT_MS;
+    if (left <= 0) {
+      failures.push({ id: subscriber.id, error: 'not attempted: the attempt ran out of time' });
+      continue;
+    }
     try {
       const secret = process.env[subscriber.secretEnv];
       if (!secret) throw new Error(`secret env ${subscriber.secretEnv} is not set`);
@@ -83,7 +109,7 @@ export async function deliverSignedEvent(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signedHeaders(secret, input.webhookId, body) },
         body,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        signal: AbortSignal.timeout(left),
       });
       await response.arrayBuffer().catch(() => undefined);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
