@@ -4,16 +4,19 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ClockActivities } from '../activities/clock.activities';
 import type { NotificationActivities, NotifyInput } from '../activities/notification.activities';
 import {
+  DeliveryReport,
   FiredStep,
   IhrClock,
   IncidentStatus,
@@ -44,6 +47,20 @@ export const DEFAULT_NOTIFICATION_RETRY = {
 
 export const CRITICAL_OPEN_STEP_ID = 'critical_open';
 
+/**
+ * Patch id of "local first, durable fallback" deliveries: incidents whose history started a step's
+ * notification as a regular activity replay that way; new steps take the local first attempt.
+ */
+export const NOTIFY_LOCAL_FIRST_PATCH = 'notify-local-first';
+/**
+ * Time the local first attempt may spend on all of an event's subscribers: one DELIVERY_TIMEOUT_MS
+ * (activities/webhook-delivery.ts; not importable into the workflow bundle). Each POST gets what is
+ * left, subscribers not reached in time go to the durable fallback.
+ */
+export const LOCAL_NOTIFY_BUDGET_MS = 10_000;
+/** Start-to-close of the local first attempt: the budget plus room for role lookup, log line and signing. */
+export const LOCAL_NOTIFY_TIMEOUT_MS = LOCAL_NOTIFY_BUDGET_MS + 2_000;
+
 interface StepToFire {
   id: string;
   event: string;
@@ -56,9 +73,9 @@ const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().
 
 /**
  * One workflow per incident (`incident/<incidentId>`): takes the IHR clock the API planned at intake (or
- * plans it in a local activity), fires the escalation ladder at its instants (one notification
- * activity per event), records responses, reclassifications and priority changes, and completes when
- * the incident is resolved.
+ * plans it in a local activity), fires the escalation ladder at its instants (one notification per
+ * event: a local first attempt, a regular activity as fallback), records responses,
+ * reclassifications and priority changes, and completes when the incident is resolved.
  */
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentStatus> {
   const { intake, pinned } = input;
@@ -69,6 +86,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     startToCloseTimeout: '30s',
     retry: { maximumAttempts: 10 },
   });
+  // Regular activity: how steps fired before NOTIFY_LOCAL_FIRST_PATCH were delivered (kept for replay).
   const notifications = proxyActivities<NotificationActivities>({
     startToCloseTimeout: '2m',
     // The activity heartbeats after every subscriber (each attempt is bounded by DELIVERY_TIMEOUT_MS),
@@ -79,6 +97,26 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       backoffCoefficient: retry.backoffCoefficient,
       maximumInterval: retry.maximumIntervalMs,
       maximumAttempts: retry.maximumAttempts,
+    },
+  });
+  // Local first, durable fallback: one attempt as a local activity (a marker in history, no activity
+  // events and no extra workflow task); if it fails, the regular activity takes the rest of the
+  // policy's budget: the attempts left, continuing the backoff where the first attempt left it.
+  const localNotifications = proxyLocalActivities<NotificationActivities>({
+    startToCloseTimeout: LOCAL_NOTIFY_TIMEOUT_MS,
+    retry: { maximumAttempts: 1 },
+  });
+  const totalAttempts = retry.maximumAttempts ?? Number.POSITIVE_INFINITY;
+  const fallbackAttempts = totalAttempts - 1;
+  const fallbackInitialMs = Math.min(retry.initialIntervalMs * retry.backoffCoefficient, retry.maximumIntervalMs ?? Number.POSITIVE_INFINITY);
+  const fallbackNotifications = proxyActivities<NotificationActivities>({
+    startToCloseTimeout: '2m',
+    heartbeatTimeout: '30s',
+    retry: {
+      initialInterval: fallbackInitialMs,
+      backoffCoefficient: retry.backoffCoefficient,
+      maximumInterval: retry.maximumIntervalMs,
+      maximumAttempts: fallbackAttempts,
     },
   });
 
@@ -184,6 +222,29 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     note('ihr.breached', { dueAt: clock?.dueAt, breachedAt: status.breachedAt });
   };
 
+  /**
+   * A step's notification, local first: the local attempt reaches every subscriber it can within
+   * LOCAL_NOTIFY_BUDGET_MS; on failure (after the policy's first interval) the regular activity
+   * delivers to the subscribers it did not reach (its failure details name those it did), with the
+   * attempts left. Every attempt carries the same webhook-id.
+   */
+  const deliverLocalFirst = async (notifyInput: NotifyInput, summary: string): Promise<DeliveryReport> => {
+    try {
+      return await localNotifications.notify.executeWithOptions({ summary }, [{ ...notifyInput, budgetMs: LOCAL_NOTIFY_BUDGET_MS }]);
+    } catch (error) {
+      if (!(fallbackAttempts >= 1)) throw error;
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      // A WebhookDeliveryFailed names the subscribers reached (and was raised after the log line);
+      // without it (a timeout, a failed role lookup) the fallback delivers to all and logs.
+      const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { delivered?: string[] } | undefined) : undefined;
+      const reached = Array.isArray(details?.delivered) ? details.delivered : undefined;
+      await sleep(retry.initialIntervalMs, { summary: `retry ${notifyInput.event} (${notifyInput.webhookId})` });
+      return await fallbackNotifications.notify.executeWithOptions({ summary: `${summary} (retry)` }, [
+        { ...notifyInput, resume: { logged: reached !== undefined, delivered: reached ?? [], priorAttempts: 1 } },
+      ]);
+    }
+  };
+
   /** Starts the step's notification (not awaited: a slow or failing delivery never blocks the ladder). */
   const fire = (step: StepToFire, atMs: number) => {
     fired.add(step.id);
@@ -212,9 +273,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         dueAt: clock?.dueAt ?? null,
       },
     };
+    const summary = `${step.event} → ${step.notify.join(', ')}`;
+    const localFirst = patched(NOTIFY_LOCAL_FIRST_PATCH);
     const delivery = (async () => {
       try {
-        const report = await notifications.notify.executeWithOptions({ summary: `${step.event} → ${step.notify.join(', ')}` }, [notifyInput]);
+        const report = localFirst
+          ? await deliverLocalFirst(notifyInput, summary)
+          : await notifications.notify.executeWithOptions({ summary }, [notifyInput]);
         record.delivery = 'delivered';
         record.report = report;
         note('step.delivered', { step: step.id, webhookId, delivered: report.delivered, recipients: report.recipients.length });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { NOTIFICATION_LOG_SINK, TAM_DIRECTORY } from '../../activities';
@@ -89,3 +90,8 @@ export function nextLocal(
 
 export const ms = (t: DateTime) => t.toMillis();
 export const isoOf = (t: DateTime) => t.toUTC().toISO()!;
+
+/** Event type names of a history (`WORKFLOW_TASK_STARTED`, `MARKER_RECORDED`, ...), in order. */
+export function eventTypes(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).map((e) => temporal.api.enums.v1.EventType[e.eventType!].replace(/^EVENT_TYPE_/, ''));
+}
