@@ -6,7 +6,8 @@ import { workflowBundle } from '../support/temporal';
 import { HISTORIES_DIR, historyFromFile, recordHistories } from './record-histories';
 
 // Replays every stored incident history against the current workflow bundle: a change that would
-// break running incidents (nondeterminism) fails here. RECORD_HISTORIES=1 re-records them first.
+// break running incidents (nondeterminism) fails here. RECORD_HISTORIES=1 first records the scenarios
+// of record-histories.ts that have no file yet (stored files are never overwritten).
 beforeAll(async () => {
   if (process.env.RECORD_HISTORIES === '1') await recordHistories();
 });
@@ -18,9 +19,20 @@ const histories = () =>
     .map((file) => ({ file, history: historyFromFile(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
 
 describe('incident workflow replay', () => {
-  it('has the representative histories (met, breached + level 2, reclassify, resolve before IHR)', () => {
+  it('has the representative histories (met, breached + level 2, reclassify, resolve before IHR; local-first deliveries)', () => {
     expect(histories().map((h) => h.file)).toEqual(
-      expect.arrayContaining(['incident-met.json', 'incident-breached-level2.json', 'incident-reclassify.json', 'incident-resolve-before-ihr.json']),
+      expect.arrayContaining([
+        'incident-met.json',
+        'incident-breached-level2.json',
+        'incident-reclassify.json',
+        'incident-resolve-before-ihr.json',
+        'incident-intake-clock-met.json',
+        'incident-intake-clock-breached-level2.json',
+        // Since patch notify-local-first: a local first attempt per delivery, the regular activity as fallback.
+        'incident-notify-local-met.json',
+        'incident-notify-local-breached-level2.json',
+        'incident-notify-fallback.json',
+      ]),
     );
   });
 
@@ -44,5 +56,28 @@ describe('incident workflow replay', () => {
     await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName: 'altered' }, history)).rejects.toThrow(
       DeterminismViolationError,
     );
+  });
+
+  it('detects nondeterminism in local-first histories (patch marker, local activity marker)', async () => {
+    const stored = () => histories().find((h) => h.file === 'incident-notify-local-met.json')!.history;
+    const replay = (history: ReturnType<typeof stored>, replayName: string) => Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName }, history);
+    const markers = (history: ReturnType<typeof stored>, name: string) =>
+      history.events.filter((e) => e.markerRecordedEventAttributes?.markerName === name).map((e) => e.markerRecordedEventAttributes!);
+    const json = (data: Uint8Array | null | undefined) => JSON.parse(Buffer.from(data!).toString('utf8'));
+
+    // A patch the code does not know where the code asks for notify-local-first.
+    const unpatched = stored();
+    const patch = markers(unpatched, 'core_patch')[0].details!['patch-data'].payloads![0];
+    expect(json(patch.data)).toEqual({ id: 'notify-local-first', deprecated: false });
+    patch.data = Buffer.from(JSON.stringify({ id: 'some-other-patch', deprecated: false }));
+    await expect(replay(unpatched, 'unpatched')).rejects.toThrow(DeterminismViolationError);
+
+    // A delivery recorded as another local activity than `notify`.
+    const renamed = stored();
+    const delivery = markers(renamed, 'core_local_activity')
+      .map((m) => m.details!.data.payloads![0])
+      .find((p) => json(p.data).activity_type === 'notify')!;
+    delivery.data = Buffer.from(JSON.stringify({ ...json(delivery.data), activity_type: 'notifyRenamed' }));
+    await expect(replay(renamed, 'renamed-local')).rejects.toThrow(DeterminismViolationError);
   });
 });

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -21,22 +23,36 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 
 /**
- * Records representative incident runs on the time-skipping server into test/histories/*.json.
- * Deliberately re-record (after an intended, versioned change) with
+ * Records representative incident runs on the time-skipping server into `dir` (default
+ * test/histories/) as incident-<scenario>.json. A file that exists is never overwritten: stored
+ * histories stand for incidents started by earlier versions, which must keep replaying. Record the
+ * scenarios missing from test/histories/ (after an intended, versioned change) with
  *   RECORD_HISTORIES=1 npx jest --selectProjects integration --runInBand test/replay
- * All scenarios use 24x7 plans so they hold whatever day they are recorded.
+ * or all of them into an empty folder to compare. All scenarios use 24x7 plans so they hold whatever
+ * day they are recorded. Returns the files written.
  */
 export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
   const receiver = await startWebhookReceiver(HOOK_SECRET);
   const policy = policyWithSubscribers([['ops', receiver.url, ['*']]]);
   const env = await createTimeSkippingEnv();
   const worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy, { providers: testProviders() });
+  // A second worker whose policy adds a receiver that fails each event's first attempt (`flaky`, on
+  // ihr.warning) and one that always fails (`down`, on ihr.at_risk): the durable fallback's two outcomes.
+  const flaky = await startFlakyReceiver();
+  const faultyPolicy = policyWithSubscribers([
+    ['ops', receiver.url, ['*']],
+    ['flaky', flaky.url, ['ihr.warning']],
+    ['down', flaky.downUrl, ['ihr.at_risk']],
+  ]);
+  const faultyWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', faultyPolicy, { providers: testProviders(), taskQueue: FAULTY_QUEUE });
   const written: string[] = [];
   try {
-    const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandle, entered: number) => Promise<void>) => {
+    const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandle, entered: number) => Promise<void>, taskQueue = TASK_QUEUE) => {
+      const file = join(dir, `incident-${name}.json`);
+      if (existsSync(file)) return;
       input.intake.incidentId = `INC-REPLAY-${name.toUpperCase()}`;
       const handle = await env.client.workflow.start('incidentWorkflow', {
-        taskQueue: TASK_QUEUE,
+        taskQueue,
         workflowId: `incident/${input.intake.incidentId}`,
         args: [input],
         // Started as the API starts incidents when the clock was planned at intake (its memo included).
@@ -46,12 +62,20 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       await script(handle, Date.parse(input.intake.enteredAt));
       // Not `handle.result()`: it unlocks time skipping and the idle test server leaps years ahead.
       for (let i = 0; i < 200 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
-      const file = join(dir, `incident-${name}.json`);
       writeFileSync(file, `${toJson(await handle.fetchHistory())}\n`);
       written.push(file);
     };
     const now = async () => env.currentTimeMs();
     const resolve = (h: WorkflowHandle) => h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+    /** Until every fired step's delivery settled (queries do not skip time; real time moves the test server's clock). */
+    const settled = async (h: WorkflowHandle, steps: number) => {
+      for (let i = 0; i < 200; i++) {
+        const { ladder } = await h.query(incidentStatusQuery);
+        if (ladder.fired.length >= steps && ladder.fired.every((f) => f.delivery !== 'in-flight')) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('deliveries did not settle');
+    };
 
     // Full lifecycle, met: warn and at-risk fire, a response at 90 % stops the ladder, resolve.
     await run('met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now() }), async (h, entered) => {
@@ -92,6 +116,36 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       await resolve(h);
     });
 
+    // Local first, durable fallback (patch notify-local-first): the two lifecycles above as incidents
+    // opened since then record them (a marker per delivery, the patch marker once).
+    await run('notify-local-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+      await skipTo(env, entered + 0.9 * 4 * HOUR);
+      await settled(h, 2);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }] });
+      await h.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
+      await skipTo(env, entered + 5 * HOUR);
+      await resolve(h);
+    });
+    await run('notify-local-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+      await skipTo(env, entered + 3 * HOUR + MIN);
+      await settled(h, 4);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+      await resolve(h);
+    });
+    // The fallback: warn's local attempt reaches ops but not flaky, the regular activity (attempt 2)
+    // delivers to flaky only; at-risk never reaches down: local attempt, then 2 activity attempts, failed.
+    await run(
+      'notify-fallback',
+      incidentInput(faultyPolicy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }),
+      async (h, entered) => {
+        await skipTo(env, entered + 0.9 * 4 * HOUR);
+        await settled(h, 2);
+        await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent' }] });
+        await resolve(h);
+      },
+      FAULTY_QUEUE,
+    );
+
     // Resolved before any IHR.
     await run('resolve-before-ihr', incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await now() }), async (h) => {
       await h.signal(priorityChangedSignal, { priority: 2, actor: 'customer' });
@@ -99,10 +153,35 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     });
   } finally {
     await worker.stop();
+    await faultyWorker.stop();
     await env.teardown();
     await receiver.close();
+    await flaky.close();
   }
   return written;
+}
+
+const FAULTY_QUEUE = 'sla-replay-faulty-receivers';
+
+/**
+ * `url` answers 500 to the first request of each webhook-id and 204 afterwards; `downUrl` always 500.
+ * (No signature check: only the sender's retries matter here.)
+ */
+async function startFlakyReceiver(): Promise<{ url: string; downUrl: string; close(): Promise<void> }> {
+  const seen = new Set<string>();
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const id = String(req.headers['webhook-id'] ?? '');
+      const fail = req.url === '/down' || !seen.has(id);
+      seen.add(id);
+      res.statusCode = fail ? 500 : 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: `${base}/flaky`, downUrl: `${base}/down`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 
