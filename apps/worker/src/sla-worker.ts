@@ -36,6 +36,10 @@ export function createSlaWorker(options: SlaWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: activitiesFrom(options.app),
+    // Pollers follow the backlog. With the default fixed 10 (2 of them on the shared queue where new
+    // incidents' first tasks wait) one worker fell behind intake in bench/load, and queries and
+    // responses on new incidents waited seconds behind that backlog (docs/operations.md).
+    workflowTaskPollerBehavior: { type: 'autoscaling' },
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../../workflows') }),
