@@ -33,7 +33,7 @@ import {
 
 const BASELINE_QUEUE = 'bench-baseline';
 // --split: the worker and the API each in a child process, as deployed (default: all in this process).
-const args = parseArgs({ n: 300, c: 16, warmup: 20, json: '', split: false });
+const args = parseArgs({ n: 300, c: 16, warmup: 20, json: '', split: false, probeMs: 50 });
 
 interface Phase {
   name: string;
@@ -44,7 +44,7 @@ interface Phase {
 }
 
 /** Interval of the GET probe (20 reads a second, an operator dashboard's worth) while intake and responses run. */
-const PROBE_INTERVAL_MS = 50;
+const PROBE_INTERVAL_MS = args.probeMs;
 
 /**
  * Open-loop reads while a closed-loop phase runs: one GET of `path()` every PROBE_INTERVAL_MS, whatever
