@@ -32,6 +32,8 @@ describe('incident workflow replay', () => {
         'incident-notify-local-met.json',
         'incident-notify-local-breached-level2.json',
         'incident-notify-fallback.json',
+        // Started under the regular activity (warn), continued after the patch (at-risk on): see record-histories.ts.
+        'incident-notify-local-mixed.json',
       ]),
     );
   });

@@ -146,6 +146,12 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       FAULTY_QUEUE,
     );
 
+    // incident-notify-local-mixed.json is not recorded here: an incident started by the bundle before
+    // the patch (commit 20c890c; warn delivered by the regular activity), its worker stopped, then
+    // continued by the current bundle (patch marker at at-risk, local attempts from there on): SPE Sev 2
+    // at intake, the whole ladder with level 2, a late response, resolve. Recorded once with both
+    // bundles on the time-skipping server (workers without a sticky cache) and kept as it is.
+
     // Resolved before any IHR.
     await run('resolve-before-ihr', incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await now() }), async (h) => {
       await h.signal(priorityChangedSignal, { priority: 2, actor: 'customer' });
