@@ -79,6 +79,8 @@ export async function deliverSignedEvent(
   const resumed: Progress = { logged: input.resume?.logged ?? false, delivered: [...(input.resume?.delivered ?? [])] };
   // Heartbeat details of this activity's earlier attempts started from `resume`: they supersede it.
   const progress: Progress = { ...resumed, ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
+  // Local activities cannot heartbeat (core logs a warning per call): their progress travels in the failure details.
+  const heartbeat = context && !context.info.isLocal ? (details: Progress) => context.heartbeat(details) : () => undefined;
   const attempt = (input.resume?.priorAttempts ?? 0) + (context?.info.attempt ?? 1);
   const subscribers = policy.document.subscribers.filter((s) => s.events.some((p) => matchesEvent(p, input.event)));
   if (!progress.logged) {
@@ -91,7 +93,7 @@ export async function deliverSignedEvent(
       subscribers: subscribers.map((s) => s.id),
     });
     progress.logged = true;
-    context?.heartbeat(progress);
+    heartbeat(progress);
   }
   const body = JSON.stringify(input.payload);
   const failures: Array<{ id: string; error: string }> = [];
@@ -117,7 +119,7 @@ export async function deliverSignedEvent(
     } catch (error) {
       failures.push({ id: subscriber.id, error: error instanceof Error ? error.message : String(error) });
     } finally {
-      context?.heartbeat(progress);
+      heartbeat(progress);
     }
   }
   if (failures.length > 0) {
