@@ -48,9 +48,7 @@ export interface SignedEvent {
   budgetMs?: number;
 }
 
-export interface DeliveryResume {
-  logged: boolean;
-  delivered: string[];
+export interface DeliveryResume extends Progress {
   priorAttempts: number;
 }
 
@@ -76,9 +74,8 @@ export async function deliverSignedEvent(
 ): Promise<{ delivered: string[]; attempt: number }> {
   const context = activityContext();
   const deadline = input.budgetMs !== undefined ? Date.now() + input.budgetMs : undefined;
-  const resumed: Progress = { logged: input.resume?.logged ?? false, delivered: [...(input.resume?.delivered ?? [])] };
   // Heartbeat details of this activity's earlier attempts started from `resume`: they supersede it.
-  const progress: Progress = { ...resumed, ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
+  const progress: Progress = { logged: input.resume?.logged ?? false, delivered: [...(input.resume?.delivered ?? [])], ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
   // Local activities cannot heartbeat (core logs a warning per call): their progress travels in the failure details.
   const heartbeat = context && !context.info.isLocal ? (details: Progress) => context.heartbeat(details) : () => undefined;
   const attempt = (input.resume?.priorAttempts ?? 0) + (context?.info.attempt ?? 1);
