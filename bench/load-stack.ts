@@ -143,7 +143,7 @@ export interface BenchStack {
 function spawnTs(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string, ready: RegExp, timeoutMs = 90_000): Promise<ChildHandle> {
   const logFile = join(logDir, `${name}.log`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', out] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '-r', REGISTER, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', out] });
   closeSync(out);
   let exitState: string | undefined;
   const exited = new Promise<string>((r) =>
@@ -355,6 +355,48 @@ export function stats(samples: number[], wallMs: number, errors = 0): Stats {
 export const fmtMs = (x: number): string => (Number.isNaN(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 export const fmtNum = (x: number): string => (Number.isNaN(x) ? '-' : Math.round(x).toLocaleString('en-US'));
 export const fmtMB = (bytes: number | undefined): string => (bytes === undefined ? '-' : `${(bytes / 1048576).toFixed(0)} MB`);
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (Linux; 100 ticks a
+ * second), or undefined when it cannot be read. Benches divide the CPU a phase took in each process by
+ * the operations it served: on a saturated 2-core box that, not latency, is what bounds throughput.
+ */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes of a bench stack by role, for CPU accounting (this process holds what runs in-process). */
+export function stackProcesses(stack: BenchStack): Record<string, number | undefined> {
+  const processes: Record<string, number | undefined> = {
+    'dev server': stack.server?.process.pid,
+    [`this process (load generator${stack.api ? ', API' : ''}${stack.worker ? ', worker' : ''})`]: process.pid,
+  };
+  if (stack.apiChild) processes['API (child)'] = stack.apiChild.pid;
+  for (const w of stack.workers) processes[`${w.name} (child)`] = w.pid;
+  return processes;
+}
+
+/** Starts counting CPU per process; the returned function gives the ms each used since. */
+export function cpuMeter(processes: Record<string, number | undefined>): () => Record<string, number> {
+  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, processCpuMs(pid)]));
+  return () => {
+    const used: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(processes)) {
+      const now = processCpuMs(pid);
+      const was = before[name];
+      if (now !== undefined && was !== undefined) used[name] = now - was;
+    }
+    return used;
+  };
+}
 
 /** A Markdown table, first column left-aligned, the others right-aligned (bench/business-time.ts style). */
 export function table(head: string[], rows: string[][]): string {
