@@ -1,7 +1,7 @@
 // Pure calendar rules of the yearly health-check cycle (luxon, business-time): used by the
 // activities and by the API. Never imported by workflow code.
 import { DateTime } from 'luxon';
-import { Calendar, nextClosing, nextOpening } from '../libs/business-time/src';
+import { Calendar, luxonZone, nextClosing, nextOpening } from '../libs/business-time/src';
 import type { AccountRecord } from '../libs/contracts/src/account';
 import {
   AccountReviewPeriod,
@@ -222,5 +222,5 @@ export function parseScheduledDate(date: string, zone: string): number | undefin
 
 /** "Mon 5 Jan 10:00 Europe/Helsinki" */
 export function localLabel(ms: number, zone: string): string {
-  return `${DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL yyyy HH:mm')} ${zone}`;
+  return `${DateTime.fromMillis(ms, { zone: luxonZone(zone) }).toFormat('ccc d LLL yyyy HH:mm')} ${zone}`;
 }

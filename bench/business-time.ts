@@ -6,7 +6,8 @@
 import moment from 'moment';
 import 'moment-business-time';
 import { Oracle } from '../libs/business-time/test-support/oracle';
-import { CalendarConfig, addBusinessTime, compileCalendar } from '../libs/business-time/src';
+import { DateTime } from 'luxon';
+import { CalendarConfig, addBusinessTime, compileCalendar, explain, luxonZone } from '../libs/business-time/src';
 
 const H = 3_600_000;
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 1500);
@@ -140,6 +141,18 @@ function main(): void {
         `>= 100x oracle: ${ratio.toFixed(0)}x ${okRatio ? 'PASS' : 'FAIL'}  => ${okMedian && okRatio ? 'PASS' : 'FAIL'}`,
     );
   }
+  // Rendering instants in a zone (what every explanation and due label does): luxonZone against luxon's own IANA zone.
+  const render = (zone: Parameters<typeof DateTime.fromMillis>[1]) => (s: number) => {
+    const d = DateTime.fromMillis(s, zone);
+    return (d.toISO()?.length ?? 0) + d.setLocale('en-US').toFormat('ZZZZ').length;
+  };
+  const viaLuxon = measure(render({ zone: 'Europe/Helsinki' }), BUDGET_MS / 2);
+  const viaClockZone = measure(render({ zone: luxonZone('Europe/Helsinki') }), BUDGET_MS / 2);
+  const explained = measure((s) => explain(emea, s, 16 * H).summary.length, BUDGET_MS / 2);
+  console.log(
+    `zone rendering (ISO + abbreviation, Helsinki): ${fmtUs(viaClockZone.median)} µs with luxonZone, ${fmtUs(viaLuxon.median)} µs with luxon's IANAZone ` +
+      `(${(viaLuxon.median / viaClockZone.median).toFixed(1)}x); a full explain() of 16 business hours: ${fmtUs(explained.median)} µs`,
+  );
   console.log(`(total ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 

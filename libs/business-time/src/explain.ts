@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { Calendar, CompiledCalendar, asCompiled } from './calendar';
 import { addBusinessTime } from './ops';
-import { DAY, MINUTE, isoDate, weekdayIndex } from './zone';
+import { DAY, MINUTE, isoDate, luxonZone, weekdayIndex } from './zone';
 
 export interface Explanation {
   zone: string;
@@ -50,11 +50,11 @@ export function formatDuration(ms: number): string {
 }
 
 function dt(cal: CompiledCalendar, ms: number): DateTime {
-  return DateTime.fromMillis(ms, { zone: cal.zone });
+  return DateTime.fromMillis(ms, { zone: luxonZone(cal.zone) });
 }
 
 export function isoInZone(cal: Calendar, ms: number): string {
-  return DateTime.fromMillis(ms, { zone: cal.zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+  return DateTime.fromMillis(ms, { zone: luxonZone(cal.zone) }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
 }
 
 function abbrev(d: DateTime): string {

@@ -9,6 +9,7 @@ export type { Calendar, CalendarConfig, ConfigIssue, Weekday } from './calendar'
 export type { HolidayType } from './holidays';
 export { addBusinessTime, businessTimeBetween, isOpen, nextClosing, nextOpening } from './ops';
 export { closedDays, explain, formatDuration, isoInZone } from './explain';
+export { luxonZone } from './zone';
 export type { ClosedDay, Explanation } from './explain';
 
 /** Validates and compiles a calendar; throws CalendarConfigError naming every bad field. */

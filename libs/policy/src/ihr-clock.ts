@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { addBusinessTime, alwaysOpenCalendar, businessTimeBetween, Calendar, compileCalendar, explain } from '../../business-time/src';
+import { addBusinessTime, alwaysOpenCalendar, businessTimeBetween, Calendar, compileCalendar, explain, luxonZone } from '../../business-time/src';
 import type { IhrClock, PinnedSla, PlannedStep, Severity } from '../../contracts/src/incident';
 import { severityKey } from '../../contracts/src/incident';
 
@@ -20,7 +20,7 @@ export interface MeasureBusinessTimeInput {
 
 /** "Mon 5 Jan 10:00 Europe/Helsinki" */
 export function instantLabel(ms: number, zone: string): string {
-  return `${DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL HH:mm')} ${zone}`;
+  return `${DateTime.fromMillis(ms, { zone: luxonZone(zone) }).toFormat('ccc d LLL HH:mm')} ${zone}`;
 }
 
 /** "IHR due Mon 5 Jan 10:00 Europe/Helsinki" */
