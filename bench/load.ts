@@ -5,14 +5,15 @@
  * the same server, bare `client.workflow.start` of a trivial workflow (bench/load-baseline.workflows.ts,
  * own task queue and worker), in alternating halves with nothing else running, plus the CPU each process
  * spent per operation. Then, while a probe reads incidents at a fixed rate (the GET latency at load), a
- * response on half of them and a further intake burst of N/2; then every incident read at concurrency C
- * (GET throughput).
+ * response on half of them and a further intake burst of N/2; the same probe at rest once writes stop
+ * (--restMs); then every incident read at concurrency C (GET throughput).
  * Run: node scripts/ts-run.js bench/load.ts [--n 300] [--c 16] [--json summary.json]
  * (issue 7's reference load: --n 2000 --c 32)
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { incidentWorkflowId } from '../libs/contracts/src';
 import {
   BenchStack,
   createAccount,
@@ -30,13 +31,14 @@ import {
   verdict,
   writeSummary,
   runBench,
+  sleep,
   cpuMeter,
   stackProcesses,
 } from './load-stack';
 
 const BASELINE_QUEUE = 'bench-baseline';
 // --split: the worker and the API each in a child process, as deployed (default: all in this process).
-const args = parseArgs({ n: 300, c: 16, warmup: 20, json: '', split: false, probeMs: 50 });
+const args = parseArgs({ n: 300, c: 16, warmup: 20, json: '', split: false, probeMs: 50, restMs: 10_000 });
 
 interface Phase {
   name: string;
@@ -153,13 +155,12 @@ async function main() {
       if (r.status === 201) ids.push(r.body.incidentId);
       return r;
     };
-    // Until the last workflow started ran its first task (a query answers once it did; the trivial one completes).
+    // Until the last workflow started ran its first task: the trivial one then completes; an incident's
+    // history then holds a completed workflow task (event 4), polled every 20 ms.
     const settled = async (what: 'baseline' | 'incidents' = 'incidents') => {
       if (what === 'baseline') return void (await stack.client.workflow.getHandle(startIds[startIds.length - 1]).result());
-      for (let t = 0; ids.length && t < 60; t++) {
-        const r = await stack.http('GET', `/v1/incidents/${ids[ids.length - 1]}`, undefined, { as: 'agent' });
-        if (r.status === 200 && !r.body?.degraded) break;
-      }
+      const last = stack.client.workflow.getHandle(incidentWorkflowId(ids[ids.length - 1]));
+      while ((await last.describe()).historyLength < 4) await sleep(20);
     };
 
     // Warm-up (excluded): connections, JIT, workflow caches.
@@ -204,6 +205,10 @@ async function main() {
     const probeUnderLoad = await probe(`GET /v1/incidents/:id (probe ${1000 / PROBE_INTERVAL_MS}/s under responses + intake)`);
     const floorUnderLoad = await floorProbe(`GET /health/live (same probe: no Temporal call)`);
     await settled();
+    // The same probe once the writes stopped: read latency with all incidents open and the stack idle.
+    const restProbe = startProbe(stack, () => `/v1/incidents/${ids[probed++ % ids.length]}`);
+    await sleep(args.restMs);
+    const probeAtRest = await restProbe(`GET /v1/incidents/:id (probe ${1000 / PROBE_INTERVAL_MS}/s at rest, ${fmtNum(ids.length)} open)`);
     let degradedGets = 0;
     const get = await phase(`GET /v1/incidents/:id (closed loop, C=${c})`, ids.length, c, async (i) => {
       const r = await stack.http('GET', `/v1/incidents/${ids[i]}`, undefined, { as: 'agent' });
@@ -212,7 +217,7 @@ async function main() {
     }, (s) => s === 200);
     get.degraded = degradedGets;
 
-    const phases = [baseline, intake, respond, burst, probeUnderLoad, floorUnderLoad, get];
+    const phases = [baseline, intake, respond, burst, probeUnderLoad, floorUnderLoad, probeAtRest, get];
     const rows = phases.map((p) => [
       p.name,
       fmtNum(p.stats.n),
@@ -269,6 +274,7 @@ async function main() {
       { bench: 'load', metric: 'POST /v1/incidents p50/p99', value: `${fmtMs(intake.stats.p50)} / ${fmtMs(intake.stats.p99)} ms` },
       ...(cpuNames.length ? [{ bench: 'load', metric: 'CPU per incident / per bare start (all processes)', value: `${sum(cpuIntake).toFixed(1)} / ${sum(cpuBase).toFixed(1)} ms (${(sum(cpuIntake) / sum(cpuBase)).toFixed(1)}x)` }] : []),
       { bench: 'load', metric: `GET /v1/incidents/:id p99 under load (probe ${1000 / PROBE_INTERVAL_MS}/s)`, value: `${fmtMs(probeUnderLoad.stats.p99)} ms (p50 ${fmtMs(probeUnderLoad.stats.p50)}, ${probeUnderLoad.stats.n} reads, ${probeUnderLoad.degraded} degraded)`, target: '< 50 ms', pass: getOk },
+      { bench: 'load', metric: 'GET /v1/incidents/:id p99 at rest (same probe, writes stopped)', value: `${fmtMs(probeAtRest.stats.p99)} ms (p50 ${fmtMs(probeAtRest.stats.p50)}, ${probeAtRest.stats.n} reads, ${probeAtRest.degraded} degraded)` },
       { bench: 'load', metric: 'GET /health/live p99 under the same load (floor)', value: `${fmtMs(floorUnderLoad.stats.p99)} ms (p50 ${fmtMs(floorUnderLoad.stats.p50)})` },
       { bench: 'load', metric: `GET /v1/incidents/:id closed loop C=${c}`, value: `${get.stats.perSec.toFixed(1)}/s, p50/p99 ${fmtMs(get.stats.p50)} / ${fmtMs(get.stats.p99)} ms, ${get.degraded} degraded` },
       { bench: 'load', metric: 'POST responses p50/p99', value: `${fmtMs(respond.stats.p50)} / ${fmtMs(respond.stats.p99)} ms`, target: 'no errors', pass: respond.stats.errors === 0 },
