@@ -30,6 +30,20 @@ export interface SlaWorkerOptions {
   taskQueue?: string;
 }
 
+/**
+ * Workflows kept in the worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS, default 10,000). An open
+ * incident waits on a timer for hours, and a read of one that fell out of the cache replays its history
+ * first. The SDK's default follows the heap size (about 2,300 here), so a worker holding more open
+ * incidents than that thrashed on reads (docs/operations.md).
+ */
+export function workerCacheSize(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.WORKER_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw.trim() === '') return 10_000;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 0) throw new Error(`WORKER_MAX_CACHED_WORKFLOWS must be a whole number >= 0, got "${raw}"`);
+  return size;
+}
+
 export function createSlaWorker(options: SlaWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -40,6 +54,7 @@ export function createSlaWorker(options: SlaWorkerOptions): Promise<Worker> {
     // incidents' first tasks wait) one worker fell behind intake in bench/load, and queries and
     // responses on new incidents waited seconds behind that backlog (docs/operations.md).
     workflowTaskPollerBehavior: { type: 'autoscaling' },
+    maxCachedWorkflows: workerCacheSize(),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../../workflows') }),
