@@ -129,6 +129,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     planName: pinned.planName,
     supportCenter: pinned.supportCenter,
     policyVersion: pinned.policyVersion,
+    calendar: pinned.calendar,
     severity: intake.severity,
     priority: intake.priority,
     summary: intake.summary,

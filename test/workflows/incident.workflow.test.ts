@@ -161,6 +161,8 @@ describe('incident workflow on the time-skipping server', () => {
     const handle = await start(input);
     const first = await planned(handle);
     expect(first.state).toBe('pending');
+    // The status names the calendar it counts in: the one pinned at entry (remainingBusinessMs uses it).
+    expect(first.calendar).toEqual(input.pinned.calendar);
     expect(first.ihr).toMatchObject({ coverage: 'business-hours', targetMs: 16 * HOUR, dueAt: isoOf(dueAt) });
     expect(first.ihr!.dueLabel).toBe(`IHR due Tue ${dueAt.toFormat('d LLL')} 14:00 Europe/Helsinki`);
     expect(first.ladder.pending).toEqual([

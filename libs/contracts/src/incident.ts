@@ -234,6 +234,11 @@ export interface IncidentStatus {
   planName: string;
   supportCenter: string;
   policyVersion: string;
+  /**
+   * The support center's calendar pinned at entry: the IHR clock (and `remainingBusinessMs` in the API)
+   * counts in it, whatever the policy says now. Absent from workers older than this field.
+   */
+  calendar?: CalendarConfig;
   severity: Severity;
   priority: Priority;
   summary: string;

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { addBusinessTime, alwaysOpenCalendar, businessTimeBetween, Calendar, compileCalendar, explain, luxonZone } from '../../business-time/src';
-import type { IhrClock, PinnedSla, PlannedStep, Severity } from '../../contracts/src/incident';
+import type { CoverageKind, IhrClock, PinnedSla, PlannedStep, Severity } from '../../contracts/src/incident';
 import { severityKey } from '../../contracts/src/incident';
 
 export interface PlanIhrClockInput {
@@ -39,7 +39,11 @@ export class IhrClockPlanner {
   private readonly calendars = new Map<string, Calendar>();
 
   calendarFor(pinned: PinnedSla, severity: Severity): Calendar {
-    const coverage = pinned.coverage[severityKey(severity)];
+    return this.calendarIn(pinned, pinned.coverage[severityKey(severity)]);
+  }
+
+  /** The compiled calendar a clock in `coverage` counts in, from the pinned center calendar. */
+  calendarIn(pinned: Pick<PinnedSla, 'policyVersion' | 'supportCenter' | 'calendar'>, coverage: CoverageKind): Calendar {
     const key = `${pinned.policyVersion}|${pinned.supportCenter}|${coverage}`;
     let calendar = this.calendars.get(key);
     if (!calendar) {

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { alwaysOpenCalendar, businessTimeBetween } from '../../../../libs/business-time/src';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
@@ -38,6 +37,7 @@ import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
 import { incidentSummary, IncidentSummary } from './incident-summary';
+import { remainingBusinessMs } from './remaining-time';
 import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
@@ -238,7 +238,7 @@ export class IncidentsService {
       return { ...(await this.summary(incidentId, caller)), degraded: true as const };
     }
     await this.assertVisible(incidentId, status.accountId, caller);
-    return { ...status, remainingBusinessMs: this.remaining(status) };
+    return { ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) };
   }
 
   /** Commands need a running incident: a resolved one (its workflow completed) answers 409. */
@@ -255,13 +255,6 @@ export class IncidentsService {
     if (caller.role !== 'customer') return;
     const account = await this.accounts.memoOrUndefined(accountId);
     if (!account || !this.access.allows(caller, account)) throw Problem.notFound(`No incident ${incidentId}.`);
-  }
-
-  /** Coverage time left until the due instant (0 once passed, null once settled). */
-  private remaining(status: IncidentStatus): number | null {
-    if (status.state !== 'pending' || !status.ihr) return null;
-    const calendar = status.ihr.coverage === '24x7' ? alwaysOpenCalendar() : this.policy.calendar(status.supportCenter);
-    return businessTimeBetween(calendar, Date.now(), Date.parse(status.ihr.dueAt));
   }
 
   async list(query: ListIncidentsQuery, caller: Principal): Promise<Page<IncidentSummary>> {
