@@ -41,7 +41,7 @@ export interface NotificationPayload {
   data: NotifyInput['incident'] & { step: string; stepAt: string; recipients: Array<{ role: Role; address: string }> };
 }
 
-export { DELIVERY_TIMEOUT_MS, matchesEvent, NOTIFICATION_LOG_SINK } from './webhook-delivery';
+export { matchesEvent, NOTIFICATION_LOG_SINK } from './webhook-delivery';
 export type { DeliveryResume, NotificationLogSink } from './webhook-delivery';
 
 @Injectable()

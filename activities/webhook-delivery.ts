@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { DELIVERY_TIMEOUT_MS } from '../libs/contracts/src/delivery';
 import { Policy } from '../libs/policy/src';
 import { signedHeaders } from '../libs/webhooks/src';
 
@@ -8,8 +9,6 @@ export interface NotificationLogSink {
 }
 export const NOTIFICATION_LOG_SINK = Symbol('NOTIFICATION_LOG_SINK');
 export const stdoutSink: NotificationLogSink = { write: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`) };
-
-export const DELIVERY_TIMEOUT_MS = 10_000;
 
 /** `*`, `ihr.*` (prefix) or an exact event name. */
 export function matchesEvent(pattern: string, event: string): boolean {

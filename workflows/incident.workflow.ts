@@ -35,6 +35,7 @@ import {
 } from '../libs/contracts/src/incident';
 import { incidentPublication, publicationAtIntake } from '../libs/contracts/src/incident-publication';
 import { rejection } from '../libs/contracts/src/rejection';
+import { DELIVERY_TIMEOUT_MS } from '../libs/contracts/src/delivery';
 import { incidentMetrics } from './incident-metrics';
 
 /** Delivery retry policy unless the input overrides it (docs/escalation.md). */
@@ -53,11 +54,10 @@ export const CRITICAL_OPEN_STEP_ID = 'critical_open';
  */
 export const NOTIFY_LOCAL_FIRST_PATCH = 'notify-local-first';
 /**
- * Time the local first attempt may spend on all of an event's subscribers: one DELIVERY_TIMEOUT_MS
- * (activities/webhook-delivery.ts; not importable into the workflow bundle). Each POST gets what is
- * left, subscribers not reached in time go to the durable fallback.
+ * Time the local first attempt may spend on all of an event's subscribers: one DELIVERY_TIMEOUT_MS.
+ * Each POST gets what is left, subscribers not reached in time go to the durable fallback.
  */
-export const LOCAL_NOTIFY_BUDGET_MS = 10_000;
+export const LOCAL_NOTIFY_BUDGET_MS = DELIVERY_TIMEOUT_MS;
 /** Start-to-close of the local first attempt: the budget plus room for role lookup, log line and signing. */
 export const LOCAL_NOTIFY_TIMEOUT_MS = LOCAL_NOTIFY_BUDGET_MS + 2_000;
 

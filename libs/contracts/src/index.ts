@@ -1,4 +1,5 @@
 export * from './account';
+export * from './delivery';
 export * from './health-check';
 export * from './incident';
 export * from './incident-publication';
