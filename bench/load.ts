@@ -10,8 +10,11 @@
  * Run: node scripts/ts-run.js bench/load.ts [--n 300] [--c 16] [--json summary.json]
  * (issue 7's reference load: --n 2000 --c 32)
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { incidentWorkflowId } from '../libs/contracts/src';
 import {
@@ -31,6 +34,7 @@ import {
   verdict,
   writeSummary,
   runBench,
+  REGISTER,
   sleep,
   cpuMeter,
   stackProcesses,
@@ -56,39 +60,30 @@ interface Phase {
 const PROBE_INTERVAL_MS = args.probeMs;
 
 /**
- * Open-loop reads while a closed-loop phase runs: one GET of `path()` every PROBE_INTERVAL_MS, whatever
- * the load. Its latency is what a reader sees at that load; the closed-loop GET phase below instead
- * measures how many reads a second the stack serves (its latency is C / throughput by construction).
+ * Open-loop reads while a closed-loop phase runs: one GET every PROBE_INTERVAL_MS, whatever the load,
+ * from a process of its own (bench/load-probe.ts) so that the load generator's busy event loop is not
+ * in its timings. Its latency is what a reader sees at that load; the closed-loop GET phase below
+ * instead measures how many reads a second the stack serves (its latency is C / throughput).
  */
-function startProbe(stack: BenchStack, path: () => string | undefined) {
-  const samples: number[] = [];
-  const statuses: Record<number, number> = {};
-  let degraded = 0;
-  let errors = 0;
-  const inflight = new Set<Promise<void>>();
-  const t0 = performance.now();
-  const timer = setInterval(() => {
-    const target = path();
-    if (!target) return;
-    const read = stack.http('GET', target, undefined, { as: 'agent' }).then(
-      (r) => {
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-        if (r.status !== 200) errors++;
-        else if (r.body?.degraded) degraded++;
-        else samples.push(r.ms);
-      },
-      () => {
-        statuses[0] = (statuses[0] ?? 0) + 1;
-        errors++;
-      },
-    );
-    inflight.add(read);
-    void read.then(() => inflight.delete(read));
-  }, PROBE_INTERVAL_MS);
+async function startProbe(stack: BenchStack, paths: string[]): Promise<(name: string) => Promise<Phase>> {
+  const file = join(mkdtempSync(join(tmpdir(), 'sla-probe-')), 'paths.json');
+  writeFileSync(file, JSON.stringify(paths));
+  const child = spawn(process.execPath, ['-r', REGISTER, require.resolve('./load-probe')], {
+    env: { ...process.env, PROBE_BASE_URL: stack.baseUrl, PROBE_TOKEN: stack.keys.token.agent, PROBE_INTERVAL_MS: String(PROBE_INTERVAL_MS), PROBE_PATHS: file },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  while (!out.startsWith('READY\n')) {
+    if (child.exitCode !== null) throw new Error('probe exited before it was ready');
+    await sleep(20);
+  }
   return async (name: string): Promise<Phase> => {
-    clearInterval(timer);
-    await Promise.all([...inflight]);
-    return { name, stats: stats(samples, performance.now() - t0, errors + degraded), statuses, degraded };
+    child.stdin!.end();
+    await exited;
+    const result = JSON.parse(out.slice('READY\n'.length)) as { samples: number[]; statuses: Record<number, number>; degraded: number; errors: number; wallMs: number };
+    return { name, stats: stats(result.samples, result.wallMs, result.errors + result.degraded), statuses: result.statuses, degraded: result.degraded };
   };
 }
 
@@ -194,10 +189,10 @@ async function main() {
     const intake = merged('POST /v1/incidents', intakeParts);
 
     // GET latency at load: a fixed-rate probe while responses, then a further intake burst, run.
-    let probed = 0;
-    const probe = startProbe(stack, () => `/v1/incidents/${ids[probed++ % ids.length]}`);
-    // The floor: an endpoint that makes no Temporal call, read the same way in the same process.
-    const floorProbe = startProbe(stack, () => '/health/live');
+    const incidentPaths = ids.map((id) => `/v1/incidents/${id}`);
+    const probe = await startProbe(stack, incidentPaths);
+    // The floor: an endpoint that makes no Temporal call, read the same way.
+    const floorProbe = await startProbe(stack, ['/health/live']);
     const half = ids.filter((_, i) => i % 2 === 0);
     const respond = await phase('POST /v1/incidents/:id/responses', half.length, c, (i) =>
       stack.http('POST', `/v1/incidents/${half[i]}/responses`, { kind: 'solution', responder: 'bench@vendor.example' }, { as: 'agent' }), (s) => s === 200);
@@ -206,7 +201,7 @@ async function main() {
     const floorUnderLoad = await floorProbe(`GET /health/live (same probe: no Temporal call)`);
     await settled();
     // The same probe once the writes stopped: read latency with all incidents open and the stack idle.
-    const restProbe = startProbe(stack, () => `/v1/incidents/${ids[probed++ % ids.length]}`);
+    const restProbe = await startProbe(stack, ids.map((id) => `/v1/incidents/${id}`));
     await sleep(args.restMs);
     const probeAtRest = await restProbe(`GET /v1/incidents/:id (probe ${1000 / PROBE_INTERVAL_MS}/s at rest, ${fmtNum(ids.length)} open)`);
     let degradedGets = 0;
