@@ -9,32 +9,22 @@ const H = 3_600_000;
 const policy = buildPolicy(parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'config', 'sla-policy.yaml'), 'utf8')), 'config');
 const planner = new IhrClockPlanner();
 
-/** A pending SP2 status in `americas` (current calendar: Mon-Fri 08:00-18:00 New York) due at `dueAt`. */
+/**
+ * A pending SP2 status in `americas` (current calendar: Mon-Fri 08:00-18:00 New York) due at `dueAt`,
+ * with only the fields remainingBusinessMs reads.
+ */
 function pendingStatus(dueAt: string, calendar?: IncidentStatus['calendar']): IncidentStatus {
   const pinned = pinSla(policy, 'SP2', 'americas');
   const clock = planner.plan({ pinned, severity: 3, enteredAt: '2026-12-01T14:00:00Z', generation: 0 });
-  return {
-    incidentId: 'INC-1',
+  const status = {
     state: 'pending',
-    accountId: 'acme',
-    planId: pinned.planId,
-    planName: pinned.planName,
     supportCenter: 'americas',
+    // Another version than the current policy's: the pinned calendar is not in the planner's cache.
     policyVersion: 'pinned-before-a-policy-change',
     ...(calendar ? { calendar } : {}),
-    severity: 3,
-    priority: 3,
-    summary: 's',
-    enteredAt: '2026-12-01T14:00:00Z',
     ihr: { ...clock, coverage: 'business-hours', dueAt },
-    outcome: null,
-    breachedAt: null,
-    responses: [],
-    ladder: { fired: [], pending: [] },
-    timeline: [],
-    deliveryFailures: [],
-    resolution: null,
-  } as IncidentStatus;
+  };
+  return status as IncidentStatus;
 }
 
 describe('remainingBusinessMs', () => {
