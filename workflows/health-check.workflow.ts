@@ -389,14 +389,19 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
     },
   );
 
+  /** A health check or review completed by `actor` with a summary. */
+  const markDone = (task: HealthCheckTask | AccountReviewTask, command: { actor: string; summary: string }) => {
+    task.state = 'done';
+    task.completedAt = now();
+    task.completedBy = command.actor;
+    task.summary = command.summary;
+  };
+
   setHandler(
     completeHealthCheckUpdate,
     (command: CompleteHealthCheckInput): HealthCheckTask => {
       const task = requests[command.kind]!;
-      task.state = 'done';
-      task.completedAt = now();
-      task.completedBy = command.actor;
-      task.summary = command.summary;
+      markDone(task, command);
       record('health_check.completed', command.actor, { kind: command.kind });
       publish();
       notify(TASK_EVENTS.completed, task, `${HEALTH_CHECK_LABELS[command.kind]} of ${input.accountId} completed`);
@@ -416,10 +421,7 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
       completeAccountReviewUpdate,
       (command: CompleteAccountReviewInput): AccountReviewTask => {
         const task = reviews.find((t) => t.review === command.review)!;
-        task.state = 'done';
-        task.completedAt = now();
-        task.completedBy = command.actor;
-        task.summary = command.summary;
+        markDone(task, command);
         record('review.completed', command.actor, { taskId: task.taskId });
         publish();
         notify(TASK_EVENTS.completed, task, `${task.title} of ${input.accountId} (review ${task.review}) completed`);
