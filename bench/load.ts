@@ -189,8 +189,7 @@ async function main() {
     const intake = merged('POST /v1/incidents', intakeParts);
 
     // GET latency at load: a fixed-rate probe while responses, then a further intake burst, run.
-    const incidentPaths = ids.map((id) => `/v1/incidents/${id}`);
-    const probe = await startProbe(stack, incidentPaths);
+    const probe = await startProbe(stack, ids.map((id) => `/v1/incidents/${id}`));
     // The floor: an endpoint that makes no Temporal call, read the same way.
     const floorProbe = await startProbe(stack, ['/health/live']);
     const half = ids.filter((_, i) => i % 2 === 0);

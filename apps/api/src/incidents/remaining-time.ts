@@ -6,7 +6,7 @@ import type { IhrClockPlanner, Policy } from '../../../../libs/policy/src';
  * The calendar an incident's IHR clock counts in: the center calendar pinned at entry, as the status
  * reports it. A status from a worker older than that field lacks it: the center's current calendar then.
  */
-export function clockCalendar(status: IncidentStatus & { ihr: NonNullable<IncidentStatus['ihr']> }, planner: IhrClockPlanner, policy: Policy): Calendar {
+function clockCalendar(status: IncidentStatus & { ihr: NonNullable<IncidentStatus['ihr']> }, planner: IhrClockPlanner, policy: Policy): Calendar {
   const { coverage } = status.ihr;
   if (status.calendar) {
     return planner.calendarIn({ policyVersion: status.policyVersion, supportCenter: status.supportCenter, calendar: status.calendar }, coverage);
