@@ -54,6 +54,12 @@ export const CRITICAL_OPEN_STEP_ID = 'critical_open';
  */
 export const NOTIFY_LOCAL_FIRST_PATCH = 'notify-local-first';
 /**
+ * Patch id of the status kept in the memo: incidents started since upsert their whole status (what
+ * the query answers) whenever a workflow task changed it, so `GET /v1/incidents/:id` answers from
+ * describe() without a worker. Incidents started before replay as they ran and are read by query.
+ */
+export const STATUS_IN_MEMO_PATCH = 'status-in-memo';
+/**
  * Time the local first attempt may spend on all of an event's subscribers: one DELIVERY_TIMEOUT_MS.
  * Each POST gets what is left, subscribers not reached in time go to the durable fallback.
  */
@@ -79,6 +85,8 @@ const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().
  */
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentStatus> {
   const { intake, pinned } = input;
+  // Decided once, at the start of the run: a run that began without the patch keeps publishing as it did.
+  const statusInMemo = patched(STATUS_IN_MEMO_PATCH);
   const retry = { ...DEFAULT_NOTIFICATION_RETRY, ...input.notificationRetry };
   // Clock planning is pure CPU over the pinned calendar: a local activity keeps history small
   // (one marker, no extra workflow task) and still records the instants in history.
@@ -154,6 +162,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const fired = new Set<string>();
   const inflight = new Set<Promise<void>>();
   let lastPublished = '';
+  /** The status JSON last upserted into the memo (always '' without STATUS_IN_MEMO_PATCH). */
+  let lastStatus = '';
   // Updates that plan or measure run one at a time, in arrival order.
   let lock: Promise<unknown> = Promise.resolve();
   const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -179,14 +189,32 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       dueAt: clock?.dueAt,
       dueLabel: clock?.dueLabel,
     });
-  /** Search attributes and memo, only when something in them changed (each upsert is a history event). */
-  const publish = () => {
+  /** Search attributes and memo, only what changed (each upsert is a history event). */
+  const publishNow = () => {
     const next = published();
-    if (next.key === lastPublished) return;
+    const status = statusInMemo ? JSON.stringify(snapshot()) : lastStatus;
+    const smallChanged = next.key !== lastPublished;
+    if (!smallChanged && status === lastStatus) return;
+    if (smallChanged) upsertSearchAttributes(next.attributes);
+    // upsertMemo merges: the API's intakeHash (and whichever part did not change) stays as it was.
+    upsertMemo({ ...(smallChanged ? next.memo : {}), ...(status !== lastStatus ? { status: JSON.parse(status) as IncidentStatus } : {}) });
     lastPublished = next.key;
-    upsertSearchAttributes(next.attributes);
-    // upsertMemo merges: the API's intakeHash stays as it was.
-    upsertMemo(next.memo);
+    lastStatus = status;
+  };
+  /** Where a change of the small memo is made; with STATUS_IN_MEMO_PATCH the publisher below does it. */
+  const publish = () => {
+    if (!statusInMemo) publishNow();
+  };
+  /** Local activities running (clock planning, measuring, a delivery's first attempt): see the publisher. */
+  let localRunning = 0;
+  /** Counts a local activity while it runs; hands back the same promise (no extra await to reorder replays). */
+  const counted = <T>(run: Promise<T>): Promise<T> => {
+    localRunning++;
+    run.then(
+      () => localRunning--,
+      () => localRunning--,
+    );
+    return run;
   };
 
   const ladderActive = () => !resolved && status.outcome === null;
@@ -231,7 +259,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
    */
   const deliverLocalFirst = async (notifyInput: NotifyInput, summary: string): Promise<DeliveryReport> => {
     try {
-      return await localNotifications.notify.executeWithOptions({ summary }, [{ ...notifyInput, budgetMs: LOCAL_NOTIFY_BUDGET_MS }]);
+      return await counted(localNotifications.notify.executeWithOptions({ summary }, [{ ...notifyInput, budgetMs: LOCAL_NOTIFY_BUDGET_MS }]));
     } catch (error) {
       if (!(fallbackAttempts >= 1)) throw error;
       const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -313,9 +341,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   };
 
   const planClock = (severity: Severity, generation: number) =>
-    clockActivities.planIhrClock.executeWithOptions(
-      { summary: `plan IHR clock: ${pinned.planId} Sev ${severity} (${pinned.coverage[severityKey(severity)]}, ${pinned.supportCenter})` },
-      [{ pinned, severity, enteredAt: intake.enteredAt, generation }],
+    counted(
+      clockActivities.planIhrClock.executeWithOptions(
+        { summary: `plan IHR clock: ${pinned.planId} Sev ${severity} (${pinned.coverage[severityKey(severity)]}, ${pinned.supportCenter})` },
+        [{ pinned, severity, enteredAt: intake.enteredAt, generation }],
+      ),
     );
 
   /** Takes a (re)planned clock: a due instant already passed with no IHR is a breach at once (rule 5). */
@@ -379,9 +409,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           publish();
         }
         const ihr = status.outcome!;
-        const businessTimeTakenMs = await clockActivities.measureBusinessTime.executeWithOptions(
-          { summary: `business time to ${isIhr ? 'IHR' : 'response'}` },
-          [{ pinned, severity: status.severity, from: intake.enteredAt, to: respondedAt }],
+        const businessTimeTakenMs = await counted(
+          clockActivities.measureBusinessTime.executeWithOptions({ summary: `business time to ${isIhr ? 'IHR' : 'response'}` }, [
+            { pinned, severity: status.severity, from: intake.enteredAt, to: respondedAt },
+          ]),
         );
         if (isIhr) ihr.businessTimeTakenMs = businessTimeTakenMs;
         return { ihr: isIhr, outcome: ihr.outcome, respondedAt, dueAt: ihr.dueAt, businessTimeTakenMs };
@@ -470,6 +501,22 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     publish();
   });
 
+  if (statusInMemo) {
+    // Conditions are checked once an activation's jobs ran, so a workflow task that changed the status
+    // upserts it, whichever handler, timer or activity result made the change. A local activity's
+    // result usually lands in the same workflow task, and each upsert is a history event: the status
+    // waits for running local activities to end (a step's delivery shows once its first attempt ended)
+    // unless what lists and search attributes show changed (state, due instant, severity, priority).
+    const smallUnpublished = () => published().key !== lastPublished;
+    const statusUnpublished = () => JSON.stringify(snapshot()) !== lastStatus;
+    void (async () => {
+      for (;;) {
+        await condition(() => smallUnpublished() || (localRunning === 0 && statusUnpublished()));
+        publishNow();
+      }
+    })();
+  }
+
   // ---- the clock
   note('opened', { severity: intake.severity, priority: intake.priority, channel: intake.channel, planId: pinned.planId });
   let first = input.initialClock;
@@ -518,6 +565,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setCurrentDetails(stage(undefined));
   await Promise.all([...inflight]);
   await condition(allHandlersFinished);
-  publish();
+  // Before completing: nothing may follow the completion command.
+  publishNow();
   return snapshot();
 }

@@ -19,7 +19,7 @@ const histories = () =>
     .map((file) => ({ file, history: historyFromFile(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
 
 describe('incident workflow replay', () => {
-  it('has the representative histories (met, breached + level 2, reclassify, resolve before IHR; local-first deliveries)', () => {
+  it('has the representative histories (met, breached + level 2, reclassify, resolve before IHR; local-first deliveries; status in the memo)', () => {
     expect(histories().map((h) => h.file)).toEqual(
       expect.arrayContaining([
         'incident-met.json',
@@ -34,6 +34,9 @@ describe('incident workflow replay', () => {
         'incident-notify-fallback.json',
         // Started under the regular activity (warn), continued after the patch (at-risk on): see record-histories.ts.
         'incident-notify-local-mixed.json',
+        // Since patch status-in-memo: the whole status upserted into the memo once a workflow task changed it.
+        'incident-status-memo-met.json',
+        'incident-status-memo-reclassify.json',
       ]),
     );
   });

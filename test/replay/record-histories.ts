@@ -118,14 +118,15 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
 
     // Local first, durable fallback (patch notify-local-first): the two lifecycles above as incidents
     // opened since then record them (a marker per delivery, the patch marker once).
-    await run('notify-local-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+    const localMet = async (h: WorkflowHandle, entered: number) => {
       await skipTo(env, entered + 0.9 * 4 * HOUR);
       await settled(h, 2);
       await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }] });
       await h.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
       await skipTo(env, entered + 5 * HOUR);
       await resolve(h);
-    });
+    };
+    await run('notify-local-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), localMet);
     await run('notify-local-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
       await skipTo(env, entered + 3 * HOUR + MIN);
       await settled(h, 4);
@@ -145,6 +146,18 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       },
       FAULTY_QUEUE,
     );
+
+    // The status in the memo (patch status-in-memo): the met lifecycle above, and a reclassification
+    // to Sev 1 (clock re-planned and critical open delivered by local activities) with level 2.
+    await run('status-memo-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), localMet);
+    await run('status-memo-reclassify', incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+      await skipTo(env, entered + 3 * HOUR);
+      await h.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
+      await skipTo(env, entered + 4 * HOUR + MIN);
+      await settled(h, 5);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+      await resolve(h);
+    });
 
     // incident-notify-local-mixed.json is not recorded here: an incident started by the bundle before
     // the patch (commit 20c890c; warn delivered by the regular activity), its worker stopped, then

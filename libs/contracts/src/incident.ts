@@ -255,7 +255,10 @@ export interface IncidentStatus {
   resolution: { at: string; summary: string; actor: string } | null;
 }
 
-/** Small memo kept current by the workflow so reads still answer from `describe()` when no worker is up. */
+/**
+ * Memo kept current by the workflow, so reads answer from `describe()` (the server alone) without
+ * asking a worker. The small fields feed lists and reports; `status` is the whole state.
+ */
 export interface IncidentMemo {
   intakeHash: string;
   summary: string;
@@ -267,6 +270,11 @@ export interface IncidentMemo {
   priority?: Priority;
   planId?: string;
   supportCenter?: string;
+  /**
+   * What the status query answers, as of the last completed workflow task. Absent until the first
+   * task ran and in incidents started before the workflow kept it (patch `status-in-memo`).
+   */
+  status?: IncidentStatus;
 }
 
 export const incidentStatusQuery = defineQuery<IncidentStatus>('status');
