@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('incident lifecycle over HTTP', () => {
-  it('escalates once per step, survives a worker restart between steps, answers degraded while down, then responds, reclassifies and resolves', async () => {
+  it('escalates once per step, survives a worker restart between steps, answers in full while down, then responds, reclassifies and resolves', async () => {
     // SPE Sev 3 = 30 s (24x7): entered 10 s ago, so warn (50 %) is due in 5 s, at-risk in 12.5 s, breach in 20 s.
     const opened = await open(3, 10_000, 'lifecycle-1');
     expect(opened.status).toBe(201);
@@ -74,11 +74,19 @@ describe('incident lifecycle over HTTP', () => {
     const enteredAt = Date.now() - 10_000;
 
     await until(() => eventsOf(incidentId).includes('ihr.warning'), 20_000, 'warning delivered');
+    const read = async () => (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    const beforeStop = await until(async () => {
+      const body = await read();
+      return body.ladder.fired[0]?.delivery === 'delivered' ? body : undefined;
+    }, 10_000, 'warning settled');
     await stack.stopWorker();
-    const degraded = await stack.http('GET', `/v1/incidents/${incidentId}`);
-    expect(degraded.status).toBe(200);
-    expect(degraded.body).toMatchObject({ incidentId, degraded: true, state: 'pending', accountId: 'acme', severity: 3 });
-    expect(degraded.body.ihrDueAt).toEqual(expect.any(String));
+    // The workflow keeps its status in the memo: the read needs no worker and loses nothing.
+    const { remainingBusinessMs: leftBefore, ...statusBefore } = beforeStop;
+    const { remainingBusinessMs: leftWhileDown, ...statusWhileDown } = await read();
+    expect(statusWhileDown).toEqual(statusBefore);
+    expect(statusWhileDown).toMatchObject({ incidentId, state: 'pending', accountId: 'acme', severity: 3 });
+    expect(statusWhileDown.degraded).toBeUndefined();
+    expect(leftWhileDown).toBeLessThanOrEqual(leftBefore);
     // Stay down past the at-risk instant, then come back.
     await sleep(Math.max(0, enteredAt + 24_000 - Date.now()));
     await stack.startWorker();
@@ -122,6 +130,28 @@ describe('incident lifecycle over HTTP', () => {
     const lateResponse = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' });
     expect(lateResponse.status).toBe(409);
     expect(lateResponse.body.errors[0]).toMatchObject({ field: 'incident', rule: 'open' });
+  });
+
+  it('answers degraded until a worker ran a new incident (its status is not in the memo yet), in full after', async () => {
+    await stack.stopWorker();
+    let opened;
+    try {
+      opened = await open(4, 0);
+      expect(opened.status).toBe(201);
+      const degraded = await stack.http('GET', `/v1/incidents/${opened.body.incidentId}`);
+      expect(degraded.status).toBe(200);
+      expect(degraded.body).toMatchObject({ incidentId: opened.body.incidentId, degraded: true, state: 'pending', accountId: 'acme', severity: 4, ihrDueAt: opened.body.dueAt });
+    } finally {
+      await stack.startWorker();
+    }
+    const { incidentId, dueAt } = opened.body;
+    const full = await until(async () => {
+      const body = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+      return body.degraded ? undefined : body;
+    }, 20_000, 'read in full');
+    expect(full).toMatchObject({ incidentId, state: 'pending', ihr: { dueAt }, remainingBusinessMs: expect.any(Number) });
+    expect(full.timeline.map((e: { type: string }) => e.type)).toEqual(['opened', 'clock.planned']);
+    expect((await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'test done' }, { as: 'agent' })).status).toBe(200);
   });
 
   it('meets the IHR with a prompt response and stops the ladder', async () => {

@@ -18,7 +18,6 @@ export function andQuery(conditions: Array<string | undefined | false>): string 
   return conditions.filter(Boolean).join(' AND ');
 }
 
-/** One page of a visibility query, with memo and search attributes decoded. */
 const badToken = () => Problem.badRequest([{ field: 'pageToken', rule: 'format', message: 'is not a page token from this API' }]);
 
 /**
@@ -36,8 +35,17 @@ function decodePageToken(pageToken: string): Buffer {
   throw badToken();
 }
 
-/** One page of a visibility query, with memo and search attributes decoded. */
-export async function listPage(client: Client, query: string, pageSize: number, pageToken?: string): Promise<Page<WorkflowExecutionInfo>> {
+/**
+ * One page of a visibility query, with memo and search attributes decoded; `omitMemo` names memo fields
+ * the caller never reads, dropped undecoded (an incident's whole status is the large one).
+ */
+export async function listPage(
+  client: Client,
+  query: string,
+  pageSize: number,
+  pageToken?: string,
+  omitMemo: readonly string[] = [],
+): Promise<Page<WorkflowExecutionInfo>> {
   const nextPageToken = pageToken === undefined ? undefined : decodePageToken(pageToken);
   const namespace = client.options.namespace;
   const list = () => client.workflowService.listWorkflowExecutions({ namespace, query, pageSize, nextPageToken });
@@ -50,7 +58,11 @@ export async function listPage(client: Client, query: string, pageSize: number, 
     throw error;
   }
   const items = await Promise.all(
-    (response.executions ?? []).map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)),
+    (response.executions ?? []).map((raw) => {
+      const fields = raw.memo?.fields;
+      if (fields) for (const name of omitMemo) delete fields[name];
+      return executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace);
+    }),
   );
   const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
   return { items: items as WorkflowExecutionInfo[], nextPageToken: token };

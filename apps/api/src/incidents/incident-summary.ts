@@ -18,6 +18,9 @@ export interface IncidentSummary {
   open: boolean;
 }
 
+/** Memo fields a summary does not read: lists leave them undecoded (the whole status is most of the memo). */
+export const UNSUMMARIZED_MEMO: ReadonlyArray<keyof IncidentMemo> = ['status'];
+
 type ExecutionView = Pick<WorkflowExecutionInfo, 'workflowId' | 'memo' | 'typedSearchAttributes' | 'status'>;
 
 export function incidentSummary(info: ExecutionView): IncidentSummary {

@@ -8,7 +8,6 @@ import {
   IncidentWorkflowInput,
   IncidentMemo,
   IhrClock,
-  IncidentStatus,
   Priority,
   priorityChangedSignal,
   reclassifyUpdate,
@@ -36,7 +35,7 @@ import { updateIdFor } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
-import { incidentSummary, IncidentSummary } from './incident-summary';
+import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from './incident-summary';
 import { remainingBusinessMs } from './remaining-time';
 import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
 
@@ -212,30 +211,40 @@ export class IncidentsService {
     return this.client.workflow.getHandle(incidentWorkflowId(incidentId));
   }
 
-  /** Search attributes and memo of an incident; 404 when it does not exist or the caller may not see it. */
-  async summary(incidentId: string, caller: Principal): Promise<IncidentSummary> {
-    let summary: IncidentSummary;
+  /** describe() of an incident (the server alone); 404 when it does not exist. */
+  private async describe(incidentId: string) {
     try {
-      summary = incidentSummary(await this.handle(incidentId).describe());
+      return await this.handle(incidentId).describe();
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw Problem.notFound(`No incident ${incidentId}.`);
       throw error;
     }
+  }
+
+  /** Search attributes and memo of an incident; 404 when it does not exist or the caller may not see it. */
+  async summary(incidentId: string, caller: Principal): Promise<IncidentSummary> {
+    const summary = incidentSummary(await this.describe(incidentId));
     await this.assertVisible(incidentId, summary.accountId, caller);
     return summary;
   }
 
   /**
-   * The full status from the workflow's query, with the business time left now; when no worker
-   * answers in time, what describe() knows (search attributes and memo), flagged `degraded`.
+   * The full status with the business time left now. The workflow keeps its status in the memo, so
+   * describe() alone answers. An incident without it (opened before the workflow kept it, or whose
+   * first workflow task has not run yet) is asked by query; when no worker answers in time, what
+   * describe() knows (search attributes and small memo) answers, flagged `degraded`.
    */
   async status(incidentId: string, caller: Principal) {
-    let status: IncidentStatus;
-    try {
-      status = await this.client.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () => this.handle(incidentId).query(incidentStatusQuery));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw Problem.notFound(`No incident ${incidentId}.`);
-      return { ...(await this.summary(incidentId, caller)), degraded: true as const };
+    const description = await this.describe(incidentId);
+    let status = (description.memo as Partial<IncidentMemo> | undefined)?.status;
+    if (!status) {
+      try {
+        status = await this.client.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () => this.handle(incidentId).query(incidentStatusQuery));
+      } catch {
+        const summary = incidentSummary(description);
+        await this.assertVisible(incidentId, summary.accountId, caller);
+        return { ...summary, degraded: true as const };
+      }
     }
     await this.assertVisible(incidentId, status.accountId, caller);
     return { ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) };
@@ -274,7 +283,7 @@ export class IncidentsService {
       query.dueAfter !== undefined && `SlaIhrDueAt >= ${literal(new Date(query.dueAfter).toISOString())}`,
       query.open !== undefined && `ExecutionStatus ${query.open === 'true' ? '=' : '!='} "Running"`,
     ]);
-    const page = await listPage(this.client, visibilityQuery, query.pageSize, query.pageToken);
+    const page = await listPage(this.client, visibilityQuery, query.pageSize, query.pageToken, UNSUMMARIZED_MEMO);
     return { items: page.items.map(incidentSummary), nextPageToken: page.nextPageToken };
   }
 

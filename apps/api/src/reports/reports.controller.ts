@@ -6,7 +6,7 @@ import { Roles } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';
 import { parseOrThrow } from '../common/validation';
 import { andQuery, listPage, literal } from '../common/visibility';
-import { incidentSummary, IncidentSummary } from '../incidents/incident-summary';
+import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from '../incidents/incident-summary';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { buildIhrReport, GROUP_BY } from './ihr-report';
 
@@ -50,7 +50,7 @@ export class ReportsController {
     const incidents: IncidentSummary[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await listPage(this.client, visibility, 1000, pageToken);
+      const page = await listPage(this.client, visibility, 1000, pageToken, UNSUMMARIZED_MEMO);
       incidents.push(...page.items.map(incidentSummary));
       pageToken = page.nextPageToken;
     } while (pageToken);
