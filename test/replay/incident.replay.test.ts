@@ -64,17 +64,10 @@ describe('incident workflow replay', () => {
   });
 
   it('detects nondeterminism in local-first histories (patch marker, local activity marker)', async () => {
-    const stored = () => histories().find((h) => h.file === 'incident-notify-local-met.json')!.history;
-    const replay = (history: ReturnType<typeof stored>, replayName: string) => Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName }, history);
-    const markers = (history: ReturnType<typeof stored>, name: string) =>
-      history.events.filter((e) => e.markerRecordedEventAttributes?.markerName === name).map((e) => e.markerRecordedEventAttributes!);
-    const json = (data: Uint8Array | null | undefined) => JSON.parse(Buffer.from(data!).toString('utf8'));
-
+    const stored = () => storedHistory('incident-notify-local-met.json');
     // A patch the code does not know where the code asks for notify-local-first.
     const unpatched = stored();
-    const patch = markers(unpatched, 'core_patch')[0].details!['patch-data'].payloads![0];
-    expect(json(patch.data)).toEqual({ id: 'notify-local-first', deprecated: false });
-    patch.data = Buffer.from(JSON.stringify({ id: 'some-other-patch', deprecated: false }));
+    renamePatch(unpatched, 'notify-local-first');
     await expect(replay(unpatched, 'unpatched')).rejects.toThrow(DeterminismViolationError);
 
     // A delivery recorded as another local activity than `notify`.
@@ -85,4 +78,26 @@ describe('incident workflow replay', () => {
     delivery.data = Buffer.from(JSON.stringify({ ...json(delivery.data), activity_type: 'notifyRenamed' }));
     await expect(replay(renamed, 'renamed-local')).rejects.toThrow(DeterminismViolationError);
   });
+
+  it('detects nondeterminism in status-in-memo histories (another patch where the code asks for it)', async () => {
+    const history = storedHistory('incident-status-memo-met.json');
+    renamePatch(history, 'status-in-memo');
+    await expect(replay(history, 'status-memo-unpatched')).rejects.toThrow(DeterminismViolationError);
+  });
 });
+
+type StoredHistory = ReturnType<typeof histories>[number]['history'];
+const storedHistory = (file: string): StoredHistory => histories().find((h) => h.file === file)!.history;
+const replay = (history: StoredHistory, replayName: string) => Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName }, history);
+const markers = (history: StoredHistory, name: string) =>
+  history.events.filter((e) => e.markerRecordedEventAttributes?.markerName === name).map((e) => e.markerRecordedEventAttributes!);
+const json = (data: Uint8Array | null | undefined) => JSON.parse(Buffer.from(data!).toString('utf8'));
+
+/** Makes the history's marker of patch `id` name a patch the code does not know. */
+function renamePatch(history: StoredHistory, id: string): void {
+  const patch = markers(history, 'core_patch')
+    .map((m) => m.details!['patch-data'].payloads![0])
+    .find((p) => json(p.data).id === id);
+  expect(patch && json(patch.data)).toEqual({ id, deprecated: false });
+  patch!.data = Buffer.from(JSON.stringify({ id: 'some-other-patch', deprecated: false }));
+}

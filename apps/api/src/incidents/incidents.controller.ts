@@ -66,7 +66,7 @@ export class IncidentsController {
 
   @Get(':id')
   @Roles('admin', 'agent', 'tam', 'customer')
-  @ApiOperation({ summary: 'Incident state: due, remaining business time, explanation, ladder, timeline (degraded: true when no worker answers)' })
+  @ApiOperation({ summary: 'Incident state as of its last workflow task, from its memo (no worker needed): due, remaining business time, explanation, ladder, timeline. degraded: true (search attributes only) for an incident without it whose query no worker answers' })
   @ApiResponse({ status: 404, description: 'No such incident' })
   get(@Param('id') id: string, @Caller() caller: Principal) {
     return this.incidents.status(parseOrThrow(incidentIdSchema, id, 'id'), caller);
