@@ -225,11 +225,15 @@ describe('bad input on account endpoints is problem+json naming the field', () =
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule })]));
   });
 
-  it('answers a forged page token that parses quickly and without a 5xx', async () => {
+  it('answers a forged page token that parses within the token deadline and without a 5xx', async () => {
     const started = Date.now();
     const res = await stack.http('GET', `/v1/accounts?pageToken=${Buffer.from('{"CloseTime":"x","RunID":7}').toString('base64url')}`);
-    expect(res.status).toBeLessThan(500);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'pageToken', rule: 'format' })]);
+    // The API gives up after 3 s; unbounded, the client retries the server's answer for ~20 s. 12 s
+    // tells the two apart on a loaded machine. (A gRPC deadline alone answered after ~5 s: the retry
+    // backoff outlived it, and a 5 s bound here failed at 5.4 s.)
+    expect(Date.now() - started).toBeLessThan(12_000);
   });
 
   it('answers 404 for an unknown account', async () => {
