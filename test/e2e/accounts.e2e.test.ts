@@ -230,9 +230,9 @@ describe('bad input on account endpoints is problem+json naming the field', () =
     const res = await stack.http('GET', `/v1/accounts?pageToken=${Buffer.from('{"CloseTime":"x","RunID":7}').toString('base64url')}`);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'pageToken', rule: 'format' })]);
-    // The API gives up after 3 s; unbounded, the client retries the server's answer for ~20 s. 12 s
-    // tells the two apart on a loaded machine. (A gRPC deadline alone answered after ~5 s: the retry
-    // backoff outlived it, and a 5 s bound here failed at 5.4 s.)
+    // The API's 3 s deadline answers within ~5 s (the client's retry backoff may outlive it; a 5 s
+    // bound here failed at 5.4 s); unbounded, the client retries the server's answer for ~20 s. 12 s
+    // tells the two apart on a loaded machine.
     expect(Date.now() - started).toBeLessThan(12_000);
   });
 
