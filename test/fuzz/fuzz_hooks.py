@@ -6,6 +6,26 @@ import json
 
 import schemathesis
 
+try:  # hypothesis internals: absent in other versions, where there is nothing to work around
+    from hypothesis.internal import lambda_sources
+except ImportError:
+    lambda_sources = None
+
+if lambda_sources is not None and hasattr(lambda_sources, "lambda_description"):
+    _describe_lambda = lambda_sources.lambda_description
+
+    def _lambda_description_or_placeholder(f):
+        # CPython releases without the fix of python/cpython#106905 (3.11.7 here) can raise
+        # SystemError("AST constructor recursion depth mismatch") from ast.parse. Hypothesis parses a
+        # lambda's source only to name it in a strategy's repr, so a failed run said nothing about
+        # the API: name it plainly instead.
+        try:
+            return _describe_lambda(f)
+        except SystemError:
+            return "lambda: <source not parsed>"
+
+    lambda_sources.lambda_description = _lambda_description_or_placeholder
+
 
 def _content_type(response) -> str:
     headers = response.headers or {}
