@@ -192,14 +192,16 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   /** Search attributes and memo, only what changed (each upsert is a history event). */
   const publishNow = () => {
     const next = published();
-    const status = statusInMemo ? JSON.stringify(snapshot()) : lastStatus;
+    const statusJson = statusInMemo ? JSON.stringify(snapshot()) : lastStatus;
     const smallChanged = next.key !== lastPublished;
-    if (!smallChanged && status === lastStatus) return;
+    const statusChanged = statusJson !== lastStatus;
+    if (!smallChanged && !statusChanged) return;
     if (smallChanged) upsertSearchAttributes(next.attributes);
     // upsertMemo merges: the API's intakeHash (and whichever part did not change) stays as it was.
-    upsertMemo({ ...(smallChanged ? next.memo : {}), ...(status !== lastStatus ? { status: JSON.parse(status) as IncidentStatus } : {}) });
+    // The status goes as a parsed copy: the live object keeps changing after this command.
+    upsertMemo({ ...(smallChanged ? next.memo : {}), ...(statusChanged ? { status: JSON.parse(statusJson) as IncidentStatus } : {}) });
     lastPublished = next.key;
-    lastStatus = status;
+    lastStatus = statusJson;
   };
   /** Where a change of the small memo is made; with STATUS_IN_MEMO_PATCH the publisher below does it. */
   const publish = () => {
