@@ -1,3 +1,4 @@
+import { testChannels, testPeople } from '../support/people';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -594,7 +595,8 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
         ['late', receiver.url, ['*']],
       ]);
       const log: Array<Record<string, unknown>> = [];
-      const acts = new NotificationActivities(subscribers, { tamFor: async () => undefined }, { write: (e) => log.push(e) });
+      const tams = { tamFor: async () => undefined, primaryContact: async () => undefined };
+      const acts = new NotificationActivities(subscribers, tams, testPeople(subscribers), testChannels(), { write: (e) => log.push(e) });
       const notifyInput: NotifyInput = {
         event: 'ihr.warning',
         webhookId: 'INC-BUDGET.0.warn',

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/common';
+import { Channels, unreachableRoles } from '../../../activities';
 import { reconcileSchedules } from '../../../activities/schedule';
+import { DirectorySource, PEOPLE } from '../../../libs/people/src';
 import { createLogger, PinoNestLogger, PinoTemporalLogger } from '../../../libs/observability/src';
 import { POLICY, Policy } from '../../../libs/policy/src';
 import { connectClient, connectWorker, temporalSettings } from '../../../libs/settings/src';
@@ -35,6 +37,11 @@ async function main() {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 
+  // Escalations that would reach nobody are said now, not discovered at the first breach.
+  const unreachable = unreachableRoles(app.get<Policy>(POLICY), app.get<DirectorySource>(PEOPLE).current(), app.get(Channels).emailEnabled);
+  if (unreachable.length > 0) {
+    logger.warn({ unreachable }, `no channel reaches ${unreachable.map((u) => `${u.center}.${u.role}`).join(', ')}: their notifications are recorded undeliverable`);
+  }
   logger.info(`polling task queue on ${settings.address} namespace ${settings.namespace}; metrics on http://${metricsAddress}/metrics`);
   // Health-check schedules match the eligible accounts after any outage or manual change (docs/health-checks.md).
   reconcileSchedules(client, app.get<Policy>(POLICY)).then(
