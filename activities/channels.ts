@@ -104,7 +104,7 @@ export class Channels {
       }
       if (!reachable) {
         const chat = person.chat ? `its chat variable ${person.chat.urlEnv} is not set` : 'no chat destination';
-        unreached.push({ role: person.role === 'contact' ? 'owner' : person.role, reason: `${person.name}: email is off (SMTP_URL is not set) and ${chat}` });
+        unreached.push({ role: person.role, reason: `${person.name}: email is off (SMTP_URL is not set) and ${chat}` });
       }
     }
     return { targets, unreached };

@@ -15,7 +15,7 @@ import {
   REMIND_BUSINESS_DAYS_BEFORE,
   SCHEDULE_WITHIN_BUSINESS_DAYS,
 } from './health-check-cycle';
-import { domainOf, taskMessage } from '../libs/notifications/src';
+import { addressOf, domainOf, taskMessage } from '../libs/notifications/src';
 import { DirectorySource, isUnreached, PEOPLE, Recipient, Unreached } from '../libs/people/src';
 import { Channels } from './channels';
 import { deliverEvent, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './delivery';
@@ -44,9 +44,6 @@ export interface TaskDeliveryReport {
   attempt: number;
   unreached?: Unreached[];
 }
-
-/** `sla@vendor.example` of `Support SLA <sla@vendor.example>`. */
-const addressOf = (from: string): string => /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
 
 export interface StartHealthCheckYearInput {
   accountId: string;

@@ -22,6 +22,14 @@ const REQUIRED = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SLA_POLICY_PATH', '
  * be omitted from the compose file, but must be documented in .env.example. TZ is set by the Dockerfile.
  */
 const WITH_DEFAULT = [
+  'PEOPLE_DIRECTORY_PATH',
+  'SMTP_URL',
+  'SMTP_FROM',
+  'PUBLIC_BASE_URL',
+  'TEMPORAL_UI_URL',
+  'NOTIFICATION_TEMPLATES_DIR',
+  'MAIL_CATCHER_SMTP_PORT',
+  'MAIL_CATCHER_WEB_PORT',
   'API_KEYS_PATH',
   'API_RATE_LIMIT_PER_MINUTE',
   'API_WORKER_WAIT_MS',

@@ -11,7 +11,8 @@ import { HOOK_SECRET, HOOK_SECRET_ENV } from '../workflows/helpers';
  */
 let stack: TestStack;
 let receiver: WebhookReceiver;
-const TAM = 'tam-acme@vendor.example';
+const TAM = 'jane.doe'; // a TAM of config/people.yaml
+const TAM_EMAIL = 'jane.doe@vendor.example';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -104,7 +105,7 @@ describe('incident lifecycle over HTTP', () => {
     expect(receiver.received.filter((r) => r.body?.data?.incidentId === incidentId).every((r) => r.verified)).toBe(true);
     const breach = deliveriesOf(incidentId).find((d) => d.body.type === 'ihr.breached')!;
     expect(breach.body.data).toMatchObject({ incidentId, accountId: 'acme', planId: 'SPE', severity: 3, priority: 3 });
-    expect(breach.body.data.recipients).toEqual(expect.arrayContaining([{ role: 'tam', address: TAM }]));
+    expect(breach.body.data.recipients).toEqual(expect.arrayContaining([{ role: 'tam', address: TAM_EMAIL }]));
 
     // The first human response after the due instant settles the IHR as breached.
     const response = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution', responder: 'eve@vendor.example' }, { as: 'agent' });

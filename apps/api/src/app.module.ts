@@ -4,6 +4,7 @@ import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { AccountMemoCache, readAccountMemo } from '../../../libs/account-directory/src';
 import { ApiKeyStore } from '../../../libs/auth/src';
+import { DirectorySource, peopleProvider } from '../../../libs/people/src';
 import { Policy, policyProvider } from '../../../libs/policy/src';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -11,7 +12,7 @@ import { AccountAccess } from './auth/account-access';
 import { AuthGuard, KEY_STORE, RATE_LIMITER } from './auth/auth.guard';
 import { CalendarsController } from './calendars/calendars.controller';
 import { HealthController } from './health/health.controller';
-import { AccountHealthChecksController, HealthCheckSchedulesController, TasksController } from './health-checks/health-checks.controller';
+import { AccountHealthChecksController, HealthCheckSchedulesController, TaskFeedController, TasksController } from './health-checks/health-checks.controller';
 import { HealthChecksService } from './health-checks/health-checks.service';
 import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsService } from './incidents/incidents.service';
@@ -28,6 +29,8 @@ export interface ApiModuleOptions {
   keys: ApiKeyStore;
   logger: Logger;
   policy?: Policy;
+  /** The people directory (default: the file at PEOPLE_DIRECTORY_PATH, re-read on change). */
+  people?: DirectorySource;
   /** Requests a minute per key (0: off); default `API_RATE_LIMIT_PER_MINUTE` or 600. */
   rateLimitPerMinute?: number;
   /** How long intake may use an account's memo before reading it again (0: always read); default `API_ACCOUNT_CACHE_MS` or 2000. */
@@ -44,10 +47,11 @@ export class ApiModule implements NestModule {
     return {
       module: ApiModule,
       controllers: [HealthController, MetricsController, PolicyController, CalendarsController, AccountsController, IncidentsController, ReportsController,
-        AccountHealthChecksController, TasksController, HealthCheckSchedulesController],
+        AccountHealthChecksController, TaskFeedController, TasksController, HealthCheckSchedulesController],
       providers: [
         temporalClientProvider(options.client),
         policyProvider(options.policy),
+        peopleProvider(options.people),
         { provide: KEY_STORE, useValue: options.keys },
         { provide: API_LOGGER, useValue: options.logger },
         { provide: RATE_LIMITER, useValue: new RateLimiter(options.rateLimitPerMinute ?? Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 600)) },

@@ -176,7 +176,7 @@ export interface DeliveryReport {
   delivered: string[];
   attempt: number;
   /** Roles (or people) no channel reaches, with the reason. */
-  unreached?: Array<{ role: Role | 'owner'; reason: string }>;
+  unreached?: Array<{ role: Role | 'owner' | 'contact'; reason: string }>;
   /** Set when no target at all could be reached: why (the step is recorded `undeliverable`). */
   undeliverable?: string;
 }

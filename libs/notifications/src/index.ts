@@ -6,3 +6,4 @@ export * from './local-time';
 export * from './message';
 export * from './task-message';
 export * from './templates';
+export * from './settings';

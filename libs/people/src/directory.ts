@@ -11,7 +11,7 @@ export interface Recipient extends Person {
 
 /** Why a role reaches nobody (recorded on the timeline and in the delivery report). */
 export interface Unreached {
-  role: Role | 'owner';
+  role: Role | 'owner' | 'contact';
   reason: string;
 }
 

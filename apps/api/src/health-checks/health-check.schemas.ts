@@ -25,6 +25,8 @@ export const listTasksQuerySchema = z.strictObject({
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
 
+export const taskFeedQuerySchema = z.strictObject({ owner: z.string().min(1).max(200).optional() });
+
 export const taskIdSchema = z
   .string()
   .regex(

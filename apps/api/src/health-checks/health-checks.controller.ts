@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../../../libs/auth/src';
 import { idSchema } from '../accounts/account.schemas';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { idempotencyKeySchema, parseOrThrow } from '../common/validation';
-import { completeTaskSchema, listTasksQuerySchema, requestHealthCheckSchema, scheduleTaskSchema, taskIdSchema } from './health-check.schemas';
+import { completeTaskSchema, listTasksQuerySchema, requestHealthCheckSchema, scheduleTaskSchema, taskFeedQuerySchema, taskIdSchema } from './health-check.schemas';
 import { HealthChecksService } from './health-checks.service';
 
 @ApiTags('health checks')
@@ -76,6 +76,26 @@ export class TasksController {
     const taskId = parseOrThrow(taskIdSchema, id, 'id');
     const idempotencyKey = parseOrThrow(idempotencyKeySchema, key, 'Idempotency-Key');
     return this.healthChecks.complete(taskId, parseOrThrow(completeTaskSchema, body).summary, caller, idempotencyKey);
+  }
+}
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('v1')
+export class TaskFeedController {
+  constructor(private readonly healthChecks: HealthChecksService) {}
+
+  @Get('tasks.ics')
+  @Roles('admin', 'tam')
+  @Header('Content-Type', 'text/calendar; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Open and scheduled tasks as an iCalendar feed (RFC 5545) in the TAM\'s zone: a TAM key gets its own, an admin key any `owner` (or all)',
+  })
+  @ApiQuery({ name: 'owner', required: false, description: 'admin keys only: TAM id or queue address' })
+  @ApiProduces('text/calendar')
+  feed(@Query() query: unknown, @Caller() caller: Principal) {
+    return this.healthChecks.taskFeed(parseOrThrow(taskFeedQuerySchema, query), caller);
   }
 }
 
