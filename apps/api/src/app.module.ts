@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AccountMemoCache, readAccountMemo } from '../../../libs/account-directory/src';
 import { ApiKeyStore } from '../../../libs/auth/src';
 import { Policy, policyProvider } from '../../../libs/policy/src';
+import { appConfig } from '../../../libs/settings/src';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountAccess } from './auth/account-access';
@@ -50,12 +51,12 @@ export class ApiModule implements NestModule {
         policyProvider(options.policy),
         { provide: KEY_STORE, useValue: options.keys },
         { provide: API_LOGGER, useValue: options.logger },
-        { provide: RATE_LIMITER, useValue: new RateLimiter(options.rateLimitPerMinute ?? Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 600)) },
+        { provide: RATE_LIMITER, useValue: new RateLimiter(options.rateLimitPerMinute ?? appConfig().API_RATE_LIMIT_PER_MINUTE) },
         ApiMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
         {
           provide: AccountMemoCache,
-          useFactory: (client: Client) => new AccountMemoCache((id) => readAccountMemo(client, id), options.accountCacheMs ?? Number(process.env.API_ACCOUNT_CACHE_MS ?? 2_000)),
+          useFactory: (client: Client) => new AccountMemoCache((id) => readAccountMemo(client, id), options.accountCacheMs ?? appConfig().API_ACCOUNT_CACHE_MS),
           inject: [TEMPORAL_CLIENT],
         },
         AccountsService,

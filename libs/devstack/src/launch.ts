@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createKeysFileWithAdmin, DEFAULT_KEYS_PATH } from '../../auth/src';
+import { createKeysFileWithAdmin } from '../../auth/src';
+import { appConfigOrExit } from '../../settings/src/config';
 import { DevServer, startDevServer } from './dev-server';
 import { projectRoot } from './project-root';
 import { temporalToolchain } from './toolchain';
@@ -13,12 +14,14 @@ import { temporalToolchain } from './toolchain';
  */
 const root = projectRoot();
 const env = process.env;
-const apiPort = Number(env.API_PORT || 3000);
-const apiHost = env.API_HOST || '127.0.0.1';
-const temporalPort = Number(env.TEMPORAL_PORT || 7233);
-const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
-const dataDir = resolve(root, env.DATA_DIR || 'data');
-const externalTemporal = env.TEMPORAL_ADDRESS;
+// A bad variable stops `npm start` before anything starts, naming the variable and the rule.
+const config = appConfigOrExit('stack');
+const apiPort = config.API_PORT;
+const apiHost = config.API_HOST;
+const temporalPort = config.TEMPORAL_PORT;
+const uiPort = config.TEMPORAL_UI_PORT;
+const dataDir = resolve(root, config.DATA_DIR);
+const externalTemporal = config.TEMPORAL_ADDRESS;
 
 const children: ChildProcess[] = [];
 let devServer: DevServer | undefined;
@@ -94,7 +97,7 @@ async function main() {
       port: temporalPort,
       uiPort,
       dbFile: join(dataDir, 'temporal.db'),
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      namespace: config.TEMPORAL_NAMESPACE,
       logFile: join(dataDir, 'temporal-dev-server.log'),
     });
     devServer.process.once('exit', (code) => {
@@ -105,7 +108,7 @@ async function main() {
     });
     temporalAddress = devServer.address;
   }
-  const keysPath = resolve(root, env.API_KEYS_PATH || DEFAULT_KEYS_PATH);
+  const keysPath = resolve(root, config.API_KEYS_PATH);
   const newAdminKey = existsSync(keysPath) ? undefined : createKeysFileWithAdmin(keysPath);
   const shared = { TEMPORAL_ADDRESS: temporalAddress, TZ: 'UTC', API_KEYS_PATH: keysPath };
   startNode('worker', 'apps/worker/src/main.js', shared);
@@ -119,7 +122,7 @@ async function main() {
       'Support SLA engine is up:',
       `  API          ${api}`,
       `  OpenAPI      ${api}/docs  (JSON: ${api}/openapi.json)`,
-      `  Metrics      ${api}/metrics (API), http://${env.WORKER_METRICS_ADDRESS || '127.0.0.1:9464'}/metrics (worker)`,
+      `  Metrics      ${api}/metrics (API), http://${config.WORKER_METRICS_ADDRESS}/metrics (worker)`,
       externalTemporal ? `  Temporal     ${externalTemporal} (external cluster)` : `  Temporal UI  http://127.0.0.1:${uiPort}`,
       externalTemporal ? '' : `  Temporal     ${temporalAddress} (dev server, data in ${dataDir})`,
       newAdminKey

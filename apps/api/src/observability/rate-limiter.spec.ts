@@ -29,4 +29,9 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter(0);
     for (let i = 0; i < 100; i++) expect(limiter.take('k', 0).ok).toBe(true);
   });
+
+  it('refuses a rate that is not a number instead of answering every request 429 with Retry-After: NaN', () => {
+    expect(() => new RateLimiter(Number('600/min'))).toThrow(/rate limit must be a number >= 0/);
+    expect(() => new RateLimiter(-1)).toThrow(/rate limit must be a number >= 0/);
+  });
 });

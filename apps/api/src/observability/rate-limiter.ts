@@ -8,7 +8,11 @@ export class RateLimiter {
   constructor(
     readonly perMinute: number,
     readonly burst = Math.max(1, Math.ceil(perMinute / 6)),
-  ) {}
+  ) {
+    // NaN compared false everywhere below: every request was refused with `Retry-After: NaN`.
+    if (!Number.isFinite(perMinute) || perMinute < 0) throw new Error(`rate limit must be a number >= 0 a minute, got ${perMinute}`);
+    if (!Number.isFinite(burst) || burst < 1) throw new Error(`rate limit burst must be a number >= 1, got ${burst}`);
+  }
 
   /** Takes one token; when none is left, says how many whole seconds until one is. */
   take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
