@@ -1,5 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { AccountMemoCache, readAccountMemo } from '../../../libs/account-directory/src';
@@ -11,6 +11,8 @@ import { AccountsService } from './accounts/accounts.service';
 import { AccountAccess } from './auth/account-access';
 import { AuthGuard, KEY_STORE, RATE_LIMITER } from './auth/auth.guard';
 import { CalendarsController } from './calendars/calendars.controller';
+import { TEMPORAL_TIMEOUT_MS, TemporalDeadlineInterceptor } from './common/temporal-deadline.interceptor';
+import { READY_TIMEOUT_MS } from './health/health.controller';
 import { HealthController } from './health/health.controller';
 import { AccountHealthChecksController, HealthCheckSchedulesController, TasksController } from './health-checks/health-checks.controller';
 import { HealthChecksService } from './health-checks/health-checks.service';
@@ -33,6 +35,10 @@ export interface ApiModuleOptions {
   rateLimitPerMinute?: number;
   /** How long intake may use an account's memo before reading it again (0: always read); default `API_ACCOUNT_CACHE_MS` or 2000. */
   accountCacheMs?: number;
+  /** Deadline of a request's Temporal calls; default `API_TEMPORAL_TIMEOUT_MS` or 5000. */
+  temporalTimeoutMs?: number;
+  /** How long `/health/ready` waits for Temporal; default `API_READY_TIMEOUT_MS` or 2000. */
+  readyTimeoutMs?: number;
 }
 
 @Module({})
@@ -54,6 +60,9 @@ export class ApiModule implements NestModule {
         { provide: RATE_LIMITER, useValue: new RateLimiter(options.rateLimitPerMinute ?? appConfig().API_RATE_LIMIT_PER_MINUTE) },
         ApiMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: TEMPORAL_TIMEOUT_MS, useValue: options.temporalTimeoutMs ?? appConfig().API_TEMPORAL_TIMEOUT_MS },
+        { provide: READY_TIMEOUT_MS, useValue: options.readyTimeoutMs ?? appConfig().API_READY_TIMEOUT_MS },
+        { provide: APP_INTERCEPTOR, useClass: TemporalDeadlineInterceptor },
         {
           provide: AccountMemoCache,
           useFactory: (client: Client) => new AccountMemoCache((id) => readAccountMemo(client, id), options.accountCacheMs ?? appConfig().API_ACCOUNT_CACHE_MS),

@@ -53,6 +53,8 @@ describe('configuration (environment variables)', () => {
     ['API_WORKER_WAIT_MS', '5'],
     ['API_QUERY_WAIT_MS', '-1'],
     ['API_ACCOUNT_CACHE_MS', '1.5'],
+    ['API_TEMPORAL_TIMEOUT_MS', '0'],
+    ['API_READY_TIMEOUT_MS', 'soon'],
     ['LOG_LEVEL', 'verbose'],
     ['TEMPORAL_LOG_LEVEL', 'LOUD'],
     ['WORKER_MAX_CACHED_WORKFLOWS', '-1'],

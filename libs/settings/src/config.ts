@@ -66,6 +66,10 @@ const shape = {
   API_WORKER_WAIT_MS: int(100, 600_000, 10_000),
   API_QUERY_WAIT_MS: int(100, 600_000, 3_000),
   API_ACCOUNT_CACHE_MS: int(0, 3_600_000, 2_000),
+  /** Deadline of a request's Temporal calls (reads, lists, starts, describes); 503 + Retry-After beyond. */
+  API_TEMPORAL_TIMEOUT_MS: int(100, 600_000, 5_000),
+  /** `/health/ready` answers 503 within this when Temporal does not answer. */
+  API_READY_TIMEOUT_MS: int(100, 60_000, 2_000),
   LOG_LEVEL: variable(z.enum(PINO_LEVELS, `must be one of ${PINO_LEVELS.join(', ')}`), 'info'),
   // Optional (another component's settings; validated here so a bad value fails at start-up too).
   SMTP_URL: url(['smtp:', 'smtps:'], 'smtp://mail.example:587'),
