@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createKeysFileWithAdmin, DEFAULT_KEYS_PATH } from '../../auth/src';
+import { createKeysFileWithAdmin } from '../../auth/src';
+import { appConfigOrExit } from '../../settings/src/config';
 import { DevServer, startDevServer } from './dev-server';
 import { MailCatcher, startMailCatcher } from './mail-catcher';
 import { projectRoot } from './project-root';
@@ -14,14 +15,16 @@ import { temporalToolchain } from './toolchain';
  */
 const root = projectRoot();
 const env = process.env;
-const apiPort = Number(env.API_PORT || 3000);
-const apiHost = env.API_HOST || '127.0.0.1';
-const temporalPort = Number(env.TEMPORAL_PORT || 7233);
-const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
-const dataDir = resolve(root, env.DATA_DIR || 'data');
-const externalTemporal = env.TEMPORAL_ADDRESS;
-const mailSmtpPort = Number(env.MAIL_CATCHER_SMTP_PORT || 1025);
-const mailWebPort = Number(env.MAIL_CATCHER_WEB_PORT || 1080);
+// A bad variable stops `npm start` before anything starts, naming the variable and the rule.
+const config = appConfigOrExit('stack');
+const apiPort = config.API_PORT;
+const apiHost = config.API_HOST;
+const temporalPort = config.TEMPORAL_PORT;
+const uiPort = config.TEMPORAL_UI_PORT;
+const dataDir = resolve(root, config.DATA_DIR);
+const externalTemporal = config.TEMPORAL_ADDRESS;
+const mailSmtpPort = config.MAIL_CATCHER_SMTP_PORT;
+const mailWebPort = config.MAIL_CATCHER_WEB_PORT;
 
 const children: ChildProcess[] = [];
 let devServer: DevServer | undefined;
@@ -110,7 +113,7 @@ async function main() {
       port: temporalPort,
       uiPort,
       dbFile: join(dataDir, 'temporal.db'),
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      namespace: config.TEMPORAL_NAMESPACE,
       logFile: join(dataDir, 'temporal-dev-server.log'),
     });
     devServer.process.once('exit', (code) => {
@@ -122,7 +125,7 @@ async function main() {
     temporalAddress = devServer.address;
   }
   // Without SMTP_URL the local stack brings its own inbox, so escalations and invitations are seen at once.
-  let smtpUrl = env.SMTP_URL;
+  let smtpUrl = config.SMTP_URL;
   if (!smtpUrl) {
     console.log(`[stack] starting the mail catcher (SMTP ${mailSmtpPort}, inbox ${mailWebPort})`);
     mailCatcher = await startMailCatcher({ smtpPort: mailSmtpPort, webPort: mailWebPort });
@@ -134,7 +137,7 @@ async function main() {
     });
     smtpUrl = mailCatcher.smtpUrl;
   }
-  const keysPath = resolve(root, env.API_KEYS_PATH || DEFAULT_KEYS_PATH);
+  const keysPath = resolve(root, config.API_KEYS_PATH);
   const newAdminKey = existsSync(keysPath) ? undefined : createKeysFileWithAdmin(keysPath);
   const api = `http://${apiHost}:${apiPort}`;
   const shared = {
@@ -143,8 +146,8 @@ async function main() {
     API_KEYS_PATH: keysPath,
     SMTP_URL: smtpUrl,
     // Links in messages: to this API and, with the embedded server, to its Temporal UI.
-    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL || api,
-    ...(env.TEMPORAL_UI_URL || !externalTemporal ? { TEMPORAL_UI_URL: env.TEMPORAL_UI_URL || `http://127.0.0.1:${uiPort}` } : {}),
+    PUBLIC_BASE_URL: config.PUBLIC_BASE_URL || api,
+    ...(config.TEMPORAL_UI_URL || !externalTemporal ? { TEMPORAL_UI_URL: config.TEMPORAL_UI_URL || `http://127.0.0.1:${uiPort}` } : {}),
   };
   startNode('worker', 'apps/worker/src/main.js', shared);
   startNode('api', 'apps/api/src/main.js', { ...shared, API_PORT: String(apiPort), API_HOST: apiHost });
@@ -156,7 +159,7 @@ async function main() {
       'Support SLA engine is up:',
       `  API          ${api}`,
       `  OpenAPI      ${api}/docs  (JSON: ${api}/openapi.json)`,
-      `  Metrics      ${api}/metrics (API), http://${env.WORKER_METRICS_ADDRESS || '127.0.0.1:9464'}/metrics (worker)`,
+      `  Metrics      ${api}/metrics (API), http://${config.WORKER_METRICS_ADDRESS}/metrics (worker)`,
       externalTemporal ? `  Temporal     ${externalTemporal} (external cluster)` : `  Temporal UI  http://127.0.0.1:${uiPort}`,
       externalTemporal ? '' : `  Temporal     ${temporalAddress} (dev server, data in ${dataDir})`,
       mailCatcher ? `  Mail inbox   ${mailCatcher.webUrl}  (every email the engine sends; SMTP ${mailCatcher.smtpUrl})` : `  Email        via ${maskUrl(smtpUrl)}`,

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { Calendar, CalendarConfigError, compileCalendar } from '../../business-time/src';
 import { Policy } from './policy';
+import { appConfig } from '../../settings/src/config';
 import { policySchema } from './schema';
 
 export interface PolicyIssue {
@@ -74,7 +75,7 @@ export function buildPolicy(raw: unknown, source = 'policy'): Policy {
 }
 
 /** Reads, parses and validates the policy file (`SLA_POLICY_PATH`, else `config/sla-policy.yaml`). */
-export function loadPolicy(path = process.env.SLA_POLICY_PATH || DEFAULT_POLICY_PATH): Policy {
+export function loadPolicy(path = appConfig().SLA_POLICY_PATH ?? DEFAULT_POLICY_PATH): Policy {
   const file = resolve(path);
   let text: string;
   try {

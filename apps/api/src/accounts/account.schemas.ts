@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../../libs/contracts/src';
+import { filterValue } from '../common/validation';
 
 export const idSchema = (what: string) =>
   z.string().regex(ID_PATTERN, `must be a ${what} id: letters, digits, '.', '_' or '-', up to 64 characters`);
@@ -44,9 +45,9 @@ export const registerContactSchema = z.strictObject({
 export type RegisterContactBody = z.infer<typeof registerContactSchema>;
 
 export const listAccountsQuerySchema = z.strictObject({
-  plan: z.string().max(32).optional(),
-  center: z.string().max(32).optional(),
-  tam: z.string().max(100).optional(),
+  plan: filterValue(32).optional(),
+  center: filterValue(32).optional(),
+  tam: filterValue(100).optional(),
   type: z.enum(['customer', 'partner']).optional(),
   pageSize: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(50),
   pageToken: z.string().max(2000).optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TASK_STATES } from '../../../../libs/contracts/src';
+import { filterValue } from '../common/validation';
 
 const dateOrInstant = z
   .string()
@@ -17,7 +18,7 @@ export const completeTaskSchema = z.strictObject({
 });
 
 export const listTasksQuerySchema = z.strictObject({
-  owner: z.string().min(1).max(200).optional(),
+  owner: filterValue(200).optional(),
   state: z.enum(TASK_STATES as [string, ...string[]], `must be one of ${TASK_STATES.join(', ')}`).optional(),
   due_before: z.iso.datetime({ offset: true, error: 'must be an ISO instant such as 2027-01-31T17:00:00Z' }).optional(),
   pageSize: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(50),

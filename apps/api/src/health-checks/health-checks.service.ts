@@ -158,7 +158,14 @@ export class HealthChecksService {
 
   /** `GET /v1/tasks`: task-bearing workflows by owner through visibility, expanded into tasks. */
   async tasks(query: ListTasksQuery, principal: Principal): Promise<Page<TaskView> & { owner: string | null }> {
-    const owner = query.owner ?? (principal.role === 'tam' ? principal.tamId : undefined);
+    // A TAM lists its own tasks only (the access table); admins may name any owner. TAM keys always
+    // carry a tamId (refused at load otherwise), so a TAM's listing is always filtered.
+    if (principal.role === 'tam' && query.owner !== undefined && query.owner !== principal.tamId) {
+      throw new Problem(403, 'Forbidden', `A TAM key lists its own tasks only (owner ${principal.tamId}).`, [
+        { field: 'owner', rule: 'ownTasks', message: 'must be the calling TAM, or left out' },
+      ]);
+    }
+    const owner = principal.role === 'tam' ? principal.tamId : query.owner;
     const activeOnly = query.state === 'open' || query.state === 'scheduled';
     const page = await listPage(
       this.client,

@@ -5,11 +5,16 @@ import { Public } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 
+export const READY_TIMEOUT_MS = Symbol('READY_TIMEOUT_MS');
+
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(READY_TIMEOUT_MS) private readonly timeoutMs: number,
+  ) {}
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers' })
@@ -21,11 +26,15 @@ export class HealthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Readiness: Temporal answers (503 otherwise)' })
   async ready() {
+    // Its own deadline (API_READY_TIMEOUT_MS), shorter than a request's: a probe that hangs on a stalled
+    // server tells the orchestrator nothing until its own timeout, and holds a connection meanwhile.
     try {
-      await this.client.workflowService.getSystemInfo({});
-      await this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace });
+      await this.client.connection.withDeadline(Date.now() + this.timeoutMs, async () => {
+        await this.client.workflowService.getSystemInfo({});
+        await this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace });
+      });
     } catch (error) {
-      throw new Problem(503, 'Not ready', `Temporal is not reachable: ${(error as Error).message}`);
+      throw new Problem(503, 'Not ready', `Temporal is not reachable: ${(error as Error).message}`, [], {}, { 'Retry-After': '5' });
     }
     return { status: 'ready', temporal: { namespace: this.client.options.namespace } };
   }

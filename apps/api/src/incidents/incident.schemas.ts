@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../../libs/contracts/src';
+import { filterValue } from '../common/validation';
 
 const id = (what: string) => z.string().regex(ID_PATTERN, `must be a ${what} id (letters, digits, . _ -; up to 64)`);
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -50,8 +51,8 @@ export const listIncidentsQuerySchema = z.strictObject({
   account: id('account').optional(),
   state: z.enum(['pending', 'met', 'breached', 'resolved'], 'must be pending, met, breached or resolved').optional(),
   severity: z.coerce.number().pipe(level).optional(),
-  plan: z.string().max(32).optional(),
-  center: z.string().max(32).optional(),
+  plan: filterValue(32).optional(),
+  center: filterValue(32).optional(),
   dueBefore: isoInstant.optional(),
   dueAfter: isoInstant.optional(),
   open: z.enum(['true', 'false'], 'must be true or false').optional(),
