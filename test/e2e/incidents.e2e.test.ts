@@ -93,7 +93,12 @@ describe('incident lifecycle over HTTP', () => {
     await stack.startWorker();
 
     await until(() => eventsOf(incidentId).includes('ihr.breached'), 30_000, 'breach delivered');
-    const status = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    // The webhook leaves during the workflow task that records the breach (a local activity), so the
+    // memo that GET reads may show it a moment after the receiver got it.
+    const status = await until(async () => {
+      const body = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+      return body.state === 'breached' ? body : undefined;
+    }, 10_000, 'breach in the status');
     expect(status.degraded).toBeUndefined();
     expect(status.state).toBe('breached');
     expect(status.ladder.fired.map((s: { id: string }) => s.id)).toEqual(['warn', 'at_risk', 'breach']);
