@@ -1,12 +1,16 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DELIVERY_TIMEOUT_MS } from '../libs/contracts/src/delivery';
+import { maskDeep } from '../libs/observability/src/logger';
 
-/** Where the structured log line of every event goes (default: stdout, one JSON object per line). */
+/**
+ * Where the structured log line of every event goes (default: stdout, one JSON object per line, with
+ * email addresses masked like every other log line: logs are not a mailing list).
+ */
 export interface NotificationLogSink {
   write(entry: Record<string, unknown>): void;
 }
 export const NOTIFICATION_LOG_SINK = Symbol('NOTIFICATION_LOG_SINK');
-export const stdoutSink: NotificationLogSink = { write: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`) };
+export const stdoutSink: NotificationLogSink = { write: (entry) => process.stdout.write(`${JSON.stringify(maskDeep(entry))}\n`) };
 
 /** `*`, `ihr.*` (prefix) or an exact event name. */
 export function matchesEvent(pattern: string, event: string): boolean {

@@ -7,7 +7,8 @@ export function maskEmails(text: string): string {
   return text.replace(EMAIL, '$1***@$2');
 }
 
-function maskDeep(value: unknown, depth = 0): unknown {
+/** Masks email addresses in every string of a value (objects and arrays, a few levels deep). */
+export function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmails(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
