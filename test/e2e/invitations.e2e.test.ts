@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { contractYearAt } from '../../activities/health-check-cycle';
 import { accountBody, CONTRACT_START } from '../support/fixtures';
 import { testNotificationSettings } from '../support/people';
+import { eventually } from '../support/eventually';
 import { ReceivedMail, SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver';
 import { startTestStack, TestStack } from '../support/stack';
 import { testPolicy } from '../support/temporal';
@@ -19,15 +20,6 @@ const YEAR = contractYearAt(CONTRACT_START, ZONE, Date.now())!.contractYear;
 const TAM_EMAIL = 'jane.doe@vendor.example';
 const CONTACT_EMAIL = 'ann@acme.example';
 
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The VEVENT of a message's calendar part (text/calendar alternative or .ics attachment), parsed. */
 function calendarOf(mail: ReceivedMail): { method: string; event: ICAL.Event } | undefined {

@@ -1,5 +1,6 @@
 import { startBenchStack, BenchStack, ChildHandle } from '../../bench/load-stack';
 import { localTime } from '../../libs/notifications/src';
+import { eventually } from '../support/eventually';
 import { ReceivedMail, SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver';
 
 /**
@@ -14,15 +15,6 @@ let worker: ChildHandle;
 const CENTER_ZONE = 'Europe/Helsinki';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(200);
-  }
-}
 
 const webhookIdOf = (mail: ReceivedMail) => String(mail.parsed.headers.get('x-sla-webhook-id') ?? '');
 const mailsOf = (incidentId: string) => smtp.received.filter((m) => webhookIdOf(m).startsWith(`${incidentId}.`));
@@ -68,14 +60,14 @@ describe('escalation emails', () => {
     expect(opened.status).toBe(201);
     const { incidentId, dueAt } = opened.body;
 
-    await until(() => mailsOf(incidentId).find((m) => webhookIdOf(m).endsWith('.warn')), 'warning email', 30_000);
+    await eventually(() => mailsOf(incidentId).find((m) => webhookIdOf(m).endsWith('.warn')), 'warning email', 30_000);
     // Killed without a chance to finish anything; the at-risk step falls due while no worker runs.
     await worker.kill('SIGKILL');
     await sleep(8_000);
     worker = await stack.startChildWorker('worker-2');
 
-    await until(() => mailsOf(incidentId).find((m) => webhookIdOf(m).endsWith('.level2')), 'level 2 email', 60_000);
-    const status = await until(async () => {
+    await eventually(() => mailsOf(incidentId).find((m) => webhookIdOf(m).endsWith('.level2')), 'level 2 email', 60_000);
+    const status = await eventually(async () => {
       const body = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
       return body.ladder?.fired.length === 4 && body.ladder.fired.every((f: { delivery: string }) => f.delivery !== 'in-flight') ? body : undefined;
     }, 'ladder settled');

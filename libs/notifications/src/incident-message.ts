@@ -1,4 +1,4 @@
-import { localTime } from './local-time';
+import { centerAndReaderTime, Reader } from './local-time';
 import { headlineOf, NotificationMessage } from './message';
 
 /** An incident ladder event as the notification activity knows it (all instants ISO). */
@@ -29,24 +29,12 @@ export interface IncidentEvent {
   links: { incident?: string; workflow?: string };
 }
 
-export interface Reader {
-  name: string;
-  zone: string;
-  locale: string;
-}
-
 const hours = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 60_000)} min`);
-
-/** Due and step instants in the center's zone, and in the reader's zone when it differs. */
-function when(iso: string, centerZone: string, reader: Reader): string {
-  const center = localTime(iso, centerZone, reader.locale);
-  return reader.zone === centerZone ? center : `${center}; your time ${localTime(iso, reader.zone, reader.locale)}`;
-}
 
 export function incidentMessage(input: IncidentEvent, reader: Reader): NotificationMessage {
   const { incident } = input;
   const headline = `${headlineOf(input.event)}: ${incident.summary}`;
-  const due = incident.dueAt ? when(incident.dueAt, incident.centerZone, reader) : 'not planned';
+  const due = incident.dueAt ? centerAndReaderTime(incident.dueAt, incident.centerZone, reader) : 'not planned';
   const next = input.next;
   const nextLine =
     next === undefined
@@ -54,7 +42,7 @@ export function incidentMessage(input: IncidentEvent, reader: Reader): Notificat
       : next === null
         ? 'No further escalation step is planned.'
         : next.at
-          ? `Next: ${next.event} at ${when(next.at, incident.centerZone, reader)}.`
+          ? `Next: ${next.event} at ${centerAndReaderTime(next.at, incident.centerZone, reader)}.`
           : `Next: ${next.event} ${hours(next.afterBreachMs ?? 0)} after the breach.`;
   return {
     event: input.event,
@@ -72,7 +60,7 @@ export function incidentMessage(input: IncidentEvent, reader: Reader): Notificat
       ...(input.explanation ? [{ label: 'How the due time was counted', value: input.explanation }] : []),
     ],
     lines: [
-      `Step ${input.stepId} (${input.event}) was planned for ${when(input.stepAt, incident.centerZone, reader)} and fired at ${when(input.occurredAt, incident.centerZone, reader)}.`,
+      `Step ${input.stepId} (${input.event}) was planned for ${centerAndReaderTime(input.stepAt, incident.centerZone, reader)} and fired at ${centerAndReaderTime(input.occurredAt, incident.centerZone, reader)}.`,
       ...(nextLine ? [nextLine] : []),
     ],
     links: [

@@ -15,3 +15,16 @@ export function localTime(iso: string, zone: string, locale: string): string {
 export function localDate(iso: string, zone: string): string {
   return DateTime.fromISO(iso, { zone }).toISODate() ?? iso.slice(0, 10);
 }
+
+/** Who reads a message: their name, zone and locale. */
+export interface Reader {
+  name: string;
+  zone: string;
+  locale: string;
+}
+
+/** An instant in the center's zone, and in the reader's when it differs ("...; your time ..."). */
+export function centerAndReaderTime(iso: string, centerZone: string, reader: Reader): string {
+  const center = localTime(iso, centerZone, reader.locale);
+  return reader.zone === centerZone ? center : `${center}; your time ${localTime(iso, reader.zone, reader.locale)}`;
+}

@@ -1,7 +1,6 @@
 import type { Task } from '../../contracts/src/health-check';
-import { localTime } from './local-time';
+import { centerAndReaderTime, Reader } from './local-time';
 import { headlineOf, NotificationMessage } from './message';
-import type { Reader } from './incident-message';
 
 /** A task event as the task notification activity knows it. */
 export interface TaskEvent {
@@ -14,11 +13,6 @@ export interface TaskEvent {
   /** The workflow's sentence for the event ("... scheduled for 2026-03-04T07:00:00.000Z"). */
   message: string;
   links: { tasks?: string; workflow?: string };
-}
-
-function when(iso: string, centerZone: string, reader: Reader): string {
-  const center = localTime(iso, centerZone, reader.locale);
-  return reader.zone === centerZone ? center : `${center}; your time ${localTime(iso, reader.zone, reader.locale)}`;
 }
 
 export function taskMessage(input: TaskEvent, reader: Reader): NotificationMessage {
@@ -35,8 +29,8 @@ export function taskMessage(input: TaskEvent, reader: Reader): NotificationMessa
       { label: 'Account', value: `${account.accountName} (${account.accountId}, plan ${account.planId})` },
       { label: 'Contract year', value: String(account.contractYear) },
       { label: 'State', value: task.state },
-      ...(scheduledFor ? [{ label: 'Scheduled for', value: when(scheduledFor, input.centerZone, reader) }] : []),
-      { label: 'Due', value: when(task.dueAt, input.centerZone, reader) },
+      ...(scheduledFor ? [{ label: 'Scheduled for', value: centerAndReaderTime(scheduledFor, input.centerZone, reader) }] : []),
+      { label: 'Due', value: centerAndReaderTime(task.dueAt, input.centerZone, reader) },
       { label: 'Owner', value: task.owner },
     ],
     lines: [input.message],
@@ -51,8 +45,8 @@ export function taskMessage(input: TaskEvent, reader: Reader): NotificationMessa
       accountId: account.accountId,
       accountName: account.accountName,
       state: task.state,
-      scheduledFor: scheduledFor ? when(scheduledFor, input.centerZone, reader) : '',
-      due: when(task.dueAt, input.centerZone, reader),
+      scheduledFor: scheduledFor ? centerAndReaderTime(scheduledFor, input.centerZone, reader) : '',
+      due: centerAndReaderTime(task.dueAt, input.centerZone, reader),
       recipientName: reader.name,
     },
   };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { formatPath } from '../../policy/src/load';
 import { Policy } from '../../policy/src/policy';
 import { PeopleDirectory } from './directory';
-import { DirectoryDocument, directorySchema } from './schema';
+import { DirectoryDocument, directorySchema, Person } from './schema';
 
 export const DEFAULT_PEOPLE_PATH = 'config/people.yaml';
 
@@ -25,6 +25,14 @@ export class DirectoryError extends Error {
   }
 }
 
+/** A person's chat URL held in an environment variable must be an http(s) URL (when the variable is set). */
+function chatEnvIssue(path: string, person: Person | undefined, env: NodeJS.ProcessEnv): DirectoryIssue[] {
+  const urlEnv = person?.chat?.urlEnv;
+  const value = urlEnv ? env[urlEnv] : undefined;
+  if (!urlEnv || !value || z.url({ protocol: /^https?$/ }).safeParse(value).success) return [];
+  return [{ path: `${path}.chat.urlEnv`, message: `environment variable ${urlEnv} must hold an http(s) URL` }];
+}
+
 /** Checks what the schema cannot: centers known to the policy, chat URLs held in environment variables. */
 function crossCheck(doc: DirectoryDocument, policy: Policy, env: NodeJS.ProcessEnv): DirectoryIssue[] {
   const issues: DirectoryIssue[] = [];
@@ -32,21 +40,9 @@ function crossCheck(doc: DirectoryDocument, policy: Policy, env: NodeJS.ProcessE
     if (!policy.center(centerId)) {
       issues.push({ path: `centers.${centerId}`, message: `unknown support center ${centerId} (the policy has ${policy.centerIds().join(', ')})` });
     }
-    for (const [role, person] of Object.entries(roles)) {
-      const urlEnv = person?.chat?.urlEnv;
-      const value = urlEnv ? env[urlEnv] : undefined;
-      if (urlEnv && value && !z.url({ protocol: /^https?$/ }).safeParse(value).success) {
-        issues.push({ path: `centers.${centerId}.${role}.chat.urlEnv`, message: `environment variable ${urlEnv} must hold an http(s) URL` });
-      }
-    }
+    for (const [role, person] of Object.entries(roles)) issues.push(...chatEnvIssue(`centers.${centerId}.${role}`, person, env));
   }
-  for (const [tamId, person] of Object.entries(doc.tams)) {
-    const urlEnv = person.chat?.urlEnv;
-    const value = urlEnv ? env[urlEnv] : undefined;
-    if (urlEnv && value && !z.url({ protocol: /^https?$/ }).safeParse(value).success) {
-      issues.push({ path: `tams.${tamId}.chat.urlEnv`, message: `environment variable ${urlEnv} must hold an http(s) URL` });
-    }
-  }
+  for (const [tamId, person] of Object.entries(doc.tams)) issues.push(...chatEnvIssue(`tams.${tamId}`, person, env));
   return issues;
 }
 
