@@ -19,9 +19,10 @@ export const TAM_ADDRESS = 'jane.doe@vendor.example';
 export const FAST_RETRY: NotificationRetry = { initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 400, maximumAttempts: 3 };
 
 /** The default policy with webhook subscribers (`[id, url, events]`). */
-export function policyWithSubscribers(subscribers: Array<[string, string, string[]]>): Policy {
+export function policyWithSubscribers(subscribers: Array<[string, string, string[]]>, change?: (doc: any) => void): Policy {
   return testPolicy((doc) => {
     doc.subscribers = subscribers.map(([id, url, events]) => ({ id, url, secretEnv: HOOK_SECRET_ENV, events }));
+    change?.(doc);
   });
 }
 

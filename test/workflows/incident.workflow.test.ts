@@ -1,4 +1,3 @@
-import { testChannels, testPeople } from '../support/people';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -19,6 +18,7 @@ import {
 } from '../../libs/contracts/src';
 import { Policy } from '../../libs/policy/src';
 import { NotificationActivities, NotifyInput } from '../../activities';
+import { testChannels, testPeople } from '../support/people';
 import { createTimeSkippingEnv, RunningWorker, startWorker } from '../support/temporal';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
 import { eventTypes, FAST_RETRY, HOOK_SECRET, incidentInput, isoOf, ms, nextLocal, policyWithSubscribers, skipTo, TAM_ADDRESS, testProviders } from './helpers';
@@ -690,5 +690,53 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     const events = (await handle.fetchHistory()).events!.length;
     expect(events).toBeLessThanOrEqual(56 + 3);
     expect(events).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('the SLA pinned at entry (time-skipping server)', () => {
+  it('a worker on a changed policy plans and re-plans an incident from the SLA pinned at entry, not from the policy in force now', async () => {
+    // The policy in force changes after entry: every SPE target shrinks to minutes.
+    const changed = policyWithSubscribers([['ops', receiver.url, ['*']]], (doc) => {
+      doc.plans.SPE.targets = { sev1: '10m', sev2: '15m', sev3: '20m', sev4: '30m' };
+    });
+    expect(changed.version).not.toBe(policy.version);
+    const queue = 'sla-changed-policy';
+    const changedWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', changed, { providers: testProviders(), taskQueue: queue });
+    try {
+      const enteredAt = await env.currentTimeMs();
+      // Pinned under the policy of entry: SPE Sev 3 is 4 h, Sev 1 is 1 h (24x7).
+      const input = incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt });
+      expect(input.pinned.policyVersion).toBe(policy.version);
+      const handle = await start(input, queue);
+      const first = await planned(handle);
+      expect(first.ihr).toMatchObject({ targetMs: 4 * HOUR, dueAt: new Date(enteredAt + 4 * HOUR).toISOString() });
+      const reclassified = await handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
+      expect(reclassified).toMatchObject({ severity: 1, targetMs: HOUR, dueAt: new Date(enteredAt + HOUR).toISOString() });
+      const status = await handle.query(incidentStatusQuery);
+      expect(status.policyVersion).toBe(policy.version);
+      await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+      await completed(handle);
+    } finally {
+      await changedWorker.stop();
+    }
+  });
+
+  it.each([
+    ['at the due instant exactly', 'met', 0],
+    ['1 ms after the due instant', 'breached', 1],
+  ])('a response %s is %s (recorded after the breach fired)', async (_what, outcome, afterMs) => {
+    const enteredAt = await env.currentTimeMs();
+    const handle = await start(incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt }));
+    const dueMs = Date.parse((await planned(handle)).ihr!.dueAt);
+    expect(dueMs).toBe(enteredAt + 4 * HOUR);
+    // Recorded later with the instant the response was given (an integration replaying a ticket).
+    await skipTo(env, dueMs - MIN);
+    const respondedAt = new Date(dueMs + afterMs).toISOString();
+    await skipTo(env, dueMs + MIN);
+    const result = await handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt }] });
+    expect(result).toMatchObject({ ihr: true, outcome, respondedAt, dueAt: new Date(dueMs).toISOString() });
+    expect((await handle.query(incidentStatusQuery)).state).toBe(outcome);
+    await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+    await completed(handle);
   });
 });
