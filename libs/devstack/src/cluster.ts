@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -26,7 +27,7 @@ export const TEMPORAL_UI_VERSION = '2.55.0';
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 
-export const INSTALL_GO = 'apt-get update && apt-get install -y golang-go   (or a Go >= 1.25 toolchain from go.dev)';
+export const INSTALL_GO = 'apt-get update && apt-get install -y golang-go   (Temporal 1.30.4 needs Go >= 1.25.8; a Go >= 1.21, as in Debian 13, fetches that toolchain from the Go module proxy by itself; Debian 12 ships 1.19, too old: take Go from go.dev/dl)';
 export const INSTALL_POSTGRES = 'apt-get update && apt-get install -y postgresql';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -70,7 +71,7 @@ export interface ServerBinaries {
  * `.cluster/bin/<version>/` (the first build takes minutes on 2 cores; later runs find the binaries).
  * The UI server is built the same way; a failed UI build is not fatal (the cluster runs without it).
  */
-export function ensureServerBinaries(log: (line: string) => void = () => undefined): ServerBinaries {
+export function ensureServerBinaries(log: (line: string) => void = () => undefined, options: { ui?: boolean } = {}): ServerBinaries {
   const dir = join(clusterHome(), 'bin', `v${TEMPORAL_SERVER_VERSION}`);
   const server = join(dir, 'temporal-server');
   const sqlTool = join(dir, 'temporal-sql-tool');
@@ -78,7 +79,8 @@ export function ensureServerBinaries(log: (line: string) => void = () => undefin
   const ui = join(uiDir, 'temporal-ui-server');
   const needServer = !isFile(server) || !isFile(sqlTool);
   const uiFailedMarker = join(uiDir, 'build-failed');
-  const needUi = !isFile(ui) && !existsSync(uiFailedMarker);
+  // Drills and benches need no UI: they never build it.
+  const needUi = options.ui !== false && !isFile(ui) && !existsSync(uiFailedMarker);
   if (needServer || needUi) {
     const go = which('go', ['/usr/local/go/bin', '/usr/lib/go/bin']);
     if (!go && !needServer) {
@@ -89,9 +91,9 @@ export function ensureServerBinaries(log: (line: string) => void = () => undefin
     const build = (gobin: string, packages: string[]) => {
       mkdirSync(gobin, { recursive: true });
       log(`building ${packages.join(' ')} with ${go} (once; several minutes on 2 cores)`);
-      // GOFLAGS=-mod=mod: go install pkg@version ignores the project; GOTOOLCHAIN=local: use the Go installed here.
+      // go install pkg@version builds outside any module (no go.mod of ours); an older Go fetches the toolchain the module declares.
       const result = spawnSync(go, ['install', ...packages], {
-        env: { ...process.env, GOBIN: gobin, GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local', CGO_ENABLED: '0' },
+        env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       return result.status === 0;
@@ -536,4 +538,49 @@ async function waitForFrontend(address: string, namespace: string, timeoutMs: nu
     await sleep(500);
   }
   throw new ClusterSetupError(`Temporal at ${address} not serving namespace ${namespace} within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/**
+ * Free ports away from those a running `npm run cluster` or `npm start` prefers, below 32768: Temporal
+ * stores membership ports as a PostgreSQL smallint, so the OS's ephemeral ports (32768 and up) are refused.
+ */
+export async function freeClusterPorts(): Promise<ClusterPorts> {
+  const base = 20_000 + Math.floor(Math.random() * 90) * 100;
+  return pickClusterPorts(new PortPicker(), {
+    postgres: base,
+    frontend: base + 10,
+    frontendHttp: base + 20,
+    history: base + 30,
+    matching: base + 40,
+    worker: base + 50,
+    membership: base + 60,
+    ui: base + 80,
+  });
+}
+
+/**
+ * A throwaway cluster (drills, benches) in a temporary folder removed by `close`, on free ports, no UI;
+ * TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE of this process point at it (the drill stack reads them).
+ */
+export async function startTemporaryCluster(log: (line: string) => void = (line) => console.log(`[cluster] ${line}`)): Promise<{ cluster: Cluster; close(): Promise<void> }> {
+  const binaries = ensureServerBinaries(log, { ui: false });
+  const dataDir = mkdtempSync(join(tmpdir(), 'sla-cluster-'));
+  // Run as root, PostgreSQL runs as the postgres user, which must reach its data directory inside.
+  chmodSync(dataDir, 0o755);
+  let cluster: Cluster;
+  try {
+    cluster = await startCluster(binaries, { dataDir, ports: await freeClusterPorts(), ui: false, log });
+  } catch (error) {
+    // The logs stay for the reader: the error names the one to read.
+    throw error;
+  }
+  process.env.TEMPORAL_ADDRESS = cluster.address;
+  process.env.TEMPORAL_NAMESPACE = cluster.namespace;
+  return {
+    cluster,
+    async close() {
+      await cluster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
