@@ -1,5 +1,5 @@
 /**
- * Builds (once) the Temporal server, temporal-sql-tool and the UI server that the cluster runs, so that
+ * Builds (once) the Temporal server and temporal-sql-tool that the cluster drills and bench run, so that
  * the cluster drills and bench do not spend their own time limit on a first build.
  * Run: node scripts/ts-run.js scripts/cluster-build.ts
  */
@@ -7,7 +7,7 @@ import { ClusterSetupError, ensureServerBinaries, findPostgres } from '../libs/d
 
 try {
   findPostgres();
-  const binaries = ensureServerBinaries((line) => console.log(`[cluster] ${line}`));
+  const binaries = ensureServerBinaries((line) => console.log(`[cluster] ${line}`), { ui: false });
   console.log(`[cluster] ${binaries.server}\n[cluster] ${binaries.sqlTool}${binaries.ui ? `\n[cluster] ${binaries.ui}` : ''}`);
 } catch (error) {
   console.error(`[cluster] ${error instanceof ClusterSetupError ? error.message : String(error)}`);

@@ -380,7 +380,24 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
   const startService = async (service: TemporalService) => {
     services[service] = spawnManaged(`temporal-${service}`, binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start', '--service', service], join(logDir, `temporal-${service}.log`));
   };
-  for (const service of TEMPORAL_SERVICES) await startService(service);
+  // One at a time, each once its membership port listens (the internal worker serves no gRPC): started
+  // together on a fresh database, the services race to write the cluster metadata record and the losers exit.
+  const grpcPort = ports.membership;
+  try {
+    for (const service of TEMPORAL_SERVICES) {
+      await startService(service);
+      const deadline = Date.now() + 90_000;
+      while (await portFree(grpcPort[service])) {
+        if (!services[service]!.running()) throw new ClusterSetupError(`temporal ${service} exited during start-up; see ${join(logDir, `temporal-${service}.log`)}`);
+        if (Date.now() > deadline) throw new ClusterSetupError(`temporal ${service} did not listen on 127.0.0.1:${grpcPort[service]} (membership) within 90 s; see ${join(logDir, `temporal-${service}.log`)}`);
+        await sleep(200);
+      }
+    }
+  } catch (error) {
+    for (const service of TEMPORAL_SERVICES) await services[service]?.stop('SIGTERM', 10_000);
+    await postgres?.stop('SIGINT', 30_000);
+    throw error;
+  }
 
   const address = `127.0.0.1:${ports.frontend}`;
   let ui: ManagedProcess | undefined;
