@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { searchAttributeRegistrations } from '../../libs/contracts/src';
-import { clusterAppEnvironment, TEMPORAL_SERVER_VERSION, TEMPORAL_SERVICES, TEMPORAL_UI_VERSION } from '../../libs/devstack/src/cluster';
+import { CLUSTER_DYNAMIC_CONFIG, clusterAppEnvironment, TEMPORAL_SERVER_VERSION, TEMPORAL_SERVICES, TEMPORAL_UI_VERSION } from '../../libs/devstack/src/cluster';
 
 /**
  * docker-compose.yml and the Dockerfile cannot run here (no Docker): their structure is checked instead,
@@ -87,6 +87,15 @@ describe('docker-compose.yml', () => {
     expect(image('temporal-schema')).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
     expect(image('temporal-create-namespace')).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
     expect(image('temporal-ui')).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
+  });
+
+  it('gives every Temporal service the dynamic config of the cluster script', () => {
+    expect(parse(compose.configs['temporal-dynamic-config'].content)).toEqual(CLUSTER_DYNAMIC_CONFIG);
+    for (const name of TEMPORAL_SERVICE_NAMES) {
+      const [mount] = compose.services[name].configs;
+      expect(mount.source).toBe('temporal-dynamic-config');
+      expect(mount.target).toBe(`/etc/temporal/${compose.services[name].environment.DYNAMIC_CONFIG_FILE_PATH}`);
+    }
   });
 
   it('migrates both schemas with temporal-sql-tool, as the cluster script does', () => {

@@ -271,6 +271,18 @@ export interface Cluster {
 const DB_USER = 'temporal';
 
 /**
+ * Dynamic config of the cluster (docker-compose.yml mounts the same values; the structure test compares them).
+ * Visibility calls are limited per frontend and namespace, 10 a second by default: the IHR report makes
+ * one count per group and per state of a non-empty group (about 20 by plan, 5 per account by account)
+ * and every list page is one call, so the default throttles a report to seconds and the lists behind it.
+ */
+export const CLUSTER_DYNAMIC_CONFIG: Record<string, Array<{ value: unknown; constraints: Record<string, unknown> }>> = {
+  'frontend.namespaceRPS.visibility': [{ value: 200, constraints: {} }],
+  // Search attributes registered a moment ago are usable at once (as the dev server does), not after the cache refresh.
+  'system.forceSearchAttributesCacheRefreshOnRead': [{ value: true, constraints: {} }],
+};
+
+/**
  * The environment `npm run cluster` gives its worker and API replicas (docker-compose.yml sets the same
  * names: test/deploy/compose.test.ts holds the two together).
  */
@@ -368,13 +380,7 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
   const configFile = join(dataDir, 'temporal.yaml');
   const dynamicConfigFile = join(dataDir, 'dynamicconfig.yaml');
   writeFileSync(configFile, stringify(serverConfig(ports, password, dynamicConfigFile)), { mode: 0o600 });
-  writeFileSync(
-    dynamicConfigFile,
-    stringify({
-      // Search attributes registered a moment ago are usable at once (as the dev server does), not after the cache refresh.
-      'system.forceSearchAttributesCacheRefreshOnRead': [{ value: true, constraints: {} }],
-    }),
-  );
+  writeFileSync(dynamicConfigFile, stringify(CLUSTER_DYNAMIC_CONFIG));
 
   const services: Partial<Record<TemporalService, ManagedProcess>> = {};
   const startService = async (service: TemporalService) => {
