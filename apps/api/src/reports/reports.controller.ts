@@ -14,6 +14,11 @@ import { assembleIhrReport, countByKey, emptyCounts, GROUP_BY, GroupBy, groupCou
 const DAY = 86400_000;
 /** Count calls in flight at once: enough to hide each call's latency, few enough to leave visibility to others. */
 const COUNT_CONCURRENCY = 8;
+/**
+ * Rows per list page: an incident's memo (its whole status) travels with each row and is dropped only here,
+ * so 1000 rows passed gRPC's 4 MB message limit on the cluster (a RESOURCE_EXHAUSTED the client retried for ~50 s).
+ */
+const PAGE_SIZE = 200;
 
 const reportQuery = z
   .strictObject({
@@ -87,7 +92,7 @@ export class ReportsController {
     const breached: IncidentSummary[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await listPage(this.client, `${base} AND SlaState = "breached"`, Math.min(1000, MAX_BREACHES + 1), pageToken, UNSUMMARIZED_MEMO);
+      const page = await listPage(this.client, `${base} AND SlaState = "breached"`, PAGE_SIZE, pageToken, UNSUMMARIZED_MEMO);
       breached.push(...page.items.map(incidentSummary));
       pageToken = page.nextPageToken;
     } while (pageToken && breached.length <= MAX_BREACHES);
@@ -107,7 +112,7 @@ export class ReportsController {
         const ids = new Set<string>();
         let pageToken: string | undefined;
         do {
-          const page = await listPage(this.client, 'WorkflowType = "accountWorkflow"', 1000, pageToken, ['account', 'contacts', 'changeCount']);
+          const page = await listPage(this.client, 'WorkflowType = "accountWorkflow"', PAGE_SIZE, pageToken, ['account', 'contacts', 'changeCount']);
           for (const item of page.items) {
             const id = item.typedSearchAttributes.get(SA.accountId);
             if (id) ids.add(id);
@@ -123,7 +128,7 @@ export class ReportsController {
     const incidents: IncidentSummary[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await listPage(this.client, visibility, 1000, pageToken, UNSUMMARIZED_MEMO);
+      const page = await listPage(this.client, visibility, PAGE_SIZE, pageToken, UNSUMMARIZED_MEMO);
       incidents.push(...page.items.map(incidentSummary));
       pageToken = page.nextPageToken;
     } while (pageToken);
