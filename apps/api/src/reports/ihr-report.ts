@@ -7,8 +7,12 @@ export type GroupBy = (typeof GROUP_BY)[number];
 export const STATES: readonly IncidentState[] = ['met', 'breached', 'pending', 'resolved'];
 export type StateCounts = Record<IncidentState, number>;
 
-/** The breach list holds at most this many incidents (the counts are always complete). */
-export const MAX_BREACHES = 1000;
+/**
+ * The breach list holds at most this many incidents (the counts are always complete): one list page. Each
+ * row costs ~2 ms to fetch and decode (its memo travels with it), so 1000 of them kept a report over 6,000
+ * incidents on the cluster at 3.3 s; narrow the period to list more.
+ */
+export const MAX_BREACHES = 200;
 
 export interface ComplianceCounts {
   total: number;

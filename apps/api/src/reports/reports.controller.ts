@@ -61,7 +61,7 @@ export class ReportsController {
   @Roles('admin', 'agent')
   @ApiOperation({
     summary:
-      'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list (at most 1000, by due instant; breachesTruncated says when there were more)',
+      'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list (at most 200, by due instant; breachesTruncated says when there were more)',
   })
   @ApiQuery({ name: 'from', required: false, description: 'default: 30 days before `to`' })
   @ApiQuery({ name: 'to', required: false, description: 'default: now' })
@@ -89,14 +89,17 @@ export class ReportsController {
     // Incidents whose key is not a known one (a plan or center since removed from the policy): read and counted here.
     for (const [key, c] of countByKey(await this.listAll(residueQuery(base, q.groupBy, keys)), q.groupBy)) counts.set(key, c);
 
+    // The counts say how many breached: the list stops at MAX_BREACHES (one page), and says when it is short.
     const breached: IncidentSummary[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await listPage(this.client, `${base} AND SlaState = "breached"`, PAGE_SIZE, pageToken, UNSUMMARIZED_MEMO);
+      const page = await listPage(this.client, `${base} AND SlaState = "breached"`, Math.min(PAGE_SIZE, MAX_BREACHES), pageToken, UNSUMMARIZED_MEMO);
       breached.push(...page.items.map(incidentSummary));
       pageToken = page.nextPageToken;
-    } while (pageToken && breached.length <= MAX_BREACHES);
-    return assembleIhrReport(from.toISOString(), to.toISOString(), q.groupBy, counts, breached.slice(0, MAX_BREACHES), breached.length > MAX_BREACHES);
+    } while (pageToken && breached.length < MAX_BREACHES);
+    const totalBreached = [...counts.values()].reduce((sum, c) => sum + c.breached, 0);
+    const listed = breached.slice(0, MAX_BREACHES);
+    return assembleIhrReport(from.toISOString(), to.toISOString(), q.groupBy, counts, listed, totalBreached > listed.length);
   }
 
   /** The keys a group can have: from the policy, or for accounts the account workflows (far fewer than incidents). */
