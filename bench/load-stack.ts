@@ -132,7 +132,10 @@ export interface BenchStack {
   http: ReturnType<typeof apiRequester>;
   /** A worker in a child process (scripts/drill-worker.ts) on task queue `sla`. */
   startChildWorker(name?: string): Promise<ChildHandle>;
-  startChildApi(): Promise<ChildHandle>;
+  /** An API in a child process; a second replica takes its own port and name (the cluster's API drill). */
+  startChildApi(port?: number, name?: string): Promise<ChildHandle>;
+  /** Every child API started (teardown stops them all). */
+  apis: ChildHandle[];
   /** (Re)starts the dev server on the same port and db file (drills). */
   startServer(): Promise<void>;
   stopServer(): Promise<void>;
@@ -257,16 +260,19 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
       stack.workers.push(child);
       return child;
     },
-    async startChildApi() {
-      stack.apiChild = await spawnTs('api', join(ROOT, 'scripts', 'drill-api.ts'), { ...childEnv, API_PORT: String(apiPort) }, logDir, /^READY api/m);
-      return stack.apiChild;
+    apis: [],
+    async startChildApi(port = apiPort, name = 'api') {
+      const child = await spawnTs(name, join(ROOT, 'scripts', 'drill-api.ts'), { ...childEnv, API_PORT: String(port) }, logDir, /^READY api/m);
+      stack.apis.push(child);
+      if (port === apiPort) stack.apiChild = child;
+      return child;
     },
     startServer,
     async stopServer() {
       await server?.stop();
     },
     async teardown() {
-      await stack.apiChild?.kill('SIGTERM');
+      await Promise.all(stack.apis.map((a) => a.kill('SIGTERM')));
       await stack.api?.close();
       await Promise.all(stack.workers.map((w) => w.kill('SIGTERM')));
       await stack.worker?.stop();

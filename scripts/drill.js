@@ -5,16 +5,20 @@
 // Not part of `npm test` (about 6-8 minutes; the webhook drill waits out the ~2 min delivery retry budget).
 //   npm run drill                     all drills
 //   npm run drill -- worker-kill      drills whose file name contains the word
+//   npm run drill -- --cluster        the drills of test/drills/cluster/ on a Temporal cluster on PostgreSQL
+//                                     (each starts its own; builds the server once, see libs/devstack/src/cluster.ts)
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const DIR = path.join(ROOT, 'test', 'drills');
+const args = process.argv.slice(2);
+const cluster = args.includes('--cluster');
+const DIR = path.join(ROOT, 'test', 'drills', ...(cluster ? ['cluster'] : []));
 const REGISTER = path.join(ROOT, 'scripts', 'ts-run.js');
 const TIMEOUT_MS = 6 * 60_000;
-const filters = process.argv.slice(2);
+const filters = args.filter((a) => !a.startsWith('--'));
 const files = fs
   .readdirSync(DIR)
   .filter((f) => f.endsWith('.drill.ts') && (filters.length === 0 || filters.some((w) => f.includes(w))))
@@ -52,6 +56,11 @@ function runOne(file) {
 
 (async () => {
   const t0 = Date.now();
+  if (cluster) {
+    // The first build of the server takes minutes: outside any drill's time limit.
+    const built = require('node:child_process').spawnSync(process.execPath, [REGISTER, path.join(ROOT, 'scripts', 'cluster-build.ts')], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) process.exit(built.status || 1);
+  }
   const results = [];
   for (const file of files) {
     process.stdout.write(`[drill] ${file} ... `);
@@ -65,7 +74,7 @@ function runOne(file) {
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   const sha = require('node:child_process').spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  console.log(`\ndrills (commit ${sha}, ${os.cpus().length} cores, node ${process.version}, ${Math.round((Date.now() - t0) / 1000)} s)\n`);
+  console.log(`\n${cluster ? 'cluster ' : ''}drills (commit ${sha}, ${os.cpus().length} cores, node ${process.version}, ${Math.round((Date.now() - t0) / 1000)} s)\n`);
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));

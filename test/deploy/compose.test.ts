@@ -3,16 +3,19 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { searchAttributeRegistrations } from '../../libs/contracts/src';
 import { CONFIG_VARIABLES } from '../../libs/settings/src/config';
+import { CLUSTER_DYNAMIC_CONFIG, clusterAppEnvironment, TEMPORAL_SERVER_VERSION, TEMPORAL_SERVICES, TEMPORAL_UI_VERSION } from '../../libs/devstack/src/cluster';
 
 /**
- * docker-compose.yml and the Dockerfile cannot run here (no Docker): their structure is checked instead.
+ * docker-compose.yml and the Dockerfile cannot run here (no Docker): their structure is checked instead,
+ * and held to what `npm run cluster` runs (versions, Temporal services, search attributes, app environment).
  * The list of environment variables comes from the sources themselves (apps/, libs/, activities/,
  * workflows/; not libs/devstack, the local `npm start` launcher, nor tests), so a new variable fails this
  * test until it is classified below.
  */
 const ROOT = join(__dirname, '..', '..');
 // merge: the app services share their settings through a YAML anchor and `<<: *app`.
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+const compose = parse(composeText, { merge: true });
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const envExample = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
@@ -72,36 +75,88 @@ function variablesRead(): Map<string, string[]> {
 
 const appEnv = (service: string): Record<string, string> => compose.services[service].environment ?? {};
 
+const TEMPORAL_SERVICE_NAMES = TEMPORAL_SERVICES.map((s) => `temporal-${s}`);
+const image = (service: string): string => compose.services[service].image;
+const command = (service: string): string => [compose.services[service].command].flat().join(' ');
+
 describe('docker-compose.yml', () => {
-  it('has the services of the self-hosted deployment', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'register-search-attributes', 'temporal', 'temporal-ui', 'worker'].sort());
+  it('has the services of the self-hosted cluster: PostgreSQL, schema job, one container per Temporal service, namespace job, UI, apps', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['api', 'postgresql', 'temporal-schema', ...TEMPORAL_SERVICE_NAMES, 'temporal-create-namespace', 'temporal-ui', 'worker'].sort(),
+    );
+    for (const name of TEMPORAL_SERVICE_NAMES) {
+      expect({ name, services: compose.services[name].environment.TEMPORAL_SERVICES }).toEqual({ name, services: name.replace('temporal-', '') });
+    }
+    const auto = Object.values<{ image?: string }>(compose.services).filter((s) => /auto-setup/.test(s.image ?? ''));
+    expect(auto).toEqual([]);
   });
 
-  it('publishes the API, Temporal and the UI ports, and runs two worker replicas', () => {
-    expect(compose.services.api.ports).toEqual(['3000:3000']);
-    expect(compose.services.temporal.ports).toEqual(['7233:7233']);
-    expect(compose.services['temporal-ui'].ports).toEqual(['8080:8080']);
+  it('uses the Temporal server and UI versions that npm run cluster builds', () => {
+    for (const name of TEMPORAL_SERVICE_NAMES) expect(image(name)).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    expect(image('temporal-schema')).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
+    expect(image('temporal-create-namespace')).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
+    expect(image('temporal-ui')).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
+  });
+
+  it('gives every Temporal service the dynamic config of the cluster script', () => {
+    expect(parse(compose.configs['temporal-dynamic-config'].content)).toEqual(CLUSTER_DYNAMIC_CONFIG);
+    for (const name of TEMPORAL_SERVICE_NAMES) {
+      const [mount] = compose.services[name].configs;
+      expect(mount.source).toBe('temporal-dynamic-config');
+      expect(mount.target).toBe(`/etc/temporal/${compose.services[name].environment.DYNAMIC_CONFIG_FILE_PATH}`);
+    }
+  });
+
+  it('migrates both schemas with temporal-sql-tool, as the cluster script does', () => {
+    const sql = command('temporal-schema');
+    for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema --schema-name']) expect(sql).toContain(step);
+    expect(sql).toContain('temporal:postgresql/v12/temporal');
+    expect(sql).toContain('temporal_visibility:postgresql/v12/visibility');
+    expect(compose.services['temporal-schema'].environment.SQL_PLUGIN).toBe('postgres12');
+    for (const name of TEMPORAL_SERVICE_NAMES) {
+      expect(compose.services[name].depends_on?.['temporal-schema']?.condition).toBe('service_completed_successfully');
+      expect(compose.services[name].environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql', PUBLIC_FRONTEND_ADDRESS: 'temporal-frontend:7233' });
+    }
+  });
+
+  it('publishes the API, Temporal gRPC and the UI on loopback only, and runs two worker replicas', () => {
+    const published = Object.entries<{ ports?: string[] }>(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p}`));
+    expect(published.sort()).toEqual(['api 127.0.0.1:3000:3000', 'temporal-frontend 127.0.0.1:7233:7233', 'temporal-ui 127.0.0.1:8080:8080']);
     expect(compose.services.worker.deploy?.replicas).toBe(2);
-    expect(compose.services.worker.ports).toBeUndefined();
     expect(compose.services.api.command).toEqual(['node', 'dist/apps/api/src/main.js']);
     expect(compose.services.worker.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
   });
 
-  it('builds api and worker from the project Dockerfile and starts them after the search attributes exist', () => {
-    for (const service of ['api', 'worker']) {
-      expect(compose.services[service].build).toBeDefined();
-      expect(compose.services[service].depends_on?.['register-search-attributes']?.condition).toBe('service_completed_successfully');
-    }
-    expect(compose.services['register-search-attributes'].depends_on?.temporal?.condition).toBe('service_healthy');
-    expect(compose.services.temporal.depends_on?.postgresql?.condition).toBe('service_healthy');
-    expect(compose.services.temporal.environment.POSTGRES_SEEDS).toBe('postgresql');
+  it('says how to put Temporal and the UI behind authentication before publishing them further', () => {
+    const header = composeText.split(/^name:/m)[0];
+    expect(header).toMatch(/127\.0\.0\.1/);
+    expect(header).toMatch(/authentication/i);
+    expect(header).toMatch(/mTLS/);
+    expect(header).toMatch(/OIDC|single sign-on/);
   });
 
-  it('registers exactly the search attributes of libs/contracts', () => {
-    const command = [compose.services['register-search-attributes'].command].flat().join(' ');
-    const registered = [...command.matchAll(/\b(Sla[A-Za-z]+)=(Keyword|Int|Datetime|Text|Bool|Double|KeywordList)\b/g)].map((m) => `${m[1]}=${m[2]}`);
+  it('builds api and worker from the project Dockerfile and starts them after the namespace job', () => {
+    for (const service of ['api', 'worker']) {
+      expect(compose.services[service].build).toBeDefined();
+      expect(compose.services[service].depends_on?.['temporal-create-namespace']?.condition).toBe('service_completed_successfully');
+    }
+    expect(compose.services['temporal-create-namespace'].depends_on?.['temporal-frontend']?.condition).toBe('service_healthy');
+    expect(compose.services['temporal-schema'].depends_on?.postgresql?.condition).toBe('service_healthy');
+  });
+
+  it('creates the namespace and registers exactly the search attributes of libs/contracts (those the cluster script registers)', () => {
+    const job = command('temporal-create-namespace');
+    const registered = [...job.matchAll(/\b(Sla[A-Za-z]+)=(Keyword|Int|Datetime|Text|Bool|Double|KeywordList)\b/g)].map((m) => `${m[1]}=${m[2]}`);
     expect(registered.sort()).toEqual(searchAttributeRegistrations().sort());
-    expect(command).toContain('temporal operator search-attribute create');
+    expect(job).toContain('temporal operator namespace create --namespace default');
+    expect(job).toContain('temporal operator search-attribute create');
+  });
+
+  it.each(['api', 'worker'] as const)('sets for the %s every variable npm run cluster sets (TZ: the Dockerfile)', (role) => {
+    const fromCluster = Object.keys(clusterAppEnvironment(role, { address: 'a', namespace: 'n', keysPath: 'k', port: 1 })).filter((name) => name !== 'TZ');
+    const missing = fromCluster.filter((name) => appEnv(role)[name] === undefined);
+    expect(missing).toEqual([]);
+    expect(appEnv(role).TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
   });
 
   it('classifies every environment variable the apps read', () => {
@@ -116,7 +171,7 @@ describe('docker-compose.yml', () => {
   it.each(['api', 'worker'])('sets every required variable for the %s', (service) => {
     const env = appEnv(service);
     for (const name of REQUIRED) expect({ name, value: env[name] }).toEqual({ name, value: expect.any(String) });
-    expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(env.TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
     expect(env.API_HOST).toBe('0.0.0.0');
     expect(env.API_PORT).toBe('3000');
   });

@@ -1,5 +1,5 @@
 import { IncidentSummary } from '../incidents/incident-summary';
-import { buildIhrReport } from './ihr-report';
+import { assembleIhrReport, buildIhrReport, emptyCounts, groupCountQuery, residueQuery } from './ihr-report';
 
 const incident = (n: number, planId: string, severity: number, state: IncidentSummary['state']): IncidentSummary => ({
   incidentId: `INC-${n}`,
@@ -50,5 +50,35 @@ describe('buildIhrReport', () => {
 
   it('reports an empty period without dividing by zero', () => {
     expect(buildIhrReport([], 'a', 'b', 'plan')).toMatchObject({ totals: { total: 0, compliancePct: null }, groups: [], breaches: [] });
+  });
+});
+
+describe('count-based report', () => {
+  const base = 'WorkflowType = "incidentWorkflow"';
+
+  it('writes one count per group and state, quoting keywords and not severities', () => {
+    expect(groupCountQuery(base, 'plan', 'SP"2')).toBe(`${base} AND SlaPlan = "SP\\"2"`);
+    expect(groupCountQuery(base, 'severity', '3', 'met')).toBe(`${base} AND SlaSeverity = 3 AND SlaState = "met"`);
+    expect(groupCountQuery(base, 'center', 'emea', 'breached')).toBe(`${base} AND SlaSupportCenter = "emea" AND SlaState = "breached"`);
+    expect(groupCountQuery(base, 'account', 'acme')).toBe(`${base} AND SlaAccountId = "acme"`);
+  });
+
+  it('lists the residue outside the known keys', () => {
+    expect(residueQuery(base, 'plan', ['SPE', 'SP1'])).toBe(`${base} AND SlaPlan NOT IN ("SPE", "SP1")`);
+    expect(residueQuery(base, 'severity', ['1', '2'])).toBe(`${base} AND SlaSeverity NOT IN (1, 2)`);
+    expect(residueQuery(base, 'account', [])).toBe(base);
+  });
+
+  it('sums the groups into the totals, drops empty groups and truncates nothing by itself', () => {
+    const counts = new Map([
+      ['SPE', { met: 3, breached: 1, pending: 2, resolved: 0 }],
+      ['SP3', emptyCounts()],
+      ['SP1', { met: 0, breached: 0, pending: 0, resolved: 4 }],
+    ]);
+    const report = assembleIhrReport('a', 'b', 'plan', counts, [incident(2, 'SPE', 2, 'breached')], true);
+    expect(report.totals).toEqual({ total: 10, met: 3, breached: 1, pending: 2, resolved: 4, compliancePct: 75 });
+    expect(report.groups.map((g) => g.key)).toEqual(['SP1', 'SPE']);
+    expect(report.breaches.map((b) => b.incidentId)).toEqual(['INC-2']);
+    expect(report.breachesTruncated).toBe(true);
   });
 });

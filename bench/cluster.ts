@@ -1,0 +1,147 @@
+/**
+ * Scale on the cluster: N incidents through the API on a Temporal cluster on PostgreSQL (its own, from
+ * libs/devstack/src/cluster.ts, unless TEMPORAL_ADDRESS names one), spread over every plan and support
+ * center, severities 1-4 and entry instants over the last 30 days (the API takes entries up to 30 days
+ * back); of the first --follow, a third get a response and a fifth are resolved (closed). Then: the IHR report's time per groupBy,
+ * the first page of GET /v1/incidents?state=..., intake rate against bare client.workflow.start of a
+ * trivial workflow on the same cluster, and RSS of the worker, the API and each cluster process.
+ * Run: node scripts/ts-run.js bench/cluster.ts [--n 2000] [--c 16] [--baseline 500] [--follow 2000] [--json summary.json]
+ * Targets (issue 17, at --n 100000): report < 2 s, first page < 200 ms.
+ */
+import { randomBytes } from 'node:crypto';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { rssOf, startTemporaryCluster } from '../libs/devstack/src/cluster';
+import { createAccount, fmtMB, fmtMs, incidentBody, parseArgs, pool, quietBundlerLogger, runBench, sleep, startBenchStack, SummaryRow, table, verdict, writeSummary } from './load-stack';
+
+// --follow: follow-ups (responses, resolves) on the first F incidents only; they wait on the worker, so at large N they would take longer than the intake.
+const args = parseArgs({ n: 2000, c: 16, baseline: 500, follow: 2000, json: '' });
+const DAY = 86400_000;
+const BASELINE_QUEUE = 'bench-cluster-baseline';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const value = await fn();
+  return [value, performance.now() - t];
+}
+
+async function main() {
+  const { n, c } = args;
+  const own = process.env.TEMPORAL_ADDRESS ? undefined : await timed(() => startTemporaryCluster());
+  if (own) console.log(`cluster up in ${(own[1] / 1000).toFixed(1)} s`);
+  const stack = await startBenchStack({ worker: 'child', api: 'child' });
+  const baselineConnection = await NativeConnection.connect({ address: stack.address });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./load-baseline.workflows'), logger: quietBundlerLogger });
+  const baselineWorker = await Worker.create({ connection: baselineConnection, namespace: stack.namespace, taskQueue: BASELINE_QUEUE, workflowBundle: { code }, workflowTaskPollerBehavior: { type: 'autoscaling' } });
+  const baselineRun = baselineWorker.run();
+  const run = randomBytes(4).toString('hex');
+  try {
+    // One account per plan and center, so every group of the report has members.
+    const accounts: Array<{ id: string; contact: string }> = [];
+    for (const plan of stack.policy.planIds()) {
+      for (const center of stack.policy.centerIds()) {
+        const id = `bench-${run}-${plan}-${center}`.toLowerCase();
+        accounts.push({ id, contact: await createAccount(stack, id, plan, center) });
+      }
+    }
+
+    // Baseline: bare starts of a trivial workflow, the same concurrency, to the last answer.
+    const baselineMs = await pool(args.baseline, c, async (i) => {
+      await stack.client.workflow.start('benchNoopWorkflow', { taskQueue: BASELINE_QUEUE, workflowId: `bench-noop/${run}/${i}`, args: [i] });
+    });
+    const baselineRate = (args.baseline / baselineMs) * 1000;
+
+    const now = Date.now();
+    const ids: string[] = new Array(n);
+    let errors = 0;
+    const intakeMs = await pool(n, c, async (i) => {
+      const account = accounts[i % accounts.length];
+      // Entries spread over 30 days (deterministic per i); every fourth within the last hour (mostly still pending).
+      const enteredAt = i % 4 === 0 ? now - ((i * 7919) % 3600_000) : now - 60_000 - ((i * 104_729_003) % (29 * DAY));
+      const r = await stack.http('POST', '/v1/incidents', incidentBody(account.id, account.contact, 1 + (i % 4), { enteredAt, summary: `cluster bench ${i}` }), {
+        as: 'agent',
+        headers: { 'Idempotency-Key': `cluster-${run}-${i}` },
+      });
+      if (r.status === 201) ids[i] = r.body.incidentId;
+      else if (++errors <= 3) console.error(`POST ${i}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    });
+    const intakeRate = (n / intakeMs) * 1000;
+    console.log(`intake: ${n} in ${(intakeMs / 1000).toFixed(1)} s = ${intakeRate.toFixed(1)}/s (baseline ${baselineRate.toFixed(1)}/s), ${errors} errors`);
+
+    // Follow-ups: a response on every third (met or breached, as the engine decides), a resolve on every fifth.
+    let followErrors = 0;
+    const followMs = await pool(Math.min(n, args.follow), c, async (i) => {
+      const id = ids[i];
+      if (!id) return;
+      if (i % 3 === 0) {
+        const r = await stack.http('POST', `/v1/incidents/${id}/responses`, { kind: 'information_request' }, { as: 'agent' });
+        if (r.status !== 200) followErrors++;
+      }
+      if (i % 5 === 0) {
+        const r = await stack.http('POST', `/v1/incidents/${id}/resolve`, { summary: 'bench' }, { as: 'agent' });
+        if (r.status !== 200) followErrors++;
+      }
+    });
+    console.log(`follow-ups in ${(followMs / 1000).toFixed(1)} s, ${followErrors} errors`);
+
+    const mine = `WorkflowType = "incidentWorkflow" AND SlaAccountId IN (${accounts.map((a) => `"${a.id}"`).join(", ")})`;
+    await sleep(5_000);
+    const visible = (await stack.client.workflow.count(mine)).count;
+    const from = new Date(now - 31 * DAY).toISOString();
+    const to = new Date(Date.now() + 7 * DAY).toISOString();
+    const rows: string[][] = [];
+    const summary: SummaryRow[] = [];
+    let worstReport = 0;
+    let report: any;
+    for (const groupBy of ['plan', 'severity', 'center', 'account']) {
+      const times: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const [r, ms] = await timed(() => stack.http('GET', `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=${groupBy}`, undefined, { as: 'agent', timeoutMs: 120_000 }));
+        if (r.status !== 200) throw new Error(`report ${groupBy}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        if (groupBy === 'plan') report = r.body;
+        times.push(ms);
+      }
+      worstReport = Math.max(worstReport, median(times));
+      rows.push([`GET /v1/reports/ihr?groupBy=${groupBy}`, fmtMs(median(times)), fmtMs(Math.max(...times))]);
+    }
+    let worstPage = 0;
+    for (const state of ['pending', 'breached', 'met', 'resolved']) {
+      const times: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const [r, ms] = await timed(() => stack.http('GET', `/v1/incidents?state=${state}`, undefined, { as: 'agent' }));
+        if (r.status !== 200) throw new Error(`list ${state}: ${r.status}`);
+        times.push(ms);
+      }
+      worstPage = Math.max(worstPage, median(times));
+      rows.push([`GET /v1/incidents?state=${state} (first page)`, fmtMs(median(times)), fmtMs(Math.max(...times))]);
+    }
+    const total = (await stack.client.workflow.count('WorkflowType = "incidentWorkflow"')).count;
+    console.log(`\ncluster bench: ${n} incidents of this run (${visible} visible at measurement), ${total} incident workflows in the namespace`);
+    console.log(`report totals (groupBy plan): ${JSON.stringify(report.totals)}; groups ${report.groups.length}; breaches listed ${report.breaches.length}${report.breachesTruncated ? ' (truncated)' : ''}\n`);
+    console.log(table(['request', 'median ms', 'max ms'], rows));
+    const rss: string[][] = [
+      ['worker (child)', fmtMB(stack.workers[0]?.rss())],
+      ['api (child)', fmtMB(stack.apiChild?.rss())],
+      ...Object.entries(own?.[0].cluster.processes() ?? {}).map(([name, p]) => [name, fmtMB(rssOf(p?.process.pid))]),
+    ];
+    console.log(`\n${table(['process', 'RSS'], rss)}`);
+    console.log(`\nintake ${intakeRate.toFixed(1)}/s vs bare starts ${baselineRate.toFixed(1)}/s = ${(intakeRate / baselineRate).toFixed(2)}x (C=${c}, to the last answer)`);
+    console.log(`report < 2 s: ${verdict(worstReport < 2000)} (worst median ${fmtMs(worstReport)} ms); first page < 200 ms: ${verdict(worstPage < 200)} (worst median ${fmtMs(worstPage)} ms)`);
+    summary.push(
+      { bench: 'cluster', metric: `IHR report over ${total} incidents (worst groupBy, median)`, value: `${fmtMs(worstReport)} ms`, target: '< 2000 ms', pass: worstReport < 2000 },
+      { bench: 'cluster', metric: 'GET /v1/incidents?state= first page (worst state, median)', value: `${fmtMs(worstPage)} ms`, target: '< 200 ms', pass: worstPage < 200 },
+      { bench: 'cluster', metric: `intake (N=${n}, C=${c})`, value: `${intakeRate.toFixed(1)}/s = ${(intakeRate / baselineRate).toFixed(2)}x bare starts` },
+      { bench: 'cluster', metric: 'worker RSS', value: fmtMB(stack.workers[0]?.rss()) },
+    );
+    writeSummary(args.json || undefined, summary);
+  } finally {
+    baselineWorker.shutdown();
+    await baselineRun.catch(() => undefined);
+    await baselineConnection.close();
+    await stack.teardown();
+    await own?.[0].close();
+  }
+}
+
+runBench(main);
