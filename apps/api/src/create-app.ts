@@ -1,9 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { createLogger, PinoNestLogger } from '../../../libs/observability/src';
 import { ApiModule, ApiModuleOptions } from './app.module';
+import { ResponseSerializer } from './common/endpoint';
+import { buildOpenApiDocument } from './common/openapi';
 import { ProblemFilter } from './common/problem.filter';
 
 export const BODY_LIMIT = '256kb';
@@ -22,15 +24,13 @@ export async function createApiApp(
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // Errors raised before routing (unknown paths, body parsing) get problem+json too.
   app.useGlobalFilters(new ProblemFilter());
+  // Every answer leaves through the response schema its operation documents.
+  app.useGlobalInterceptors(new ResponseSerializer());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Support SLA engine')
-      .setDescription('Incidents, IHR clocks and escalation on Temporal. Errors are application/problem+json (RFC 9457).')
-      .setVersion('v1')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    // Keep the key entered with Authorize across page reloads of /docs.
+    swaggerOptions: { persistAuthorization: true },
+  });
   return app;
 }

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { alwaysOpenCalendar, explain } from '../../../../libs/business-time/src';
 import { parseDuration, POLICY, Policy } from '../../../../libs/policy/src';
+import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
 import { parseOrThrow } from '../common/validation';
+import { WhatIfSchema } from './calendar.schemas';
 
 const MAX_HOURS = 24 * 366;
 
@@ -25,17 +27,20 @@ const whatIfQuery = z
   });
 
 @ApiTags('calendars')
-@ApiBearerAuth()
 @Controller('v1/calendars')
 export class CalendarsController {
   constructor(@Inject(POLICY) private readonly policy: Policy) {}
 
   @Get(':center/due')
-  @ApiOperation({ summary: 'What-if: the due instant of a duration counted from start in a center\'s calendar, with the explanation' })
-  @ApiQuery({ name: 'start', required: false, description: 'ISO instant with offset; default now' })
-  @ApiQuery({ name: 'hours', required: false, schema: { type: 'number' } })
-  @ApiQuery({ name: 'duration', required: false, description: 'e.g. 4h, 1h30m (instead of hours)' })
-  @ApiQuery({ name: 'coverage', required: false, enum: ['business-hours', '24x7'] })
+  @Endpoint({
+    operationId: 'whatIfDue',
+    summary: "What-if: the due instant of a duration counted from start in a center's calendar, with the explanation",
+    description: 'Give exactly one of `hours` or `duration`; `start` defaults to now.',
+    params: { center: z.string().describe('support center id, e.g. emea') },
+    query: whatIfQuery,
+    responses: { 200: { description: 'The due instant and how it was counted', schema: WhatIfSchema } },
+    errors: { 404: 'No such support center' },
+  })
   due(@Param('center') center: string, @Query() query: unknown) {
     const q = parseOrThrow(whatIfQuery, query);
     if (!this.policy.center(center)) {

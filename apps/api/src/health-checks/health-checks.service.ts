@@ -153,6 +153,8 @@ export class HealthChecksService {
   /** `GET /v1/tasks`: task-bearing workflows by owner through visibility, expanded into tasks. */
   async tasks(query: ListTasksQuery, principal: Principal): Promise<Page<TaskView> & { owner: string | null }> {
     const owner = query.owner ?? (principal.role === 'tam' ? principal.tamId : undefined);
+    // due_before: the snake_case name of the previous release, accepted as an alias for one release.
+    const dueBeforeParam = query.dueBefore ?? query.due_before;
     const activeOnly = query.state === 'open' || query.state === 'scheduled';
     const page = await listPage(
       this.client,
@@ -160,12 +162,12 @@ export class HealthChecksService {
         `WorkflowType = ${literal(HEALTH_CHECK_WORKFLOW_TYPE)}`,
         owner !== undefined && `SlaOwner = ${literal(owner)}`,
         activeOnly && `SlaState = "open"`,
-        activeOnly && query.due_before !== undefined && `SlaIhrDueAt < ${literal(new Date(query.due_before).toISOString())}`,
+        activeOnly && dueBeforeParam !== undefined && `SlaIhrDueAt < ${literal(new Date(dueBeforeParam).toISOString())}`,
       ]),
       query.pageSize,
       query.pageToken,
     );
-    const dueBefore = query.due_before ? Date.parse(query.due_before) : undefined;
+    const dueBefore = dueBeforeParam ? Date.parse(dueBeforeParam) : undefined;
     const items = page.items
       .map((info) => normalizeMemo(info.memo))
       .filter((memo): memo is HealthCheckMemo => Boolean(memo))

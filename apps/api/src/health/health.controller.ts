@@ -1,8 +1,10 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import { Public } from '../auth/auth.decorators';
+import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
+import { LivenessSchema, ReadinessSchema } from './health.schemas';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 
 @ApiTags('health')
@@ -12,20 +14,29 @@ export class HealthController {
   constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @Endpoint({
+    operationId: 'liveness',
+    summary: 'Liveness: the process answers',
+    responses: { 200: { description: 'Alive', schema: LivenessSchema } },
+  })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Readiness: Temporal answers (503 otherwise)' })
+  @Endpoint({
+    operationId: 'readiness',
+    summary: 'Readiness: Temporal answers (503 otherwise)',
+    responses: { 200: { description: 'Ready', schema: ReadinessSchema } },
+    errors: { 503: 'Temporal is not reachable' },
+  })
   async ready() {
     try {
       await this.client.workflowService.getSystemInfo({});
       await this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace });
     } catch (error) {
-      throw new Problem(503, 'Not ready', `Temporal is not reachable: ${(error as Error).message}`);
+      throw Problem.unavailable(`Temporal is not reachable: ${(error as Error).message}`);
     }
     return { status: 'ready', temporal: { namespace: this.client.options.namespace } };
   }

@@ -1,14 +1,16 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { Roles } from '../auth/auth.decorators';
+import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
 import { parseOrThrow } from '../common/validation';
 import { andQuery, listPage, literal } from '../common/visibility';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from '../incidents/incident-summary';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { buildIhrReport, GROUP_BY } from './ihr-report';
+import { IhrReportSchema } from './report.schemas';
 
 /** A report reads every matching incident from visibility; beyond this, narrow the period. */
 const MAX_INCIDENTS = 50_000;
@@ -23,17 +25,20 @@ const reportQuery = z
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
 
 @ApiTags('reports')
-@ApiBearerAuth()
 @Controller('v1/reports')
 export class ReportsController {
   constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
 
   @Get('ihr')
   @Roles('admin', 'agent')
-  @ApiOperation({ summary: 'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list' })
-  @ApiQuery({ name: 'from', required: false, description: 'default: 30 days before `to`' })
-  @ApiQuery({ name: 'to', required: false, description: 'default: now' })
-  @ApiQuery({ name: 'groupBy', required: false, enum: GROUP_BY })
+  @Endpoint({
+    operationId: 'ihrReport',
+    summary: 'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list',
+    description: '`from` defaults to 30 days before `to`, `to` to now.',
+    query: reportQuery,
+    responses: { 200: { description: 'The report', schema: IhrReportSchema } },
+    errors: { 422: 'The period holds too many incidents; narrow it' },
+  })
   async ihr(@Query() query: unknown) {
     const q = parseOrThrow(reportQuery, query);
     const to = q.to ? new Date(q.to) : new Date();

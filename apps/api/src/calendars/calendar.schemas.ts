@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { CalendarConfig, ClosedDay, Explanation } from '../../../../libs/business-time/src';
+import { component } from '../common/schema-registry';
+import { assertSame, CoverageSchema, isoDate, Same } from '../common/shapes';
+
+const wallTime = z.string().describe('local wall time HH:mm');
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+export const CalendarSchema = component(
+  'Calendar',
+  z.object({
+    zone: z.string().describe('IANA time zone'),
+    alwaysOpen: z.boolean().optional(),
+    weekly: z.partialRecord(weekday, z.array(z.string().describe("open interval 'HH:mm-HH:mm'"))).optional(),
+    holidays: z
+      .object({
+        country: z.string(),
+        state: z.string().optional(),
+        region: z.string().optional(),
+        types: z.array(z.enum(['public', 'bank', 'school', 'optional', 'observance'])).optional(),
+        extra: z.array(z.object({ rule: z.string(), name: z.string() })).optional(),
+      })
+      .optional(),
+    closures: z.array(z.object({ date: isoDate, from: wallTime.optional(), to: wallTime.optional(), reason: z.string().optional() })).optional(),
+    openings: z.array(z.object({ date: isoDate, from: wallTime, to: wallTime, reason: z.string().optional() })).optional(),
+  }),
+  "A support center's business-hours calendar",
+);
+assertSame<Same<z.infer<typeof CalendarSchema>, CalendarConfig>>();
+
+export const ExplanationSchema = component(
+  'Explanation',
+  z.object({
+    zone: z.string(),
+    coverage: CoverageSchema,
+    start: z.string().describe('ISO 8601 in the calendar zone, with offset'),
+    due: z.string().describe('ISO 8601 in the calendar zone, with offset'),
+    startMs: z.number(),
+    dueMs: z.number(),
+    durationMs: z.number(),
+    duration: z.string().describe("human form of durationMs, e.g. '16h'"),
+    counted: z.array(z.object({ from: z.string(), to: z.string(), ms: z.number() })),
+    skipped: z.array(z.object({ date: isoDate, reason: z.enum(['weekend', 'holiday', 'closure', 'closed']), name: z.string().optional() })),
+    dstShifts: z.array(z.object({ at: z.string(), offsetBefore: z.string(), offsetAfter: z.string(), effect: z.string() })),
+    summary: z.string(),
+  }),
+  'How a due instant was counted: the business intervals counted, the days skipped and why, DST shifts',
+);
+assertSame<Same<z.infer<typeof ExplanationSchema>, Explanation>>();
+
+export const ClosedDaySchema = component(
+  'ClosedDay',
+  z.object({
+    date: isoDate,
+    reason: z.enum(['weekend', 'holiday', 'closure']),
+    name: z.string().optional(),
+    partial: z.object({ from: z.string(), to: z.string() }).optional(),
+  }),
+);
+assertSame<Same<z.infer<typeof ClosedDaySchema>, ClosedDay>>();
+
+export const WhatIfSchema = component('WhatIf', ExplanationSchema.extend({ center: z.string() }), 'The due instant of a what-if, with its explanation');
