@@ -71,7 +71,11 @@ describe('foundation slice over HTTP on the dev server', () => {
     const doc = await stack.http('GET', '/openapi.json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/incidents', '/v1/incidents/{id}', '/v1/plans']));
-    expect(doc.body.paths['/v1/incidents'].post.requestBody.content['application/json'].schema.required).toContain('severity');
+    // Bodies are named components, shared by requests and answers; the bearer scheme lets /docs authorize.
+    expect(doc.body.paths['/v1/incidents'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OpenIncidentRequest' });
+    expect(doc.body.components.schemas.OpenIncidentRequest.required).toContain('severity');
+    expect(doc.body.paths['/v1/incidents/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Incident' });
+    expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect((await stack.http('GET', '/docs')).status).toBe(200);
   });
 
