@@ -23,7 +23,9 @@ import { createLogger } from '../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../libs/devstack/src';
 import { buildPolicy, Policy } from '../libs/policy/src';
 import { createTestKeys, TestKeys } from '../test/support/api-keys';
+import { createSlaClient, Schemas, SlaClient } from '../libs/client/src';
 import { apiRequester } from '../test/support/http';
+import type { Caller } from '../test/support/api-keys';
 export type { HttpResult } from '../test/support/http';
 import { RunningWorker, startWorker } from '../test/support/temporal';
 
@@ -130,6 +132,8 @@ export interface BenchStack {
   worker?: RunningWorker;
   workers: ChildHandle[];
   http: ReturnType<typeof apiRequester>;
+  /** The typed client (libs/client) calling as `as`, the way an integrator's code calls the API. */
+  sla(as?: Caller): SlaClient;
   /** A worker in a child process (scripts/drill-worker.ts) on task queue `sla`. */
   startChildWorker(name?: string): Promise<ChildHandle>;
   startChildApi(): Promise<ChildHandle>;
@@ -252,6 +256,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     logDir,
     workers: [],
     http: apiRequester(baseUrl, keys),
+    sla: (as: Caller = 'admin') => createSlaClient({ baseUrl, apiKey: keys.token[as] }),
     async startChildWorker(name = `worker-${stack.workers.length + 1}`) {
       const child = await spawnTs(name, join(ROOT, 'scripts', 'drill-worker.ts'), childEnv, logDir, /^READY worker/m);
       stack.workers.push(child);
@@ -308,7 +313,12 @@ export async function createAccount(stack: BenchStack, id: string, plan: string,
 }
 
 /** An incident body for `POST /v1/incidents`. */
-export function incidentBody(accountId: string, contactId: string, severity: number, options: { enteredAt?: number; summary?: string; channel?: string } = {}) {
+export function incidentBody(
+  accountId: string,
+  contactId: string,
+  severity: Schemas['Severity'],
+  options: { enteredAt?: number; summary?: string; channel?: Schemas['Channel'] } = {},
+): Schemas['OpenIncidentRequest'] {
   return {
     accountId,
     contactId,
