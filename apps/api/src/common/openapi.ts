@@ -181,7 +181,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     components: {
       schemas: componentSchemas() as never,
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (see config/api-keys.example.yaml), sent as `Authorization: Bearer <key>`' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `npm run keys -- create --role ROLE ...` (printed once), sent as `Authorization: Bearer <key>`; in /docs, press Authorize and paste it' },
       },
       parameters: { IdempotencyKey: IDEMPOTENCY_KEY as never },
       headers: HEADERS as never,
