@@ -206,6 +206,14 @@ describe('foundation slice over HTTP on the dev server', () => {
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('answers a request whose headers exceed 16 kB with a 431 problem, before any route', async () => {
+    // Plain fetch: the answer comes from the HTTP parser, outside every documented operation.
+    const res = await fetch(`${stack.baseUrl}/v1/plans`, { headers: { authorization: `Bearer ${stack.keys.token.admin}`, 'x-padding': 'x'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 431, title: 'Request header fields too large' });
+  });
+
   it('keeps the incident running and queryable across a worker restart', async () => {
     const opened = await stack.http('POST', '/v1/incidents', validIncident(), { headers: { 'Idempotency-Key': 'restart-1' } });
     const { incidentId } = opened.body;
