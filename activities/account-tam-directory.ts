@@ -6,7 +6,7 @@ import { TamDirectory } from './tam-directory';
 
 /**
  * The TAM of an account at notification time, from the account workflow's memo (answers without
- * the account's worker). The `tamId` stored on accounts is the TAM's address.
+ * the account's worker): its `tamId`, which the people directory maps to a person.
  */
 @Injectable()
 export class AccountTamDirectory implements TamDirectory {
@@ -14,5 +14,10 @@ export class AccountTamDirectory implements TamDirectory {
 
   async tamFor(accountId: string): Promise<string | undefined> {
     return (await readAccountMemo(this.client, accountId))?.account.tamId ?? undefined;
+  }
+
+  async primaryContact(accountId: string): Promise<{ name: string; email: string } | undefined> {
+    const contact = (await readAccountMemo(this.client, accountId))?.contacts[0];
+    return contact ? { name: contact.name, email: contact.email } : undefined;
   }
 }

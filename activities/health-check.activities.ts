@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import type { AccountRecord } from '../libs/contracts/src/account';
 import type { Role } from '../libs/contracts/src/incident';
@@ -15,7 +15,12 @@ import {
   REMIND_BUSINESS_DAYS_BEFORE,
   SCHEDULE_WITHIN_BUSINESS_DAYS,
 } from './health-check-cycle';
-import { deliverSignedEvent, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './webhook-delivery';
+import { addressOf, domainOf, taskMessage } from '../libs/notifications/src';
+import { DirectorySource, isUnreached, PEOPLE, Recipient, Unreached } from '../libs/people/src';
+import { Channels } from './channels';
+import { deliverEvent, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './delivery';
+import { resolveRoles } from './recipients';
+import { calendarMethodFor, taskInvitation } from './task-invitations';
 import { readAccount, reconcileSchedules, startYearWorkflow, syncSchedule } from './schedule';
 import { TAM_DIRECTORY, TamDirectory } from './tam-directory';
 
@@ -37,6 +42,7 @@ export interface TaskDeliveryReport {
   recipients: Array<{ role: Role | 'owner'; address: string }>;
   delivered: string[];
   attempt: number;
+  unreached?: Unreached[];
 }
 
 export interface StartHealthCheckYearInput {
@@ -63,6 +69,8 @@ export class HealthCheckActivities {
   constructor(
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(TAM_DIRECTORY) private readonly tams: TamDirectory,
+    @Inject(PEOPLE) private readonly people: DirectorySource,
+    private readonly channels: Channels,
     @Optional() @Inject(TEMPORAL_CLIENT) private readonly injectedClient?: Client,
     @Optional() @Inject(NOTIFICATION_LOG_SINK) sink?: NotificationLogSink,
   ) {
@@ -92,29 +100,97 @@ export class HealthCheckActivities {
     return { remindAt: new Date(at).toISOString(), remindLabel: `remind ${localLabel(at, calendar.zone)}` };
   }
 
-  /** One task event: a structured log line, then a signed webhook to every subscriber of the event. */
+  /**
+   * One task event: a structured log line, then every target: the policy's subscribers of the event
+   * (webhooks, Slack, Teams), an email to the owner and to the roles also notified, and, for events
+   * that change a calendar entry (docs/notifications.md), the invitation or cancellation to the owner
+   * and the account's first contact. An event no target can reach fails without retries, so the
+   * workflow records it undeliverable in `deliveryFailures`, never as delivered.
+   */
   async notifyTask(input: TaskNotifyInput): Promise<TaskDeliveryReport> {
-    const roles = this.policy.center(input.account.supportCenter)?.roles ?? {};
-    const ownerAddress =
-      input.task.ownerKind === 'tam' ? ((await this.tams.tamFor(input.account.accountId)) ?? input.task.owner) : input.task.owner;
-    const recipients: TaskDeliveryReport['recipients'] = [{ role: 'owner', address: ownerAddress }];
-    for (const role of input.alsoNotify) {
-      const address = roles[role];
-      if (address) recipients.push({ role, address });
-    }
+    const directory = this.people.current();
+    const center = this.policy.center(input.account.supportCenter);
+    const zone = center?.calendar.zone ?? 'UTC';
+    const owner = await this.ownerOf(input);
+    const also = await resolveRoles(this.policy, directory, this.tams, input.account, input.alsoNotify);
+    const people: Recipient[] = [...(isUnreached(owner) ? [] : [owner]), ...also.resolved];
+    const unresolved: Unreached[] = [...(isUnreached(owner) ? [{ ...owner, role: 'owner' as const }] : []), ...also.unreached];
+    const recipients: TaskDeliveryReport['recipients'] = people.map((p) => ({ role: p.role as Role | 'owner', address: p.email }));
     const payload = {
       type: input.event,
       id: input.webhookId,
       timestamp: input.occurredAt,
       data: { ...input.account, owner: input.task.owner, message: input.message, task: input.task, recipients },
     };
-    const { delivered, attempt } = await deliverSignedEvent(this.policy, this.sink, {
+    const { settings } = this.channels;
+    const links = {
+      tasks: settings.publicBaseUrl ? `${settings.publicBaseUrl}/v1/tasks/${encodeURIComponent(input.task.taskId)}` : undefined,
+      workflow: settings.temporalUiUrl
+        ? `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(healthCheckWorkflowId(input.account.accountId, input.account.contractYear))}`
+        : undefined,
+    };
+    const event = { ...input, centerZone: zone, links };
+    // The customer's contact is an attendee of calendar entries only: internal task mail is not theirs.
+    const contact = await this.tams.primaryContact(input.account.accountId);
+    const attendees = [...(isUnreached(owner) ? [] : [owner]), ...(contact ? [contact] : [])];
+    const calendarFor = (reader: Recipient) =>
+      reader.role === 'owner' || reader.role === 'contact'
+        ? taskInvitation(input.event, input.task, {
+            occurredAt: input.occurredAt,
+            accountName: input.account.accountName,
+            zone: reader.zone,
+            domain: domainOf(this.channels.settings.smtpFrom),
+            url: links.tasks,
+            organizer: { name: 'Support SLA engine', email: addressOf(this.channels.settings.smtpFrom) },
+            attendees,
+          })
+        : undefined;
+    const invited: Recipient[] =
+      contact && calendarMethodFor(input.event, input.task, input.occurredAt)
+        ? [{ name: contact.name, email: contact.email, zone, locale: 'en-GB', role: 'contact', source: 'account' }]
+        : [];
+    const personal = this.channels.personTargets([...people, ...invited], input.webhookId, (reader) => taskMessage(event, reader), calendarFor);
+    const targets = [
+      ...this.channels.subscriberTargets(this.policy, input.event, input.webhookId, JSON.stringify(payload), () =>
+        taskMessage(event, { name: center?.name ?? input.account.supportCenter, zone, locale: 'en-GB' }),
+      ),
+      ...personal.targets,
+    ];
+    const unreached = [...unresolved, ...personal.unreached];
+    if (targets.length === 0) {
+      this.sink.write({ level: 'warn', msg: 'sla task notification undeliverable', time: new Date().toISOString(), ...payload, unreached });
+      throw ApplicationFailure.nonRetryable(
+        `undeliverable: no channel reaches anyone for ${input.event} (${input.webhookId}): ${unreached.map((u) => `${u.role}: ${u.reason}`).join('; ')}`,
+        'Undeliverable',
+        { unreached },
+      );
+    }
+    const { delivered, attempt } = await deliverEvent(this.sink, {
       event: input.event,
       webhookId: input.webhookId,
-      payload,
+      targets,
       logMessage: 'sla task notification',
+      logFields: { ...payload, unreached },
     });
-    return { webhookId: input.webhookId, recipients, delivered, attempt };
+    return { webhookId: input.webhookId, recipients, delivered, attempt, ...(unreached.length ? { unreached } : {}) };
+  }
+
+  /**
+   * The task's owner as a person: a TAM (the account's current one, else the task's) from the
+   * directory; a queue (the center's customer-success or support address) as the directory's holder
+   * of that role, else the address itself in the center's zone.
+   */
+  private async ownerOf(input: TaskNotifyInput): Promise<Recipient | Unreached> {
+    const directory = this.people.current();
+    if (input.task.ownerKind === 'tam') {
+      const tamId = (await this.tams.tamFor(input.account.accountId)) ?? input.task.owner;
+      const person = directory.tam(tamId);
+      return person ? { ...person, role: 'owner', source: 'directory' } : { role: 'owner', reason: `TAM ${tamId} is not in the people directory` };
+    }
+    const center = this.policy.center(input.account.supportCenter);
+    const queueRole = (['customerSuccess', 'supportQueue'] as const).find((role) => center?.roles[role] === input.task.owner) ?? 'customerSuccess';
+    const holder = directory.centerRole(this.policy, input.account.supportCenter, queueRole);
+    return isUnreached(holder) ? holder : { ...holder, role: 'owner' };
   }
 
   /** Called by the account workflow after creation and after plan/center/contract/TAM changes. */

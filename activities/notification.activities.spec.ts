@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DeliveryReport } from '../libs/contracts/src/incident';
 import { buildPolicy } from '../libs/policy/src';
+import { testChannels, testPeople } from '../test/support/people';
 import { startWebhookReceiver, WebhookReceiver } from '../test/support/webhook-receiver';
 import { matchesEvent, NotificationActivities, NotifyInput } from './notification.activities';
 
@@ -28,8 +29,9 @@ afterAll(async () => {
 function activities(subscribers: Array<{ id: string; url: string; events: string[] }>, log: Array<Record<string, unknown>>) {
   const doc = parse(readFileSync(join(__dirname, '..', 'config', 'sla-policy.yaml'), 'utf8'));
   doc.subscribers = subscribers.map((s) => ({ ...s, secretEnv: 'SLA_UNIT_HOOK_SECRET' }));
-  const tams = { tamFor: async (id: string) => (id === 'acme' ? 'tam@vendor.example' : undefined) };
-  return new NotificationActivities(buildPolicy(doc), tams, { write: (e) => log.push(e) });
+  const tams = { tamFor: async (id: string) => (id === 'acme' ? 'jane.doe' : undefined), primaryContact: async () => undefined };
+  const policy = buildPolicy(doc);
+  return new NotificationActivities(policy, tams, testPeople(policy), testChannels(), { write: (e) => log.push(e) });
 }
 
 const input = (event = 'ihr.breached'): NotifyInput => ({
@@ -59,11 +61,13 @@ describe('notification activities', () => {
       webhookId: 'INC-1.0.breach',
       recipients: [
         { role: 'supportManager', address: 'emea-manager@vendor.example' },
-        { role: 'tam', address: 'tam@vendor.example' },
+        { role: 'tam', address: 'jane.doe@vendor.example' },
         { role: 'customerSuccess', address: 'emea-success@vendor.example' },
       ],
       delivered: ['a'],
       attempt: 1,
+      // No SMTP in this test: the people are named, and why no channel reached them.
+      unreached: expect.arrayContaining([expect.objectContaining({ role: 'supportManager', reason: expect.stringMatching(/SMTP_URL is not set/) })]),
     });
     expect(b.received).toHaveLength(0);
     const [got] = a.deliveries();
@@ -75,7 +79,7 @@ describe('notification activities', () => {
       data: { ...input().incident, step: 'breach', stepAt: '2026-01-13T12:00:00.000Z', recipients: report.recipients },
     });
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ msg: 'sla notification', type: 'ihr.breached', id: 'INC-1.0.breach', subscribers: ['a'], unresolvedRoles: [] });
+    expect(log[0]).toMatchObject({ msg: 'sla notification', type: 'ihr.breached', id: 'INC-1.0.breach', targets: ['a'] });
   });
 
   it('on retry re-sends only to subscribers not yet delivered (heartbeat details) and does not log again', async () => {

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-/** Who the account's Technical Account Manager is (an address), resolved at notification time. */
+/** The id of the account's Technical Account Manager (`tamId`, a key of the people directory), at notification time. */
 export interface TamDirectory {
   tamFor(accountId: string): Promise<string | undefined>;
+  /** The account's first registered contact: the customer side of task invitations. */
+  primaryContact(accountId: string): Promise<{ name: string; email: string } | undefined>;
 }
 
 /** Nest token for the `TamDirectory` the notification activities use (the accounts side binds the real one). */
@@ -12,6 +14,10 @@ export const TAM_DIRECTORY = Symbol('TAM_DIRECTORY');
 @Injectable()
 export class NoTamDirectory implements TamDirectory {
   async tamFor(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async primaryContact(): Promise<{ name: string; email: string } | undefined> {
     return undefined;
   }
 }

@@ -1,12 +1,13 @@
 /**
  * A worker in its own process for the drills and bench/scale (so it can be SIGKILLed and its RSS read):
  * the real worker module and activities, the workflow bundle named by SLA_WORKFLOW_BUNDLE, the policy in
- * SLA_POLICY_PATH, Temporal at TEMPORAL_ADDRESS. Prints `READY worker <pid>` once polling; SIGTERM drains.
+ * SLA_POLICY_PATH, Temporal at TEMPORAL_ADDRESS, email to SMTP_URL when set. Prints `READY worker <pid>` once polling; SIGTERM drains.
  * Run: node -r ./scripts/ts-run.js scripts/drill-worker.ts
  */
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { notificationSettingsFromEnv } from '../libs/notifications/src';
 import { loadPolicy } from '../libs/policy/src';
 import { installRuntime } from '../bench/load-stack';
 import { startWorker } from '../test/support/temporal';
@@ -21,7 +22,8 @@ async function main() {
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace });
-  const running = await startWorker(connection, namespace, policy, { client });
+  // Email, links and templates from the environment (SMTP_URL ...), like the real worker.
+  const running = await startWorker(connection, namespace, policy, { client, notifications: notificationSettingsFromEnv() });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -60,6 +60,12 @@ export const NOTIFY_LOCAL_FIRST_PATCH = 'notify-local-first';
  */
 export const STATUS_IN_MEMO_PATCH = 'status-in-memo';
 /**
+ * Patch id of deliveries to people (email, chat): incidents started since send the clock's
+ * explanation and the next step with each notification, and record a step no channel reaches as
+ * `undeliverable` (never `delivered`). Incidents started before replay as they ran.
+ */
+export const NOTIFY_CHANNELS_PATCH = 'notify-channels';
+/**
  * Time the local first attempt may spend on all of an event's subscribers: one DELIVERY_TIMEOUT_MS.
  * Each POST gets what is left, subscribers not reached in time go to the durable fallback.
  */
@@ -87,6 +93,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const { intake, pinned } = input;
   // Decided once, at the start of the run: a run that began without the patch keeps publishing as it did.
   const statusInMemo = patched(STATUS_IN_MEMO_PATCH);
+  const toPeople = patched(NOTIFY_CHANNELS_PATCH);
   const retry = { ...DEFAULT_NOTIFICATION_RETRY, ...input.notificationRetry };
   // Clock planning is pure CPU over the pinned calendar: a local activity keeps history small
   // (one marker, no extra workflow task) and still records the instants in history.
@@ -243,6 +250,12 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       });
   };
 
+  /** The ladder's first step still to fire, for "what comes next" in notifications (null: none). */
+  const nextStep = (): NotifyInput['next'] => {
+    const [next] = pendingSteps().sort((a, b) => (a.at && b.at ? Date.parse(a.at) - Date.parse(b.at) : a.at ? -1 : b.at ? 1 : 0));
+    return next ? { event: next.event, ...(next.at ? { at: next.at } : {}), ...(next.afterBreachMs !== undefined ? { afterBreachMs: next.afterBreachMs } : {}) } : null;
+  };
+
   const snapshot = (): IncidentStatus => ({ ...status, ladder: { fired: status.ladder.fired, pending: pendingSteps() } });
 
   const markBreached = (atMs: number) => {
@@ -303,6 +316,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         summary: intake.summary,
         dueAt: clock?.dueAt ?? null,
       },
+      ...(toPeople ? { explanation: clock?.explanation.summary, next: nextStep() } : {}),
     };
     const summary = `${step.event} → ${step.notify.join(', ')}`;
     const localFirst = patched(NOTIFY_LOCAL_FIRST_PATCH);
@@ -311,9 +325,22 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         const report = localFirst
           ? await deliverLocalFirst(notifyInput, summary)
           : await notifications.notify.executeWithOptions({ summary }, [notifyInput]);
-        record.delivery = 'delivered';
         record.report = report;
-        note('step.delivered', { step: step.id, webhookId, delivered: report.delivered, recipients: report.recipients.length });
+        if (toPeople && report.undeliverable !== undefined) {
+          record.delivery = 'undeliverable';
+          record.error = report.undeliverable;
+          note('step.undeliverable', { step: step.id, event: step.event, webhookId, reason: report.undeliverable });
+          incidentMetrics.deliveryFailed(step.event);
+        } else {
+          record.delivery = 'delivered';
+          note('step.delivered', {
+            step: step.id,
+            webhookId,
+            delivered: report.delivered,
+            recipients: report.recipients.length,
+            ...(toPeople && report.unreached?.length ? { unreached: report.unreached } : {}),
+          });
+        }
       } catch (error) {
         const cause = error instanceof ActivityFailure ? error.cause : error;
         const message = cause instanceof Error ? cause.message : String(cause);

@@ -139,6 +139,17 @@ const ENDPOINTS: Endpoint[] = [
     expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 200, acme: 403, globex: 403, partner: 403 },
   },
   {
+    // Issue 14, item 13: a TAM lists its own tasks only; admins may name any owner.
+    name: 'GET /v1/tasks?owner=<another TAM>',
+    request: () => ({ method: 'GET', path: '/v1/tasks?owner=someone.else' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 403, acme: 403, globex: 403, partner: 403 },
+  },
+  {
+    name: 'GET /v1/tasks?owner=<the calling TAM>',
+    request: () => ({ method: 'GET', path: '/v1/tasks?owner=jane.doe' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 200, acme: 403, globex: 403, partner: 403 },
+  },
+  {
     name: 'POST /v1/tasks/:id/complete',
     request: () => ({ method: 'POST', path: '/v1/tasks/acme:2020:remote/complete', body: { summary: 'matrix' } }),
     expect: { none: 401, unknown: 401, admin: 404, agent: 403, tam: 404, acme: 403, globex: 403, partner: 403 },

@@ -37,6 +37,9 @@ describe('incident workflow replay', () => {
         // Since patch status-in-memo: the whole status upserted into the memo once a workflow task changed it.
         'incident-status-memo-met.json',
         'incident-status-memo-reclassify.json',
+        // Since patch notify-channels: explanation and next step sent to people; steps no channel reaches undeliverable.
+        'incident-channels-breached-level2.json',
+        'incident-channels-undeliverable.json',
       ]),
     );
   });

@@ -45,6 +45,8 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     ['down', flaky.downUrl, ['ihr.at_risk']],
   ]);
   const faultyWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', faultyPolicy, { providers: testProviders(), taskQueue: FAULTY_QUEUE });
+  // A worker whose policy has no subscriber and no SMTP: every step reaches nobody (undeliverable).
+  const bareWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policyWithSubscribers([]), { providers: testProviders(), taskQueue: BARE_QUEUE });
   const written: string[] = [];
   try {
     const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandle, entered: number) => Promise<void>, taskQueue = TASK_QUEUE) => {
@@ -159,6 +161,17 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       await resolve(h);
     });
 
+    // Deliveries to people (patch notify-channels): the breached lifecycle with level 2 delivered to a
+    // subscriber, and the same on a worker no channel reaches (each step recorded undeliverable).
+    const channelsBreached = async (h: WorkflowHandle, entered: number) => {
+      await skipTo(env, entered + 3 * HOUR + MIN);
+      await settled(h, 4);
+      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+      await resolve(h);
+    };
+    await run('channels-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), channelsBreached);
+    await run('channels-undeliverable', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), channelsBreached, BARE_QUEUE);
+
     // incident-notify-local-mixed.json is not recorded here: an incident started by the bundle before
     // the patch (commit 20c890c; warn delivered by the regular activity), its worker stopped, then
     // continued by the current bundle (patch marker at at-risk, local attempts from there on): SPE Sev 2
@@ -173,6 +186,7 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
   } finally {
     await worker.stop();
     await faultyWorker.stop();
+    await bareWorker.stop();
     await env.teardown();
     await receiver.close();
     await flaky.close();
@@ -181,6 +195,7 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
 }
 
 const FAULTY_QUEUE = 'sla-replay-faulty-receivers';
+const BARE_QUEUE = 'sla-replay-no-channel';
 
 /**
  * `url` answers 500 to the first request of each webhook-id and 204 afterwards; `downUrl` always 500.

@@ -1,7 +1,9 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { NOTIFICATION_LOG_SINK } from '../../activities';
+import { NOTIFICATION_LOG_SINK, NotificationSettings } from '../../activities';
+import { DirectorySource } from '../../libs/people/src';
+import { testPeople } from './people';
 import { createApiApp } from '../../apps/api/src/create-app';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../../libs/observability/src';
@@ -40,6 +42,10 @@ export interface TestStack {
 
 export interface TestStackOptions {
   rateLimitPerMinute?: number;
+  /** The people directory of API and worker (default: config/people.yaml). */
+  people?: DirectorySource;
+  /** The worker's SMTP, links and templates (default: no SMTP, the committed templates). */
+  notifications?: NotificationSettings;
   /** Receives the API's JSON log lines. */
   logDestination?: DestinationStream;
 }
@@ -54,9 +60,11 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
     level: process.env.TEST_API_LOG || options.logDestination ? 'info' : 'silent',
     destination: options.logDestination,
   });
+  const people = options.people ?? testPeople(policy);
   const api = await createApiApp({
     client,
     policy,
+    people,
     keys: keys.store,
     logger,
     quiet: !process.env.TEST_API_LOG,
@@ -82,6 +90,8 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
       stack.worker = await startWorker(workerConnection, server.namespace, policy, {
         client,
         providers: process.env.TEST_API_LOG ? [] : [quietSink],
+        people,
+        notifications: options.notifications,
       });
       return stack.worker;
     },

@@ -13,6 +13,9 @@ import { parse } from 'yaml';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { SA } from '../../libs/contracts/src';
+import type { NotificationSettings } from '../../activities';
+import { DirectorySource } from '../../libs/people/src';
+import { testNotificationSettings, testPeople } from './people';
 
 /** The workflow bundle made once by global-setup.ts. */
 export function workflowBundle(): { code: string } {
@@ -64,10 +67,16 @@ export async function startWorker(
   connection: NativeConnection,
   namespace: string,
   policy: Policy,
-  options: { providers?: Provider[]; taskQueue?: string; client?: Client } = {},
+  options: { providers?: Provider[]; taskQueue?: string; client?: Client; people?: DirectorySource; notifications?: NotificationSettings } = {},
 ): Promise<RunningWorker> {
   const app = await NestFactory.createApplicationContext(
-    WorkerModule.register({ policy, client: options.client, providers: options.providers }),
+    WorkerModule.register({
+      policy,
+      client: options.client,
+      providers: options.providers,
+      people: options.people ?? testPeople(policy),
+      notifications: options.notifications ?? testNotificationSettings(),
+    }),
     { logger: false },
   );
   const worker = await createSlaWorker({ app, connection, namespace, workflowBundle: workflowBundle(), taskQueue: options.taskQueue });

@@ -101,7 +101,7 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
     expect(Date.parse(first.dueAt)).toBe(tenBusinessDaysAfter(Date.parse(first.createdAt)));
     const created = await hook('task.created', id(1));
     expect(created.verified).toBe(true);
-    expect(created.body.data.recipients).toEqual([{ role: 'owner', address: 'jane.doe' }]);
+    expect(created.body.data.recipients).toEqual([{ role: 'owner', address: 'jane.doe@vendor.example' }]);
 
     const done = await handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 1, summary: 'Roadmap and open incidents reviewed.', actor: 'tam:jane' }] });
     expect(done).toMatchObject({ state: 'done', summary: 'Roadmap and open incidents reviewed.', completedBy: 'tam:jane' });
@@ -133,7 +133,7 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
     expectAround(escalated.escalatedAt!, due);
     const overdue = await hook('task.overdue', id(2));
     expect(overdue.body.data.recipients).toEqual([
-      { role: 'owner', address: 'jane.doe' },
+      { role: 'owner', address: 'jane.doe@vendor.example' },
       { role: 'supportManager', address: 'emea-manager@vendor.example' },
     ]);
 

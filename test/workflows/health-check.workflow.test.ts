@@ -84,7 +84,7 @@ describe('health-check year timeline (time-skipping server)', () => {
     expectAround(reminded.requests.remote!.remindedAt!, expected);
     const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.reminder' && d.body.data.accountId === reminded.accountId), 'reminder webhook');
     expect(hook.body.data.task).toMatchObject({ taskId: `${reminded.accountId}:${reminded.contractYear}:remote`, state: 'scheduled' });
-    expect(hook.body.data.recipients).toEqual([{ role: 'owner', address: 'jane.doe' }]);
+    expect(hook.body.data.recipients).toEqual([{ role: 'owner', address: 'jane.doe@vendor.example' }]);
   });
 
   it('escalates to the support manager when a request is not scheduled within 10 business days', async () => {
@@ -111,7 +111,7 @@ describe('health-check year timeline (time-skipping server)', () => {
     expect(escalated.timeline.map((e) => e.type)).toContain('task.overdue');
     const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.overdue' && d.body.data.accountId === escalated.accountId), 'overdue webhook');
     expect(hook.body.data.recipients).toEqual([
-      { role: 'owner', address: 'jane.doe' },
+      { role: 'owner', address: 'jane.doe@vendor.example' },
       { role: 'supportManager', address: 'emea-manager@vendor.example' },
     ]);
   });

@@ -12,7 +12,9 @@ export const HOOK_SECRET = `whsec_${Buffer.from('sla-test-hook-secret-0123456789
 export const HOOK_SECRET_ENV = 'SLA_TEST_HOOK_SECRET';
 process.env[HOOK_SECRET_ENV] = HOOK_SECRET;
 
-export const TAM_ADDRESS = 'tam-acme@vendor.example';
+/** acme's TAM: its id (accounts store it) and its address in config/people.yaml. */
+export const TAM_ID = 'jane.doe';
+export const TAM_ADDRESS = 'jane.doe@vendor.example';
 /** Quick retries so a failing receiver settles in milliseconds of workflow time. */
 export const FAST_RETRY: NotificationRetry = { initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 400, maximumAttempts: 3 };
 
@@ -26,7 +28,10 @@ export function policyWithSubscribers(subscribers: Array<[string, string, string
 /** Worker providers: account `acme` has a TAM, log lines go to `logLines` instead of stdout. */
 export function testProviders(logLines: Array<Record<string, unknown>> = []) {
   return [
-    { provide: TAM_DIRECTORY, useValue: { tamFor: async (accountId: string) => (accountId === 'acme' ? TAM_ADDRESS : undefined) } },
+    {
+      provide: TAM_DIRECTORY,
+      useValue: { tamFor: async (accountId: string) => (accountId === 'acme' ? TAM_ID : undefined), primaryContact: async () => undefined },
+    },
     { provide: NOTIFICATION_LOG_SINK, useValue: { write: (entry: Record<string, unknown>) => logLines.push(entry) } },
   ];
 }

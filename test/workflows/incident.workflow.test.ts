@@ -1,3 +1,4 @@
+import { testChannels, testPeople } from '../support/people';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -401,12 +402,13 @@ describe('incident workflow on the time-skipping server', () => {
     const handle = await start(input);
     const status = await planned(handle);
     expect(status.ihr).toEqual(input.initialClock);
-    const firstTask = (await handle.fetchHistory()).events!.slice(0, 8);
-    // The status-in-memo patch (its marker, core's TemporalChangeVersion upsert), the first timer and
-    // the status in the memo; no search attribute or small memo field again (the start carried them).
-    expect(eventTypes({ events: firstTask })).toEqual(['WORKFLOW_EXECUTION_STARTED', ...WORKFLOW_TASK, ...PATCH, 'TIMER_STARTED', 'WORKFLOW_PROPERTIES_MODIFIED']);
+    const firstTask = (await handle.fetchHistory()).events!.slice(0, 10);
+    // The status-in-memo and notify-channels patches (each a marker and core's TemporalChangeVersion
+    // upsert), the first timer and the status in the memo; no search attribute or small memo field
+    // again (the start carried them).
+    expect(eventTypes({ events: firstTask })).toEqual(['WORKFLOW_EXECUTION_STARTED', ...WORKFLOW_TASK, ...PATCH, ...PATCH, 'TIMER_STARTED', 'WORKFLOW_PROPERTIES_MODIFIED']);
     expect(Object.keys(firstTask[5].upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!)).toEqual(['TemporalChangeVersion']);
-    expect(Object.keys(firstTask[7].workflowPropertiesModifiedEventAttributes!.upsertedMemo!.fields!)).toEqual(['status']);
+    expect(Object.keys(firstTask[9].workflowPropertiesModifiedEventAttributes!.upsertedMemo!.fields!)).toEqual(['status']);
     await skipTo(env, Date.parse(status.ihr!.dueAt) + 1_000);
     let after = await handle.query(incidentStatusQuery);
     const settled = (s: IncidentStatus) => s.state === 'breached' && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
@@ -514,9 +516,9 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     ids.forEach((id) => expect(logLines.filter((l) => l.id === id)).toHaveLength(1));
 
     const history = await handle.fetchHistory();
-    // The patch markers once each (status-in-memo at the start, notify-local-first at the first step;
-    // each with core's TemporalChangeVersion upsert), then one local-activity marker per step.
-    expect(markerNames(history)).toEqual(['core_patch', 'core_patch', 'core_local_activity', 'core_local_activity']);
+    // The patch markers once each (status-in-memo and notify-channels at the start, notify-local-first at
+    // the first step; each with core's TemporalChangeVersion upsert), then one local-activity marker per step.
+    expect(markerNames(history)).toEqual(['core_patch', 'core_patch', 'core_patch', 'core_local_activity', 'core_local_activity']);
     expect(scheduledNotify(history)).toEqual([]);
     const types = eventTypes(history);
     const firedAt = types.flatMap((t, i) => (t === 'TIMER_FIRED' ? [i] : []));
@@ -552,7 +554,7 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     expect(failingLogLines.filter((l) => l.id === webhookId)).toHaveLength(1); // the fallback does not log again
 
     const history = await handle.fetchHistory();
-    expect(markerNames(history)).toEqual(['core_patch', 'core_patch', 'core_local_activity']);
+    expect(markerNames(history)).toEqual(['core_patch', 'core_patch', 'core_patch', 'core_local_activity']);
     const fallback = scheduledNotify(history);
     expect(fallback).toHaveLength(1);
     expect(defaultPayloadConverter.fromPayload(fallback[0].input!.payloads![0])).toMatchObject({
@@ -594,7 +596,8 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
         ['late', receiver.url, ['*']],
       ]);
       const log: Array<Record<string, unknown>> = [];
-      const acts = new NotificationActivities(subscribers, { tamFor: async () => undefined }, { write: (e) => log.push(e) });
+      const tams = { tamFor: async () => undefined, primaryContact: async () => undefined };
+      const acts = new NotificationActivities(subscribers, tams, testPeople(subscribers), testChannels(), { write: (e) => log.push(e) });
       const notifyInput: NotifyInput = {
         event: 'ihr.warning',
         webhookId: 'INC-BUDGET.0.warn',

@@ -1,20 +1,22 @@
 import 'reflect-metadata';
-import { ApiKeyStore, DEFAULT_KEYS_PATH } from '../../../libs/auth/src';
+import { ApiKeyStore } from '../../../libs/auth/src';
 import { createLogger } from '../../../libs/observability/src';
-import { connectClient, temporalSettings } from '../../../libs/settings/src';
+import { appConfigOrExit, connectClient, temporalSettings } from '../../../libs/settings/src';
 import { createApiApp } from './create-app';
 
-const logger = createLogger('api');
+// First, before anything reads a variable: a bad value stops start-up naming the variable and the rule.
+const config = appConfigOrExit('api');
+const logger = createLogger('api', { level: config.LOG_LEVEL });
 
 async function main() {
-  const settings = temporalSettings();
+  const settings = temporalSettings(config);
   const client = await connectClient(settings);
-  const keysPath = process.env.API_KEYS_PATH || DEFAULT_KEYS_PATH;
+  const keysPath = config.API_KEYS_PATH;
   const keys = new ApiKeyStore(keysPath, (error) => logger.error({ err: error.message }, 'keeping the previous API keys'));
   if (keys.size === 0) logger.warn(`no API keys in ${keysPath}: every request except /health and /metrics gets 401`);
   const app = await createApiApp({ client, keys, logger });
-  const port = Number(process.env.API_PORT || 3000);
-  const host = process.env.API_HOST || '127.0.0.1';
+  const port = config.API_PORT;
+  const host = config.API_HOST;
   await app.listen(port, host);
   logger.info(`listening on http://${host}:${port} (Temporal ${settings.address}/${settings.namespace})`);
 

@@ -2,26 +2,30 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/common';
+import { Channels, unreachableRoles } from '../../../activities';
 import { reconcileSchedules } from '../../../activities/schedule';
+import { DirectorySource, PEOPLE } from '../../../libs/people/src';
 import { createLogger, PinoNestLogger, PinoTemporalLogger } from '../../../libs/observability/src';
 import { POLICY, Policy } from '../../../libs/policy/src';
-import { connectClient, connectWorker, temporalSettings } from '../../../libs/settings/src';
+import { appConfigOrExit, connectClient, connectWorker, temporalSettings } from '../../../libs/settings/src';
 import { createSlaWorker } from './sla-worker';
 import { WorkerModule } from './worker.module';
 
 // Workflow code must never depend on the host's zone; pin it for everything in this process.
 process.env.TZ = 'UTC';
 
-const logger = createLogger('worker');
+// A bad variable stops start-up here, naming the variable and the rule (before the logger reads LOG_LEVEL).
+const config = appConfigOrExit('worker');
+const logger = createLogger('worker', { level: config.LOG_LEVEL });
 /** Prometheus exporter of the Temporal runtime and the SLA metrics the workflows emit (`/metrics`). */
-const metricsAddress = process.env.WORKER_METRICS_ADDRESS || '127.0.0.1:9464';
+const metricsAddress = config.WORKER_METRICS_ADDRESS;
 
 async function main() {
   Runtime.install({
-    logger: new PinoTemporalLogger(logger, (process.env.TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'INFO'),
+    logger: new PinoTemporalLogger(logger, config.TEMPORAL_LOG_LEVEL as LogLevel),
     telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } },
   });
-  const settings = temporalSettings();
+  const settings = temporalSettings(config);
   const client = await connectClient(settings);
   const app = await NestFactory.createApplicationContext(WorkerModule.register({ client }), { logger: new PinoNestLogger(logger) });
   const connection = await connectWorker(settings);
@@ -35,6 +39,11 @@ async function main() {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 
+  // Escalations that would reach nobody are said now, not discovered at the first breach.
+  const unreachable = unreachableRoles(app.get<Policy>(POLICY), app.get<DirectorySource>(PEOPLE).current(), app.get(Channels).emailEnabled);
+  if (unreachable.length > 0) {
+    logger.warn({ unreachable }, `no channel reaches ${unreachable.map((u) => `${u.center}.${u.role}`).join(', ')}: their notifications are recorded undeliverable`);
+  }
   logger.info(`polling task queue on ${settings.address} namespace ${settings.namespace}; metrics on http://${metricsAddress}/metrics`);
   // Health-check schedules match the eligible accounts after any outage or manual change (docs/health-checks.md).
   reconcileSchedules(client, app.get<Policy>(POLICY)).then(

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { ClockActivities, HealthCheckActivities, NotificationActivities } from '../../../activities';
 import { TASK_QUEUE } from '../../../libs/contracts/src';
+import { appConfig, loadConfig } from '../../../libs/settings/src';
 
 /** The activity functions the worker registers, bound to their Nest-managed instances. */
 export function activitiesFrom(app: INestApplicationContext) {
@@ -36,12 +37,9 @@ export interface SlaWorkerOptions {
  * first. The SDK's default follows the heap size (about 2,300 here), so a worker holding more open
  * incidents than that thrashed on reads (docs/operations.md).
  */
-export function workerCacheSize(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.WORKER_MAX_CACHED_WORKFLOWS;
-  if (raw === undefined || raw.trim() === '') return 10_000;
-  const size = Number(raw);
-  if (!Number.isInteger(size) || size < 0) throw new Error(`WORKER_MAX_CACHED_WORKFLOWS must be a whole number >= 0, got "${raw}"`);
-  return size;
+export function workerCacheSize(env?: NodeJS.ProcessEnv): number {
+  // Validated with every other variable by the config module (libs/settings/src/config.ts).
+  return (env ? loadConfig(env) : appConfig()).WORKER_MAX_CACHED_WORKFLOWS;
 }
 
 export function createSlaWorker(options: SlaWorkerOptions): Promise<Worker> {

@@ -1,18 +1,42 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { AccountTamDirectory, ClockActivities, HealthCheckActivities, NoTamDirectory, NotificationActivities, TAM_DIRECTORY } from '../../../activities';
+import {
+  AccountTamDirectory,
+  Channels,
+  ClockActivities,
+  HealthCheckActivities,
+  NoTamDirectory,
+  NotificationActivities,
+  notificationProviders,
+  NotificationSettings,
+  TAM_DIRECTORY,
+} from '../../../activities';
+import { DirectorySource, peopleProvider } from '../../../libs/people/src';
 import { Policy, policyProvider } from '../../../libs/policy/src';
 import { temporalClientProvider } from '../../../libs/settings/src/nest';
 
-/** Activity classes get their dependencies (policy, delivery, ...) from Nest. */
+export interface WorkerModuleOptions {
+  policy?: Policy;
+  client?: Client;
+  /** The people directory (default: the file at PEOPLE_DIRECTORY_PATH, re-read on change). */
+  people?: DirectorySource;
+  /** SMTP, links and templates (default: from the environment). */
+  notifications?: NotificationSettings;
+  providers?: Provider[];
+}
+
+/** Activity classes get their dependencies (policy, people, channels, ...) from Nest. */
 @Module({})
 export class WorkerModule {
   /** `providers` are added last, so they can rebind tokens such as TAM_DIRECTORY or NOTIFICATION_LOG_SINK. */
-  static register(options: { policy?: Policy; client?: Client; providers?: Provider[] } = {}): DynamicModule {
+  static register(options: WorkerModuleOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
       providers: [
         policyProvider(options.policy),
+        peopleProvider(options.people),
+        ...notificationProviders(options.notifications),
+        Channels,
         ClockActivities,
         NotificationActivities,
         HealthCheckActivities,

@@ -35,6 +35,67 @@ describe('ApiKeyStore', () => {
     expect(errors[0].message).toMatch(/invalid API keys file/);
   });
 
+  describe('keeps the keys in force on a broken edit (issue 14, item 13)', () => {
+    const setup = () => {
+      const path = join(dir(), 'keys.yaml');
+      writeKeys(path, [{ id: 'a', sha256: hashKey('old'), role: 'agent' }], 1000);
+      const errors: Error[] = [];
+      const store = new ApiKeyStore(path, (e) => errors.push(e));
+      expect(store.authenticate('old', 10_000)?.keyId).toBe('a');
+      return { path, errors, store };
+    };
+
+    it.each([
+      ['an empty file', ''],
+      ['a file with a comment only', '# API keys\n'],
+      ['a file truncated after `keys:`', 'keys:\n'],
+      ['a file truncated inside an entry', `keys:\n  - id: b\n    sha256: ${hashKey('new').slice(0, 20)}`],
+      ['a file truncated inside a key', 'keys:\n  - id: b\n    sha'],
+    ])('%s', (_what, text) => {
+      const { path, errors, store } = setup();
+      writeFileSync(path, text);
+      utimesSync(path, 2000, 2000);
+      expect(store.authenticate('old', 20_000)?.keyId).toBe('a');
+      expect(errors).toHaveLength(1);
+      expect(errors[0].message).toMatch(/invalid API keys file|empty/);
+      // Reported once, not every second.
+      expect(store.authenticate('old', 30_000)?.keyId).toBe('a');
+      expect(errors).toHaveLength(1);
+    });
+
+    it('a file that went missing', () => {
+      const { path, errors, store } = setup();
+      require('node:fs').unlinkSync(path);
+      expect(store.authenticate('old', 20_000)?.keyId).toBe('a');
+      expect(errors[0].message).toMatch(/cannot read API keys file/);
+    });
+
+    it('only an explicit `keys: []` revokes every key', () => {
+      const { path, errors, store } = setup();
+      writeFileSync(path, 'keys: []\n');
+      utimesSync(path, 2000, 2000);
+      expect(store.authenticate('old', 20_000)).toBeUndefined();
+      expect(store.size).toBe(0);
+      expect(errors).toEqual([]);
+    });
+  });
+
+  it('follows the content, not the mtime: an edit that keeps the mtime is picked up', () => {
+    const path = join(dir(), 'keys.yaml');
+    writeKeys(path, [{ id: 'a', sha256: hashKey('old'), role: 'agent' }], 1000);
+    const store = new ApiKeyStore(path);
+    expect(store.authenticate('old', 10_000)?.keyId).toBe('a');
+    writeKeys(path, [{ id: 'b', sha256: hashKey('new'), role: 'agent' }], 1000);
+    expect(store.authenticate('new', 20_000)?.keyId).toBe('b');
+    expect(store.authenticate('old', 20_000)).toBeUndefined();
+  });
+
+  it('refuses an empty file at start-up', () => {
+    const path = join(dir(), 'keys.yaml');
+    writeFileSync(path, '');
+    expect(() => new ApiKeyStore(path)).toThrow(/the file is empty/);
+  });
+
   it('has no keys when the file does not exist', () => {
     expect(new ApiKeyStore(join(dir(), 'absent.yaml')).size).toBe(0);
   });
@@ -53,6 +114,7 @@ describe('parseKeysFile', () => {
     ['keys: [{ id: a, sha256: abc, role: admin }]', /sha256: must be the lowercase hex/],
     ['keys: [{ id: a, sha256: ' + 'a'.repeat(64) + ', role: root }]', /role/],
     ['keys: [{ id: a, sha256: ' + 'a'.repeat(64) + ', role: customer }]', /customer keys must name accountId/],
+    ['keys: [{ id: t, sha256: ' + 'a'.repeat(64) + ', role: tam }]', /keys\.0\.tamId: tam keys must name tamId/],
     ['keys: [{ id: a, sha256: ' + 'a'.repeat(64) + ', role: admin }, { id: a, sha256: ' + 'b'.repeat(64) + ', role: admin }]', /duplicate key id a/],
   ])('rejects %s', (text, message) => {
     expect(() => parseKeysFile(text, 'k.yaml')).toThrow(message);

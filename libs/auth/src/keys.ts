@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
@@ -19,7 +19,9 @@ const keyEntry = z
     /** tam keys: the TAM's id (as stored on accounts). */
     tamId: z.string().optional(),
   })
-  .refine((k) => k.role !== 'customer' || Boolean(k.accountId), { message: 'customer keys must name accountId', path: ['accountId'] });
+  .refine((k) => k.role !== 'customer' || Boolean(k.accountId), { message: 'customer keys must name accountId', path: ['accountId'] })
+  // A TAM key without its TAM id would list and act on nobody's tasks, or everybody's (no owner filter).
+  .refine((k) => k.role !== 'tam' || Boolean(k.tamId), { message: 'tam keys must name tamId', path: ['tamId'] });
 
 const keysFile = z.strictObject({ keys: z.array(keyEntry) });
 export type ApiKeyEntry = z.infer<typeof keyEntry>;
@@ -42,7 +44,16 @@ export function generateKey(prefix = 'sla'): string {
 }
 
 export function parseKeysFile(text: string, source: string): ApiKeyEntry[] {
-  const parsed = keysFile.safeParse(parse(text) ?? { keys: [] });
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw new Error(`invalid API keys file ${source}: not YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  // An empty file (or one with comments only) is what a truncated write or an editor's save in
+  // progress looks like; it revoked every key. Only an explicit `keys: []` revokes all.
+  if (doc === null || doc === undefined) throw new Error(`invalid API keys file ${source}: the file is empty (write \`keys: []\` to revoke every key)`);
+  const parsed = keysFile.safeParse(doc);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid API keys file ${source}:\n${issues}`);
@@ -56,13 +67,18 @@ export function parseKeysFile(text: string, source: string): ApiKeyEntry[] {
 }
 
 /**
- * API keys from a YAML file holding only SHA-256 hashes. The file is re-read when it changes
- * (checked at most once a second), so keys rotate without a restart; a broken edit keeps the
- * previous keys and reports the error instead of locking everybody out.
+ * API keys from a YAML file holding only SHA-256 hashes. The file is re-read when its content changes
+ * (checked at most once a second), so keys rotate without a restart. A broken edit (empty, truncated,
+ * invalid) or a missing file keeps the previous keys and reports the error once instead of locking
+ * everybody out; only an explicit `keys: []` revokes every key.
  */
 export class ApiKeyStore {
   private entries: Array<ApiKeyEntry & { digest: Buffer }> = [];
-  private loadedMtimeMs = -1;
+  /**
+   * Digest of the content last seen (loaded or refused). Content, not mtime: an edit within the
+   * filesystem's mtime granularity, or a copy that keeps the old mtime, was never picked up.
+   */
+  private seenDigest: string | undefined;
   private checkedAt = 0;
 
   constructor(
@@ -73,22 +89,26 @@ export class ApiKeyStore {
   }
 
   private reload(initial: boolean): void {
-    let mtimeMs: number;
+    let text: string;
     try {
-      mtimeMs = statSync(this.path).mtimeMs;
-    } catch {
-      this.entries = [];
-      this.loadedMtimeMs = -1;
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      // No file at start: no keys (main.ts warns). Gone later (a move-and-replace in progress, a
+      // mistaken delete): keep the keys in force, report once.
+      if (initial && !existsSync(this.path)) return;
+      if (initial) throw error;
+      if (this.seenDigest !== 'missing') this.onReloadError(new Error(`cannot read API keys file ${this.path}: ${(error as Error).message}; keeping the previous keys`));
+      this.seenDigest = 'missing';
       return;
     }
-    if (mtimeMs === this.loadedMtimeMs) return;
+    const digest = createHash('sha256').update(text).digest('hex');
+    if (digest === this.seenDigest) return;
+    this.seenDigest = digest;
     try {
-      const keys = parseKeysFile(readFileSync(this.path, 'utf8'), this.path);
+      const keys = parseKeysFile(text, this.path);
       this.entries = keys.map((k) => ({ ...k, digest: Buffer.from(k.sha256, 'hex') }));
-      this.loadedMtimeMs = mtimeMs;
     } catch (error) {
       if (initial) throw error;
-      this.loadedMtimeMs = mtimeMs;
       this.onReloadError(error as Error);
     }
   }

@@ -249,3 +249,83 @@ export function closedDays(calendar: Calendar, fromMs: number, toMs: number): Cl
 function fmt(m: number): string {
   return m === 1440 ? '24:00' : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
+
+/** What `explain` tells, as counts: the what-if API's default answer (bounded in size whatever the duration). */
+export interface ExplanationCounts {
+  zone: string;
+  coverage: '24x7' | 'business-hours';
+  start: string;
+  due: string;
+  startMs: number;
+  dueMs: number;
+  durationMs: number;
+  duration: string;
+  counts: {
+    /** Open intervals counted (touching intervals merged, as in `explain`'s `counted`). */
+    counted: number;
+    /** Local days with nothing counted, by reason (as in `explain`'s `skipped`). */
+    skipped: { weekend: number; holiday: number; closure: number; closed: number };
+    dstShifts: number;
+  };
+  summary: string;
+}
+
+/**
+ * The same walk as `explain` without formatting each interval and day: formatting (luxon, per interval)
+ * was most of the cost of a long what-if, and the per-day lists most of its size.
+ */
+export function explainCounts(calendar: Calendar, startMs: number, durationMs: number): ExplanationCounts {
+  const cal = asCompiled(calendar);
+  const dueMs = addBusinessTime(cal, startMs, durationMs);
+  let counted = 0;
+  const skipped = { weekend: 0, holiday: 0, closure: 0, closed: 0 };
+  if (cal.alwaysOpen) {
+    if (dueMs > startMs) counted = 1;
+  } else if (dueMs > startMs) {
+    let b = cal.bucketAt(startMs);
+    const firstDay = b.day;
+    let lastTo = Number.NaN;
+    for (;;) {
+      let dayCount = 0;
+      for (let i = 0; i < b.spans.length; i += 2) {
+        const s = Math.max(b.spans[i], startMs);
+        const e = Math.min(b.spans[i + 1], dueMs);
+        if (e <= s) continue;
+        dayCount += e - s;
+        if (lastTo !== s) counted++;
+        lastTo = e;
+      }
+      if (dayCount === 0) {
+        const r = reasonFor(cal, b.day);
+        if (!(r.reason === 'closed' && b.day === firstDay)) skipped[r.reason]++;
+      }
+      if (b.end >= dueMs) break;
+      b = cal.bucket(b.day + 1);
+    }
+  }
+  const dstShifts = transitions(cal, startMs, Math.max(startMs, dueMs)).length;
+  const coverage = cal.alwaysOpen ? '24x7' : 'business-hours';
+  const what = cal.alwaysOpen ? 'of 24x7 coverage' : 'of business hours';
+  const skippedDays = skipped.weekend + skipped.holiday + skipped.closure + skipped.closed;
+  const reasons = (Object.entries(skipped) as Array<[string, number]>).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`);
+  let summary = `${formatDuration(durationMs)} ${what} from ${stamp(cal, startMs)}`;
+  if (durationMs === 0) summary += ': nothing to count';
+  else {
+    summary += `: counted ${counted} interval${counted === 1 ? '' : 's'}`;
+    if (skippedDays) summary += `; skipped ${skippedDays} day${skippedDays === 1 ? '' : 's'} (${reasons.join(', ')})`;
+  }
+  if (dstShifts) summary += `; ${dstShifts} DST shift${dstShifts === 1 ? '' : 's'}`;
+  summary += `; due ${stamp(cal, dueMs)}`;
+  return {
+    zone: cal.zone,
+    coverage,
+    start: isoInZone(cal, startMs),
+    due: isoInZone(cal, dueMs),
+    startMs,
+    dueMs,
+    durationMs,
+    duration: formatDuration(durationMs),
+    counts: { counted, skipped, dstShifts },
+    summary,
+  };
+}

@@ -18,7 +18,13 @@ export interface HolidaySpan {
   type: string;
 }
 
-/** Holiday source: date-holidays, in the calendar's zone, with spans cached per year. Shared per spec. */
+/**
+ * Years of holiday spans kept per source. The what-if API takes any start instant, so without a bound
+ * every distinct year asked for stayed in memory; a working set is a few years around now.
+ */
+export const MAX_CACHED_HOLIDAY_YEARS = 16;
+
+/** Holiday source: date-holidays, in the calendar's zone, with spans cached per year (bounded). Shared per spec. */
 export class HolidaySource {
   private readonly hd: Holidays;
   private readonly years = new Map<number, HolidaySpan[]>();
@@ -33,6 +39,11 @@ export class HolidaySource {
     for (const x of spec.extra ?? []) this.hd.setHoliday(x.rule, { name: x.name, type: 'public' } as never);
   }
 
+  /** How many years are cached (for tests of the bound). */
+  get cachedYears(): number {
+    return this.years.size;
+  }
+
   year(y: number): HolidaySpan[] {
     let spans = this.years.get(y);
     if (!spans) {
@@ -41,6 +52,8 @@ export class HolidaySource {
         .map((h) => ({ start: h.start.getTime(), end: h.end.getTime(), date: h.date.slice(0, 10), name: h.name, type: h.type }))
         .filter((h) => h.end > h.start)
         .sort((a, b) => a.start - b.start);
+      // Oldest-inserted year out first (Map keeps insertion order).
+      if (this.years.size >= MAX_CACHED_HOLIDAY_YEARS) this.years.delete(this.years.keys().next().value!);
       this.years.set(y, spans);
     }
     return spans;

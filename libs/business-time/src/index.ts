@@ -8,9 +8,9 @@ export { CalendarConfigError, WEEKDAYS } from './calendar';
 export type { Calendar, CalendarConfig, ConfigIssue, Weekday } from './calendar';
 export type { HolidayType } from './holidays';
 export { addBusinessTime, businessTimeBetween, isOpen, nextClosing, nextOpening } from './ops';
-export { closedDays, explain, formatDuration, isoInZone } from './explain';
+export { closedDays, explain, explainCounts, formatDuration, isoInZone } from './explain';
 export { luxonZone } from './zone';
-export type { ClosedDay, Explanation } from './explain';
+export type { ClosedDay, Explanation, ExplanationCounts } from './explain';
 
 /** Validates and compiles a calendar; throws CalendarConfigError naming every bad field. */
 export function compileCalendar(config: CalendarConfig): Calendar {

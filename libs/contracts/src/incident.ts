@@ -172,9 +172,13 @@ export interface ResponseRecord {
 export interface DeliveryReport {
   webhookId: string;
   recipients: Array<{ role: Role; address: string }>;
-  /** Subscriber ids that received the event (2xx). */
+  /** Targets that received the event: subscriber ids, `email:<address>`, `chat:<kind>:<role>`. */
   delivered: string[];
   attempt: number;
+  /** Roles (or people) no channel reaches, with the reason. */
+  unreached?: Array<{ role: Role | 'owner' | 'contact'; reason: string }>;
+  /** Set when no target at all could be reached: why (the step is recorded `undeliverable`). */
+  undeliverable?: string;
 }
 
 export interface FiredStep {
@@ -185,7 +189,8 @@ export interface FiredStep {
   /** Workflow time when it fired. */
   firedAt: string;
   webhookId: string;
-  delivery: 'in-flight' | 'delivered' | 'failed';
+  /** `undeliverable`: no channel reaches any recipient (`error` says why); never counted as delivered. */
+  delivery: 'in-flight' | 'delivered' | 'failed' | 'undeliverable';
   report?: DeliveryReport;
   error?: string;
 }
@@ -213,6 +218,7 @@ export type TimelineType =
   | 'step.fired'
   | 'step.delivered'
   | 'step.delivery_failed'
+  | 'step.undeliverable'
   | 'ihr.breached'
   | 'response.recorded'
   | 'severity.changed'

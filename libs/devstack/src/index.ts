@@ -2,3 +2,4 @@ export * from './dev-server';
 export * from './free-port';
 export * from './project-root';
 export * from './toolchain';
+export * from './mail-catcher';

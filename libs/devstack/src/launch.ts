@@ -2,8 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createKeysFileWithAdmin, DEFAULT_KEYS_PATH } from '../../auth/src';
+import { createKeysFileWithAdmin } from '../../auth/src';
+import { appConfigOrExit } from '../../settings/src/config';
 import { DevServer, startDevServer } from './dev-server';
+import { MailCatcher, startMailCatcher } from './mail-catcher';
 import { projectRoot } from './project-root';
 import { temporalToolchain } from './toolchain';
 
@@ -13,15 +15,20 @@ import { temporalToolchain } from './toolchain';
  */
 const root = projectRoot();
 const env = process.env;
-const apiPort = Number(env.API_PORT || 3000);
-const apiHost = env.API_HOST || '127.0.0.1';
-const temporalPort = Number(env.TEMPORAL_PORT || 7233);
-const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
-const dataDir = resolve(root, env.DATA_DIR || 'data');
-const externalTemporal = env.TEMPORAL_ADDRESS;
+// A bad variable stops `npm start` before anything starts, naming the variable and the rule.
+const config = appConfigOrExit('stack');
+const apiPort = config.API_PORT;
+const apiHost = config.API_HOST;
+const temporalPort = config.TEMPORAL_PORT;
+const uiPort = config.TEMPORAL_UI_PORT;
+const dataDir = resolve(root, config.DATA_DIR);
+const externalTemporal = config.TEMPORAL_ADDRESS;
+const mailSmtpPort = config.MAIL_CATCHER_SMTP_PORT;
+const mailWebPort = config.MAIL_CATCHER_WEB_PORT;
 
 const children: ChildProcess[] = [];
 let devServer: DevServer | undefined;
+let mailCatcher: MailCatcher | undefined;
 let stopping = false;
 
 function prefixOutput(child: ChildProcess, name: string) {
@@ -45,6 +52,17 @@ function startNode(name: string, script: string, extraEnv: NodeJS.ProcessEnv): C
   });
   children.push(child);
   return child;
+}
+
+/** An SMTP URL without its password, for the banner. */
+function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'SMTP_URL';
+  }
 }
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
@@ -78,6 +96,7 @@ async function shutdown(exitCode: number) {
   console.log('[stack] stopping: api, worker, temporal');
   for (const child of [...children].reverse()) await stopChild(child, 15_000);
   await devServer?.stop();
+  await mailCatcher?.stop();
   console.log('[stack] stopped');
   process.exit(exitCode);
 }
@@ -94,7 +113,7 @@ async function main() {
       port: temporalPort,
       uiPort,
       dbFile: join(dataDir, 'temporal.db'),
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      namespace: config.TEMPORAL_NAMESPACE,
       logFile: join(dataDir, 'temporal-dev-server.log'),
     });
     devServer.process.once('exit', (code) => {
@@ -105,12 +124,33 @@ async function main() {
     });
     temporalAddress = devServer.address;
   }
-  const keysPath = resolve(root, env.API_KEYS_PATH || DEFAULT_KEYS_PATH);
+  // Without SMTP_URL the local stack brings its own inbox, so escalations and invitations are seen at once.
+  let smtpUrl = config.SMTP_URL;
+  if (!smtpUrl) {
+    console.log(`[stack] starting the mail catcher (SMTP ${mailSmtpPort}, inbox ${mailWebPort})`);
+    mailCatcher = await startMailCatcher({ smtpPort: mailSmtpPort, webPort: mailWebPort });
+    mailCatcher.process.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`[stack] mail catcher exited unexpectedly (${code}); stopping everything`);
+        void shutdown(1);
+      }
+    });
+    smtpUrl = mailCatcher.smtpUrl;
+  }
+  const keysPath = resolve(root, config.API_KEYS_PATH);
   const newAdminKey = existsSync(keysPath) ? undefined : createKeysFileWithAdmin(keysPath);
-  const shared = { TEMPORAL_ADDRESS: temporalAddress, TZ: 'UTC', API_KEYS_PATH: keysPath };
+  const api = `http://${apiHost}:${apiPort}`;
+  const shared = {
+    TEMPORAL_ADDRESS: temporalAddress,
+    TZ: 'UTC',
+    API_KEYS_PATH: keysPath,
+    SMTP_URL: smtpUrl,
+    // Links in messages: to this API and, with the embedded server, to its Temporal UI.
+    PUBLIC_BASE_URL: config.PUBLIC_BASE_URL || api,
+    ...(config.TEMPORAL_UI_URL || !externalTemporal ? { TEMPORAL_UI_URL: config.TEMPORAL_UI_URL || `http://127.0.0.1:${uiPort}` } : {}),
+  };
   startNode('worker', 'apps/worker/src/main.js', shared);
   startNode('api', 'apps/api/src/main.js', { ...shared, API_PORT: String(apiPort), API_HOST: apiHost });
-  const api = `http://${apiHost}:${apiPort}`;
   await waitForHttp(`${api}/health/ready`, 60_000);
 
   console.log(
@@ -119,9 +159,10 @@ async function main() {
       'Support SLA engine is up:',
       `  API          ${api}`,
       `  OpenAPI      ${api}/docs  (JSON: ${api}/openapi.json)`,
-      `  Metrics      ${api}/metrics (API), http://${env.WORKER_METRICS_ADDRESS || '127.0.0.1:9464'}/metrics (worker)`,
+      `  Metrics      ${api}/metrics (API), http://${config.WORKER_METRICS_ADDRESS}/metrics (worker)`,
       externalTemporal ? `  Temporal     ${externalTemporal} (external cluster)` : `  Temporal UI  http://127.0.0.1:${uiPort}`,
       externalTemporal ? '' : `  Temporal     ${temporalAddress} (dev server, data in ${dataDir})`,
+      mailCatcher ? `  Mail inbox   ${mailCatcher.webUrl}  (every email the engine sends; SMTP ${mailCatcher.smtpUrl})` : `  Email        via ${maskUrl(smtpUrl)}`,
       newAdminKey
         ? `  Admin key    ${newAdminKey}\n               (shown once; only its hash is stored in ${keysPath})`
         : `  API keys     ${keysPath}`,

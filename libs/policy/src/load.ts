@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Calendar, CalendarConfigError, compileCalendar } from '../../business-time/src';
 import { secretProblem } from '../../webhooks/src';
 import { Policy } from './policy';
+import { appConfig } from '../../settings/src/config';
 import { policySchema } from './schema';
 
 export interface PolicyIssue {
@@ -73,6 +74,8 @@ export function buildPolicy(raw: unknown, source = 'policy'): Policy {
   // A secret the official Standard Webhooks libraries reject would leave every receiver unable to
   // verify: refuse it at load, naming the subscriber (a variable not set yet is reported at delivery).
   parsed.data.subscribers.forEach((subscriber, i) => {
+    // Chat subscribers (Slack, Teams) post to an incoming-webhook URL and sign nothing.
+    if (subscriber.kind !== 'webhook') return;
     const secret = process.env[subscriber.secretEnv];
     const problem = secret === undefined ? undefined : secretProblem(secret);
     if (problem) issues.push({ path: `subscribers[${i}].secretEnv`, message: `subscriber ${subscriber.id}: the secret in ${subscriber.secretEnv} ${problem}` });
@@ -82,7 +85,7 @@ export function buildPolicy(raw: unknown, source = 'policy'): Policy {
 }
 
 /** Reads, parses and validates the policy file (`SLA_POLICY_PATH`, else `config/sla-policy.yaml`). */
-export function loadPolicy(path = process.env.SLA_POLICY_PATH || DEFAULT_POLICY_PATH): Policy {
+export function loadPolicy(path = appConfig().SLA_POLICY_PATH ?? DEFAULT_POLICY_PATH): Policy {
   const file = resolve(path);
   let text: string;
   try {

@@ -3,15 +3,10 @@ import { isPositiveDuration } from './duration';
 
 export const CHANNELS = ['portal', 'email', 'phone'] as const;
 export const SEVERITIES = [1, 2, 3, 4] as const;
-export const ROLES = [
-  'supportQueue',
-  'supportLead',
-  'supportManager',
-  'supportDirector',
-  'dutyManager',
-  'customerSuccess',
-  'tam',
-] as const;
+/** Roles every support center fills (people directory `centers.<id>.<role>`). */
+export const CENTER_ROLES = ['supportQueue', 'supportLead', 'supportManager', 'supportDirector', 'dutyManager', 'customerSuccess'] as const;
+/** Who a ladder step notifies: a center role, or `tam`, the account's Technical Account Manager. */
+export const ROLES = [...CENTER_ROLES, 'tam'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const duration = z
@@ -63,13 +58,16 @@ const calendar = z.strictObject({
     .optional(),
 });
 
-const roleAddresses = z.partialRecord(z.enum(ROLES), z.string().min(1));
+const roleAddresses = z.partialRecord(z.enum(CENTER_ROLES), z.string().min(1));
 
 const supportCenter = z.strictObject({
   name: z.string().min(1),
   calendar,
-  /** Who each role is at this center (addresses or queue names); `tam` comes from the account. */
-  roles: roleAddresses,
+  /**
+   * Each role's mailbox or queue name: the owner of queue-owned tasks, and the address notified when
+   * the people directory (config/people.yaml, with name, zone, locale and chat) names nobody for it.
+   */
+  roles: roleAddresses.default({}),
 });
 
 const ladderStep = z.strictObject({
@@ -102,14 +100,33 @@ const escalation = z.strictObject({
     .default([]),
 });
 
-const subscriber = z
-  .strictObject({
-    id,
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-    /** Name of the environment variable holding the signing secret (never the secret itself). */
-    secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
-    events: z.array(z.string().min(1)).min(1),
-  });
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
+const events = z.array(z.string().min(1)).min(1);
+
+/** A Standard Webhooks endpoint (the default kind): signed JSON for integrations. */
+const webhookSubscriber = z.strictObject({
+  id,
+  kind: z.literal('webhook').default('webhook'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** Name of the environment variable holding the signing secret (never the secret itself). */
+  secretEnv: envName,
+  events,
+});
+
+/**
+ * A chat channel: a Slack incoming webhook (Block Kit) or a Teams Workflows webhook (Adaptive Card).
+ * The URL is a credential (anyone holding it can post), so only the variable holding it is named here.
+ */
+const chatSubscriber = z.strictObject({
+  id,
+  kind: z.enum(['slack', 'teams']),
+  urlEnv: envName,
+  events,
+});
+
+const subscriber = z.union([chatSubscriber, webhookSubscriber], {
+  error: 'must be a webhook subscriber (id, url, secretEnv, events) or a chat subscriber (id, kind: slack|teams, urlEnv, events)',
+});
 
 /**
  * Recurring account reviews of the TAM ("hosts regular meetings to ensure overall account health"):
@@ -165,5 +182,9 @@ export type LadderStepPolicy = z.infer<typeof ladderStep>;
 export type Channel = (typeof CHANNELS)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type Role = (typeof ROLES)[number];
+export type CenterRole = (typeof CENTER_ROLES)[number];
+export type SubscriberPolicy = PolicyDocument['subscribers'][number];
+export type WebhookSubscriberPolicy = z.infer<typeof webhookSubscriber>;
+export type ChatSubscriberPolicy = z.infer<typeof chatSubscriber>;
 export type Coverage = PlanPolicy['coverage']['sev1'];
 export type AccountReviewsPolicy = PolicyDocument['accountReviews'];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
+import { AppConfig, appConfig } from './config';
 
 /** How the API and the worker reach Temporal: the dev server by default, any cluster by env. */
 export interface TemporalSettings {
@@ -11,25 +12,23 @@ export interface TemporalSettings {
   apiKey?: string;
 }
 
-export function temporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
-  const certPath = env.TEMPORAL_TLS_CERT_PATH;
-  const keyPath = env.TEMPORAL_TLS_KEY_PATH;
-  if (Boolean(certPath) !== Boolean(keyPath)) {
-    throw new Error('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
-  }
-  const apiKey = env.TEMPORAL_API_KEY || undefined;
+/** From the validated configuration (the cert/key pair rule is checked there, at start-up). */
+export function temporalSettings(config: AppConfig = appConfig()): TemporalSettings {
+  const certPath = config.TEMPORAL_TLS_CERT_PATH;
+  const keyPath = config.TEMPORAL_TLS_KEY_PATH;
+  const apiKey = config.TEMPORAL_API_KEY;
   let tls: TemporalSettings['tls'];
   if (certPath && keyPath) {
     tls = {
       clientCertPair: { crt: readFileSync(certPath), key: readFileSync(keyPath) },
-      serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+      serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME,
     };
-  } else if (apiKey || env.TEMPORAL_TLS === 'true') {
+  } else if (apiKey || config.TEMPORAL_TLS === 'true') {
     tls = true;
   }
   return {
-    address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: config.TEMPORAL_NAMESPACE,
     tls,
     apiKey,
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AccountChange, AccountRecord, Contact, ID_PATTERN } from '../../../../libs/contracts/src';
 import { component } from '../common/schema-registry';
 import { assertSame, instant, isoDate as isoDay, pageOf, pageQuery, Same } from '../common/shapes';
+import { filterValue } from '../common/validation';
 
 export const idSchema = (what: string) =>
   z.string().regex(ID_PATTERN, `must be a ${what} id: letters, digits, '.', '_' or '-', up to 64 characters`);
@@ -47,9 +48,9 @@ export const registerContactSchema = component('RegisterContactRequest', z.stric
 export type RegisterContactBody = z.infer<typeof registerContactSchema>;
 
 export const listAccountsQuerySchema = z.strictObject({
-  plan: z.string().max(32).optional(),
-  center: z.string().max(32).optional(),
-  tam: z.string().max(100).optional(),
+  plan: filterValue(32).optional(),
+  center: filterValue(32).optional(),
+  tam: filterValue(100).optional(),
   type: z.enum(['customer', 'partner']).optional(),
   ...pageQuery,
 });

@@ -18,6 +18,7 @@ import {
 } from '../../../../libs/contracts/src';
 import { AccountMemoCache, normalizeAccountMemo, readAccountMemo } from '../../../../libs/account-directory/src';
 import { Principal } from '../../../../libs/auth/src';
+import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
 import { actorOf } from '../auth/auth.decorators';
 import { FieldError, Problem } from '../common/problem';
@@ -35,6 +36,7 @@ export class AccountsService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(POLICY) private readonly policy: Policy,
+    @Inject(PEOPLE) private readonly people: DirectorySource,
     private readonly cache: AccountMemoCache,
   ) {}
 
@@ -43,7 +45,7 @@ export class AccountsService {
   }
 
   /** Plan, center, TAM and partner rules that need the policy or other accounts (422). */
-  private async checkRecord(record: Pick<AccountRecord, 'plan' | 'supportCenter' | 'tamId' | 'partnerId' | 'accountId'>) {
+  private async checkRecord(record: Pick<AccountRecord, 'plan' | 'supportCenter' | 'tamId' | 'partnerId' | 'accountId'>, tamSet: boolean) {
     const errors: FieldError[] = [];
     const plan = this.policy.plan(record.plan);
     if (!plan) errors.push({ field: 'plan', rule: 'known', message: `unknown plan ${record.plan}; known: ${this.policy.planIds().join(', ')}` });
@@ -52,6 +54,12 @@ export class AccountsService {
     }
     if (plan && record.tamId && !plan.features.tam) {
       errors.push({ field: 'tamId', rule: 'planFeature', message: `plan ${record.plan} (${plan.name}) has no Technical Account Manager` });
+    }
+    // Only a TAM this request sets is checked: an account keeps working if its TAM leaves the directory
+    // (its notifications then name that TAM as unreached).
+    if (tamSet && record.tamId && !this.people.current().tam(record.tamId)) {
+      const known = this.people.current().tamIds();
+      errors.push({ field: 'tamId', rule: 'inDirectory', message: `TAM ${record.tamId} is not in the people directory; known: ${known.join(', ') || 'none'}` });
     }
     if (record.partnerId) {
       const partner = record.partnerId === record.accountId ? undefined : await this.memoOrUndefined(record.partnerId);
@@ -75,7 +83,7 @@ export class AccountsService {
       createdAt: new Date().toISOString(),
       createdBy: actorOf(principal),
     };
-    await this.checkRecord(record);
+    await this.checkRecord(record, Boolean(body.tamId));
     const memo: AccountMemo = { account: record, contacts: [], changeCount: 0 };
     try {
       await this.client.workflow.start('accountWorkflow', {
@@ -172,7 +180,7 @@ export class AccountsService {
       changes.tamId = null;
       next.tamId = null;
     }
-    await this.checkRecord(next);
+    await this.checkRecord(next, Boolean(body.tamId));
     const maxContacts = this.policy.plan(next.plan)!.features.maxContacts;
     return this.write(accountId, `change account ${accountId}`, () =>
       this.handle(accountId).executeUpdate(changeAccountUpdate, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CalendarConfig, ClosedDay, Explanation } from '../../../../libs/business-time/src';
+import type { CalendarConfig, ClosedDay, Explanation, ExplanationCounts } from '../../../../libs/business-time/src';
 import { component } from '../common/schema-registry';
 import { assertSame, CoverageSchema, isoDate, Same } from '../common/shapes';
 
@@ -59,4 +59,35 @@ export const ClosedDaySchema = component(
 );
 assertSame<Same<z.infer<typeof ClosedDaySchema>, ClosedDay>>();
 
-export const WhatIfSchema = component('WhatIf', ExplanationSchema.extend({ center: z.string() }), 'The due instant of a what-if, with its explanation');
+/** `ExplanationCounts` of libs/business-time (documented through `WhatIfSummary`). */
+export const ExplanationCountsSchema = ExplanationSchema.omit({ counted: true, skipped: true, dstShifts: true }).extend({
+  counts: z.object({
+    counted: z.int().min(0).describe('open intervals counted (touching intervals merged)'),
+    skipped: z
+      .object({ weekend: z.int().min(0), holiday: z.int().min(0), closure: z.int().min(0), closed: z.int().min(0) })
+      .describe('local days with nothing counted, by reason'),
+    dstShifts: z.int().min(0),
+  }),
+});
+assertSame<Same<z.infer<typeof ExplanationCountsSchema>, ExplanationCounts>>();
+
+export const WhatIfSummarySchema = component(
+  'WhatIfSummary',
+  ExplanationCountsSchema.extend({ center: z.string() }),
+  'The due instant of a what-if with counts and a one-line summary (the default, `explain=summary`)',
+);
+
+export const WhatIfFullSchema = component(
+  'WhatIfFull',
+  ExplanationSchema.extend({
+    center: z.string(),
+    truncated: z.literal(true).optional().describe('`counted` or `skipped` had more than 400 entries: the first 400 are listed'),
+  }),
+  'The due instant of a what-if with every counted interval and skipped day (`explain=full`)',
+);
+
+export const WhatIfSchema = component(
+  'WhatIf',
+  z.union([WhatIfSummarySchema, WhatIfFullSchema]),
+  'The due instant of a what-if: counts by default, the per-day lists with `explain=full`',
+);

@@ -1,9 +1,15 @@
 import { join } from 'node:path';
 import { loadPolicy } from '../../../../libs/policy/src';
+import { holidaySource, MAX_CACHED_HOLIDAY_YEARS } from '../../../../libs/business-time/src/holidays';
+import type { Principal } from '../../../../libs/auth/src';
 import { Problem } from '../common/problem';
-import { CalendarsController } from './calendars.controller';
+import { RateLimiter } from '../observability/rate-limiter';
+import { CalendarsController, MAX_EXPLAIN_ENTRIES } from './calendars.controller';
 
-const controller = new CalendarsController(loadPolicy(join(__dirname, '..', '..', '..', '..', 'config', 'sla-policy.yaml')));
+const policy = loadPolicy(join(__dirname, '..', '..', '..', '..', 'config', 'sla-policy.yaml'));
+const controller = new CalendarsController(policy);
+/** The answer with `explain=full` (typed loosely: the two answers differ in shape). */
+const full = (center: string, query: Record<string, string>): any => controller.due(center, { ...query, explain: 'full' });
 
 function problemOf(call: () => unknown): Problem {
   try {
@@ -17,10 +23,10 @@ function problemOf(call: () => unknown): Problem {
 
 describe('GET /v1/calendars/:center/due', () => {
   it('explains 16 business hours from Friday 16:00 Helsinki (2026-11-27) as Tuesday 14:00', () => {
-    const res = controller.due('emea', { start: '2026-11-27T16:00:00+02:00', hours: '16' });
+    const res = full('emea', { start: '2026-11-27T16:00:00+02:00', hours: '16' });
     expect(res.due).toBe('2026-12-01T14:00:00+02:00');
     expect(res.coverage).toBe('business-hours');
-    expect(res.skipped.map((s) => s.reason)).toEqual(['weekend', 'weekend']);
+    expect(res.skipped.map((s: { reason: string }) => s.reason)).toEqual(['weekend', 'weekend']);
     expect(res.summary).toContain('due Tue 2026-12-01 14:00');
   });
 
@@ -30,7 +36,7 @@ describe('GET /v1/calendars/:center/due', () => {
   });
 
   it('skips Epiphany in Helsinki', () => {
-    const res = controller.due('emea', { start: '2026-01-06T10:00:00+02:00', hours: '1' });
+    const res = full('emea', { start: '2026-01-06T10:00:00+02:00', hours: '1' });
     expect(res.due).toBe('2026-01-07T09:00:00+02:00');
     expect(res.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ date: '2026-01-06', reason: 'holiday' })]));
   });
@@ -45,6 +51,10 @@ describe('GET /v1/calendars/:center/due', () => {
     [{ hours: '1', coverage: '9to5' }, 'coverage'],
     [{ hours: '1', colour: 'red' }, 'colour'],
     [{ hours: '100000' }, 'hours'],
+    [{ hours: '8784' }, 'hours'],
+    [{ hours: '1000.5' }, 'hours'],
+    [{ duration: '1001h' }, 'duration'],
+    [{ hours: '4', explain: 'everything' }, 'explain'],
   ])('rejects %p naming %s', (query, field) => {
     const problem = problemOf(() => controller.due('emea', query));
     expect(problem.status).toBe(400);
@@ -53,5 +63,45 @@ describe('GET /v1/calendars/:center/due', () => {
 
   it('answers 404 for an unknown center', () => {
     expect(problemOf(() => controller.due('mars', { hours: '1' })).status).toBe(404);
+  });
+
+  describe('bounded cost (issue 14, item 10)', () => {
+    it('answers counts and a summary by default, the same due instant as the full explanation', () => {
+      const query = { start: '2026-11-27T16:00:00+02:00', hours: '16' };
+      const res: any = controller.due('emea', query);
+      expect(res).not.toHaveProperty('counted');
+      expect(res).not.toHaveProperty('skipped');
+      expect(res.counts).toEqual({ counted: 3, skipped: { weekend: 2, holiday: 0, closure: 0, closed: 0 }, dstShifts: 0 });
+      expect(res.summary).toBe('16h of business hours from Fri 2026-11-27 16:00 EET: counted 3 intervals; skipped 2 days (2 weekend); due Tue 2026-12-01 14:00 EET');
+      expect(res.due).toBe(full('emea', query).due);
+    });
+
+    it('keeps the default answer of the longest what-if small, and caps the full one', () => {
+      const query = { start: '2026-01-05T10:00:00+02:00', hours: '1000' };
+      expect(JSON.stringify(controller.due('americas', query)).length).toBeLessThan(1_000);
+      const detailed = full('americas', query);
+      expect(detailed.counted.length).toBeGreaterThan(50);
+      expect(detailed.counted.length).toBeLessThanOrEqual(MAX_EXPLAIN_ENTRIES);
+      expect(full('emea', { start: '2026-01-05T10:00:00+02:00', duration: '1000h' }).due).toBe((controller.due('emea', { start: '2026-01-05T10:00:00+02:00', duration: '1000h' }) as any).due);
+    });
+
+    it('weighs a long what-if in the key\'s rate limit, leaving other keys alone', () => {
+      const limiter = new RateLimiter(60); // 1 a second, bursts of 10
+      const weighed = new CalendarsController(policy, limiter);
+      const heavy: Principal = { keyId: 'heavy', role: 'customer', accountId: 'acme' };
+      const now = Date.now();
+      // As the guard would: one token per request, then the what-if's weight.
+      expect(limiter.take('heavy', now).ok).toBe(true);
+      weighed.due('emea', { hours: '1000' }, heavy);
+      expect(limiter.take('heavy', now).ok).toBe(false);
+      expect(problemOf(() => weighed.due('emea', { hours: '1000' }, heavy)).status).toBe(429);
+      for (let i = 0; i < 10; i++) expect(limiter.take('light', now).ok).toBe(true);
+    });
+
+    it('keeps a bounded number of holiday years per calendar', () => {
+      const source = holidaySource({ country: 'FI' }, 'Europe/Helsinki');
+      for (let y = 1900; y < 1960; y++) source.year(y);
+      expect(source.cachedYears).toBeLessThanOrEqual(MAX_CACHED_HOLIDAY_YEARS);
+    });
   });
 });

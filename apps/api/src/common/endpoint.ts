@@ -16,7 +16,7 @@ export interface ResponseSpec {
   example?: unknown;
 }
 
-export type ErrorStatus = 400 | 404 | 409 | 413 | 422 | 503;
+export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 422 | 503;
 
 export interface EndpointSpec {
   operationId: string;
@@ -30,11 +30,18 @@ export interface EndpointSpec {
   bodyExample?: unknown;
   /** Whether the operation takes the optional `Idempotency-Key` header. */
   idempotencyKey?: boolean;
+  /**
+   * Whether the operation calls Temporal (default true for operations behind a key): every such call
+   * has a deadline, and a Temporal server that does not answer in time is a 503 with `Retry-After`.
+   * `false` for answers from the policy alone.
+   */
+  temporal?: boolean;
   /** Success answers by status. */
   responses: Record<number, ResponseSpec>;
   /**
    * Errors beyond the ones derived from the rest (400 for any input, 401/429 unless public,
-   * 403 when some role may not call it, 413 with a body), with what they mean here.
+   * 403 when some role may not call it, 413 with a body, 503 when it calls Temporal), with what
+   * they mean here (a description here also rewords a derived one).
    */
   errors?: Partial<Record<ErrorStatus, string>>;
 }

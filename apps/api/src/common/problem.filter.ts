@@ -18,8 +18,25 @@ const BODY_PARSER_PROBLEMS: Record<string, (e: BodyParserError) => Problem> = {
   'charset.unsupported': (e) => new Problem(415, 'Unsupported charset', e.message),
 };
 
+/** gRPC status codes meaning "Temporal did not answer" rather than "the request is wrong". */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * Whether Temporal did not answer in time (or at all): the client wraps the gRPC error (ServiceError
+ * and others keep it as `cause`), so the chain is walked.
+ */
+export function isTemporalUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if ((code === GRPC_DEADLINE_EXCEEDED || code === GRPC_UNAVAILABLE) && 'details' in e) return true;
+  }
+  return false;
+}
+
 export function toProblem(error: unknown): Problem | undefined {
   if (error instanceof Problem) return error;
+  if (isTemporalUnavailable(error)) return Problem.unavailable('Temporal did not answer in time; retry shortly.');
   if (error instanceof HttpException) {
     const status = error.getStatus();
     // Nest wraps body-parser failures (malformed JSON, size) into these.

@@ -1,10 +1,11 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { REJECTION, RejectionDetails } from '../../../../libs/contracts/src';
+import { appConfig } from '../../../../libs/settings/src';
 import { Problem } from './problem';
 
-/** How long a request waits for a worker to take an update or answer a query. */
-export const WORKER_WAIT_MS = Number(process.env.API_WORKER_WAIT_MS || 10_000);
+/** How long a request waits for a worker to take an update or answer a query (API_WORKER_WAIT_MS). */
+export const workerWaitMs = (): number => appConfig().API_WORKER_WAIT_MS;
 
 function isDeadline(error: unknown): boolean {
   const code = (error as { code?: number })?.code;
@@ -17,7 +18,7 @@ function isDeadline(error: unknown): boolean {
  */
 export async function withWorker<T>(client: Client, what: string, call: () => Promise<T>, notFound?: string): Promise<T> {
   try {
-    return await client.connection.withDeadline(Date.now() + WORKER_WAIT_MS, call);
+    return await client.connection.withDeadline(Date.now() + workerWaitMs(), call);
   } catch (error) {
     throw toProblemOrRethrow(error, what, notFound);
   }

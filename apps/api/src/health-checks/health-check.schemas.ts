@@ -10,6 +10,7 @@ import {
 } from '../../../../libs/contracts/src';
 import { component } from '../common/schema-registry';
 import { assertSame, instant, pageOf, pageQuery, Same } from '../common/shapes';
+import { filterValue } from '../common/validation';
 
 const dateOrInstant = z
   .string()
@@ -29,7 +30,7 @@ export const completeTaskSchema = component('CompleteTaskRequest', z.strictObjec
 const dueBefore = z.iso.datetime({ offset: true, error: 'must be an ISO instant such as 2027-01-31T17:00:00Z' });
 
 export const listTasksQuerySchema = z.strictObject({
-  owner: z.string().min(1).max(200).optional(),
+  owner: filterValue(200).optional().describe('TAM id or queue address; a TAM key may name only itself (default: the calling TAM; admin: all)'),
   state: z.enum(TASK_STATES as [string, ...string[]], `must be one of ${TASK_STATES.join(', ')}`).optional(),
   dueBefore: dueBefore.optional().describe('tasks due before this ISO instant'),
   /** The name before query parameters were camelCase; accepted for one release. */
@@ -37,6 +38,10 @@ export const listTasksQuerySchema = z.strictObject({
   ...pageQuery,
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
+
+export const taskFeedQuerySchema = z.strictObject({
+  owner: filterValue(200).optional().describe('admin keys only: TAM id or queue address (default: every owner); a TAM key gets its own feed'),
+});
 
 export const taskIdSchema = z
   .string()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../../../libs/auth/src';
 import { idSchema } from '../accounts/account.schemas';
@@ -15,11 +15,12 @@ import {
   requestHealthCheckSchema,
   scheduleTaskSchema,
   TaskPageSchema,
+  taskFeedQuerySchema,
   taskIdSchema,
 } from './health-check.schemas';
 import { HealthChecksService } from './health-checks.service';
 
-const NO_WORKER = 'No worker took the command in time; retry with the same Idempotency-Key';
+const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
 
 @ApiTags('health checks')
 @Controller('v1/accounts/:id/health-checks')
@@ -72,9 +73,15 @@ export class TasksController {
   @Endpoint({
     operationId: 'listTasks',
     summary: 'TAM tasks (visibility, SlaOwner): a TAM key sees its own by default',
-    description: '`owner`: TAM id or queue address (default: the calling TAM). `due_before` is the deprecated name of `dueBefore`.',
+    description:
+      '`owner`: TAM id or queue address. A TAM key lists its own tasks only (`owner` left out or its own tamId); ' +
+      'an admin key may name any owner, or none for all. `due_before` is the deprecated name of `dueBefore`.',
     query: listTasksQuerySchema,
     responses: { 200: { description: 'A page of tasks', schema: TaskPageSchema } },
+    errors: {
+      400: 'The query does not match: a filter value (`owner`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
+      403: 'Roles allowed: admin, tam; a TAM key naming another `owner` (`owner: ownTasks`)',
+    },
   })
   list(@Query() query: unknown, @Caller() caller: Principal) {
     return this.healthChecks.tasks(parseOrThrow(listTasksQuerySchema, query), caller);
@@ -112,6 +119,30 @@ export class TasksController {
   async complete(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
     const taskId = parseOrThrow(taskIdSchema, id, 'id');
     return this.healthChecks.complete(taskId, parseOrThrow(completeTaskSchema, body).summary, caller, key);
+  }
+}
+
+@ApiTags('tasks')
+@Controller('v1')
+export class TaskFeedController {
+  constructor(private readonly healthChecks: HealthChecksService) {}
+
+  @Get('tasks.ics')
+  @Roles('admin', 'tam')
+  @Header('Content-Type', 'text/calendar; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @Endpoint({
+    operationId: 'taskFeed',
+    summary: "Open and scheduled tasks as an iCalendar feed (RFC 5545) in the TAM's zone: a TAM key gets its own, an admin key any `owner` (or all)",
+    description:
+      'A subscribable calendar: scheduled health checks at their agreed time, open tasks as all-day entries on their due date, ' +
+      "each with a stable UID. A TAM key always gets its own feed (`owner` is for admin keys); an admin key without `owner` gets every owner's tasks.",
+    query: taskFeedQuerySchema,
+    responses: { 200: { description: 'The feed (text/calendar, RFC 5545)', contentType: 'text/calendar' } },
+    errors: { 403: 'Roles allowed: admin, tam; a TAM key that names no tamId has no feed' },
+  })
+  feed(@Query() query: unknown, @Caller() caller: Principal) {
+    return this.healthChecks.taskFeed(parseOrThrow(taskFeedQuerySchema, query), caller);
   }
 }
 

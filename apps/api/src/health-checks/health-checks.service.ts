@@ -18,7 +18,12 @@ import {
   Task,
 } from '../../../../libs/contracts/src';
 import { Principal } from '../../../../libs/auth/src';
+import { calendarEntryFor, CalendarEntry, domainOf, feed, notificationSettingsFromEnv } from '../../../../libs/notifications/src';
+import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
+
+/** Pages of 100 a task feed reads at the most (a TAM with more than 2,000 tasks needs paging by state). */
+const FEED_MAX_PAGES = 20;
 import { contractYearAt, eligibleKinds, healthCheckInputFor, parseScheduledDate } from '../../../../activities/health-check-cycle';
 import { reconcileSchedules, yearWorkflowStartOptions } from '../../../../activities/schedule';
 import { AccountAccess } from '../auth/account-access';
@@ -61,6 +66,7 @@ export class HealthChecksService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(POLICY) private readonly policy: Policy,
+    @Inject(PEOPLE) private readonly people: DirectorySource,
     private readonly access: AccountAccess,
   ) {}
 
@@ -152,7 +158,14 @@ export class HealthChecksService {
 
   /** `GET /v1/tasks`: task-bearing workflows by owner through visibility, expanded into tasks. */
   async tasks(query: ListTasksQuery, principal: Principal): Promise<Page<TaskView> & { owner: string | null }> {
-    const owner = query.owner ?? (principal.role === 'tam' ? principal.tamId : undefined);
+    // A TAM lists its own tasks only (the access table); admins may name any owner. TAM keys always
+    // carry a tamId (refused at load otherwise), so a TAM's listing is always filtered.
+    if (principal.role === 'tam' && query.owner !== undefined && query.owner !== principal.tamId) {
+      throw new Problem(403, 'Forbidden', `A TAM key lists its own tasks only (owner ${principal.tamId}).`, [
+        { field: 'owner', rule: 'ownTasks', message: 'must be the calling TAM, or left out' },
+      ]);
+    }
+    const owner = principal.role === 'tam' ? principal.tamId : query.owner;
     // due_before: the snake_case name of the previous release, accepted as an alias for one release.
     const dueBeforeParam = query.dueBefore ?? query.due_before;
     const activeOnly = query.state === 'open' || query.state === 'scheduled';
@@ -176,6 +189,31 @@ export class HealthChecksService {
       .filter((task) => !query.state || task.state === query.state)
       .filter((task) => dueBefore === undefined || Date.parse(task.dueAt) < dueBefore);
     return { owner: owner ?? null, items, nextPageToken: page.nextPageToken };
+  }
+
+  /**
+   * `GET /v1/tasks.ics`: the open and scheduled tasks of one owner (the calling TAM; admins may name
+   * any owner, or none for all) as a subscribable calendar in the owner's zone. Every page is read
+   * (at most FEED_MAX_PAGES of 100): a feed that silently stopped at page one would hide tasks.
+   */
+  async taskFeed(query: { owner?: string }, principal: Principal): Promise<string> {
+    if (principal.role === 'tam' && !principal.tamId) throw Problem.forbidden('This TAM key names no tamId: it has no task feed.');
+    const owner = principal.role === 'tam' ? principal.tamId : query.owner;
+    const tasks: TaskView[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < FEED_MAX_PAGES; page++) {
+      const result = await this.tasks({ owner, state: undefined, pageSize: 100, pageToken }, principal);
+      tasks.push(...result.items.filter((t) => t.state === 'open' || t.state === 'scheduled'));
+      pageToken = result.nextPageToken ?? undefined;
+      if (!pageToken) break;
+    }
+    const zone = (owner ? this.people.current().tam(owner)?.zone : undefined) ?? 'UTC';
+    const settings = notificationSettingsFromEnv();
+    const domain = domainOf(settings.smtpFrom);
+    const entries = tasks
+      .map((task) => calendarEntryFor(task, task.accountId, zone, domain, settings.publicBaseUrl ? `${settings.publicBaseUrl}/v1/tasks/${encodeURIComponent(task.taskId)}` : undefined))
+      .filter((entry): entry is CalendarEntry => entry !== undefined);
+    return feed(`Support tasks${owner ? `: ${owner}` : ''}`, zone, entries, new Date().toISOString());
   }
 
   /** The task's year memo, with the rule that TAM keys act on their own tasks and on queue tasks. */

@@ -7,11 +7,16 @@ import { Problem } from '../common/problem';
 import { LivenessSchema, ReadinessSchema } from './health.schemas';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 
+export const READY_TIMEOUT_MS = Symbol('READY_TIMEOUT_MS');
+
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(READY_TIMEOUT_MS) private readonly timeoutMs: number,
+  ) {}
 
   @Get('live')
   @Endpoint({
@@ -29,12 +34,16 @@ export class HealthController {
     operationId: 'readiness',
     summary: 'Readiness: Temporal answers (503 otherwise)',
     responses: { 200: { description: 'Ready', schema: ReadinessSchema } },
-    errors: { 503: 'Temporal is not reachable' },
+    errors: { 503: 'Temporal is not reachable, or did not answer within the probe timeout (`API_READY_TIMEOUT_MS`)' },
   })
   async ready() {
+    // Its own deadline (API_READY_TIMEOUT_MS), shorter than a request's: a probe that hangs on a stalled
+    // server tells the orchestrator nothing until its own timeout, and holds a connection meanwhile.
     try {
-      await this.client.workflowService.getSystemInfo({});
-      await this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace });
+      await this.client.connection.withDeadline(Date.now() + this.timeoutMs, async () => {
+        await this.client.workflowService.getSystemInfo({});
+        await this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace });
+      });
     } catch (error) {
       throw Problem.unavailable(`Temporal is not reachable: ${(error as Error).message}`);
     }

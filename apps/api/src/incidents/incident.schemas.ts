@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   DeliveryFailure,
+  DeliveryReport,
   FiredStep,
   ID_PATTERN,
   IhrClock,
@@ -15,6 +16,7 @@ import {
 import { CalendarSchema, ExplanationSchema } from '../calendars/calendar.schemas';
 import { component } from '../common/schema-registry';
 import { assertSame, ChannelSchema, CoverageSchema, FieldErrorSchema, instant, pageOf, pageQuery, PrioritySchema, Same, SeveritySchema } from '../common/shapes';
+import { filterValue } from '../common/validation';
 
 const id = (what: string) => z.string().regex(ID_PATTERN, `must be a ${what} id (letters, digits, . _ -; up to 64)`);
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -65,8 +67,8 @@ export const listIncidentsQuerySchema = z.strictObject({
   account: id('account').optional(),
   state: z.enum(['pending', 'met', 'breached', 'resolved'], 'must be pending, met, breached or resolved').optional(),
   severity: z.coerce.number().pipe(level).optional(),
-  plan: z.string().max(32).optional(),
-  center: z.string().max(32).optional(),
+  plan: filterValue(32).optional(),
+  center: filterValue(32).optional(),
   dueBefore: isoInstant.optional(),
   dueAfter: isoInstant.optional(),
   open: z.enum(['true', 'false'], 'must be true or false').optional(),
@@ -141,10 +143,18 @@ export const DeliveryReportSchema = component(
   z.object({
     webhookId: z.string(),
     recipients: z.array(z.object({ role: RoleSchema, address: z.string() })),
-    delivered: z.array(z.string()).describe('subscriber ids that received the event (2xx)'),
+    delivered: z
+      .array(z.string())
+      .describe('targets that received the event: webhook subscriber ids (2xx), `email:<address>`, `chat:<kind>:<role>`'),
     attempt: z.int(),
+    unreached: z
+      .array(z.object({ role: z.union([RoleSchema, z.enum(['owner', 'contact'])]), reason: z.string() }))
+      .optional()
+      .describe('roles (or people) no channel reaches, with the reason'),
+    undeliverable: z.string().optional().describe('set when no target at all could be reached: why (the step is `undeliverable`)'),
   }),
 );
+assertSame<Same<z.infer<typeof DeliveryReportSchema>, DeliveryReport>>();
 
 export const FiredStepSchema = component(
   'FiredStep',
@@ -154,9 +164,11 @@ export const FiredStepSchema = component(
     at: instant.describe('planned instant'),
     firedAt: instant,
     webhookId: z.string(),
-    delivery: z.enum(['in-flight', 'delivered', 'failed']),
+    delivery: z
+      .enum(['in-flight', 'delivered', 'failed', 'undeliverable'])
+      .describe('`undeliverable`: no channel reaches any recipient (`error` says why); never counted as delivered'),
     report: DeliveryReportSchema.optional(),
-    error: z.string().optional(),
+    error: z.string().optional().describe('why delivery failed, or why the step is undeliverable'),
   }),
 );
 assertSame<Same<z.infer<typeof FiredStepSchema>, FiredStep>>();
@@ -172,6 +184,7 @@ const TimelineEventSchema = z.object({
     'step.fired',
     'step.delivered',
     'step.delivery_failed',
+    'step.undeliverable',
     'ihr.breached',
     'response.recorded',
     'severity.changed',

@@ -32,6 +32,7 @@ import { FieldError, Problem } from '../common/problem';
 import { actorOf } from '../auth/auth.decorators';
 import { withWorker } from '../common/temporal-calls';
 import { updateIdFor } from '../common/update-id';
+import { appConfig } from '../../../../libs/settings/src';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
@@ -41,8 +42,8 @@ import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSc
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
 
-/** A query waits this long for a worker before the read falls back to describe(). */
-const QUERY_WAIT_MS = Number(process.env.API_QUERY_WAIT_MS || 3_000);
+/** A query waits this long for a worker before the read falls back to describe() (API_QUERY_WAIT_MS). */
+const queryWaitMs = (): number => appConfig().API_QUERY_WAIT_MS;
 
 export interface OpenedIncident {
   incidentId: string;
@@ -239,7 +240,7 @@ export class IncidentsService {
     let status = (description.memo as Partial<IncidentMemo> | undefined)?.status;
     if (!status) {
       try {
-        status = await this.client.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () => this.handle(incidentId).query(incidentStatusQuery));
+        status = await this.client.connection.withDeadline(Date.now() + queryWaitMs(), () => this.handle(incidentId).query(incidentStatusQuery));
       } catch {
         const summary = incidentSummary(description);
         await this.assertVisible(incidentId, summary.accountId, caller);

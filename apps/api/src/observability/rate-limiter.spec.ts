@@ -29,4 +29,19 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter(0);
     for (let i = 0; i < 100; i++) expect(limiter.take('k', 0).ok).toBe(true);
   });
+
+  it('refuses a rate that is not a number instead of answering every request 429 with Retry-After: NaN', () => {
+    expect(() => new RateLimiter(Number('600/min'))).toThrow(/rate limit must be a number >= 0/);
+    expect(() => new RateLimiter(-1)).toThrow(/rate limit must be a number >= 0/);
+  });
+
+  it('takes several tokens for an expensive request, at most a full bucket, and none when too few are left', () => {
+    const limiter = new RateLimiter(60, 10); // one token a second
+    expect(limiter.take('k', 0, 6).ok).toBe(true);
+    expect(limiter.take('k', 0, 6)).toEqual({ ok: false, retryAfterSeconds: 2 });
+    expect(limiter.take('k', 0, 4).ok).toBe(true);
+    expect(limiter.take('k', 0).ok).toBe(false);
+    expect(limiter.take('k', 60_000, 50).ok).toBe(true); // capped at the burst of 10
+    expect(limiter.take('other', 0).ok).toBe(true);
+  });
 });

@@ -1,0 +1,5 @@
+export * from './schema';
+export * from './directory';
+export * from './load';
+export * from './store';
+export * from './nest';
