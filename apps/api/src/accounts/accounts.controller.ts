@@ -19,7 +19,7 @@ import {
 import { AccountsService } from './accounts.service';
 
 const accountParams = { id: idSchema('account') };
-const NO_WORKER = 'No worker took the change in time; retry (with the same Idempotency-Key)';
+const NO_WORKER = 'No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key)';
 
 @ApiTags('accounts')
 @Controller('v1/accounts')
@@ -44,7 +44,7 @@ export class AccountsController {
     },
     errors: {
       409: 'The id is taken by an account with other details',
-      422: 'Unknown plan or center, TAM on a plan without one, partner not a partner',
+      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`), partner not a partner',
     },
   })
   async create(@Body() body: unknown, @Caller() caller: Principal, @Res({ passthrough: true }) response: Response) {
@@ -61,6 +61,7 @@ export class AccountsController {
     summary: 'List accounts (visibility): filter by plan, center, TAM, type; paginated',
     query: listAccountsQuerySchema,
     responses: { 200: { description: 'A page of accounts', schema: AccountPageSchema } },
+    errors: { 400: 'The query does not match: a filter value (`plan`, `center`, `tam`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter' },
   })
   list(@Query() query: unknown) {
     return this.accounts.list(parseOrThrow(listAccountsQuerySchema, query));
@@ -94,7 +95,7 @@ export class AccountsController {
     errors: {
       404: 'No such account',
       409: 'Nothing changes, or a downgrade would leave too many contacts',
-      422: 'Unknown plan or center, TAM on a plan without one',
+      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
       503: NO_WORKER,
     },
   })

@@ -25,7 +25,11 @@ const ERROR_RESPONSES: Record<string, { status: number; description: string; hea
   PayloadTooLarge: { status: 413, description: 'The body exceeds 256 kB' },
   Unprocessable: { status: 422, description: 'A business rule refuses the request; `errors` names the field and rule' },
   TooManyRequests: { status: 429, description: 'Rate limit of the key reached; retry after `Retry-After` seconds', headers: ['Retry-After'] },
-  Unavailable: { status: 503, description: 'No worker took the command in time; retry after `Retry-After` seconds', headers: ['Retry-After'] },
+  Unavailable: {
+    status: 503,
+    description: 'Temporal did not answer within the deadline (`API_TEMPORAL_TIMEOUT_MS`), or no worker took the command in time; retry after `Retry-After` seconds',
+    headers: ['Retry-After'],
+  },
 };
 const ERROR_NAME = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, r]) => [r.status, name])) as Record<number, string>;
 
@@ -118,6 +122,7 @@ function operation(endpoint: RegisteredEndpoint, tags: string[] | undefined): Js
     if (ALL_ROLES.some((role) => !roles.includes(role))) errors[403] = `Roles allowed: ${roles.join(', ')}`;
   }
   if (spec.body) errors[413] = undefined;
+  if (!isPublic && spec.temporal !== false) errors[503] = undefined;
   for (const [status, description] of Object.entries(spec.errors ?? {}) as Array<[string, string]>) errors[Number(status) as ErrorStatus] = description;
   for (const [status, description] of Object.entries(errors).sort(([a], [b]) => Number(a) - Number(b))) {
     responses[status] = { $ref: `#/components/responses/${ERROR_NAME[Number(status)]}`, ...(description ? { description } : {}) };

@@ -26,7 +26,7 @@ import { IncidentsService } from './incidents.service';
 
 const params = { id: incidentIdSchema };
 const ON_RESOLVED = 'The incident is resolved (`incident: open`)';
-const NO_WORKER = 'No worker took the command in time; retry with the same Idempotency-Key';
+const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
 
 @ApiTags('incidents')
 @Controller('v1/incidents')
@@ -70,7 +70,10 @@ export class IncidentsController {
     description: 'Customers see their own account\'s incidents.',
     query: listIncidentsQuerySchema,
     responses: { 200: { description: 'A page of incidents', schema: IncidentPageSchema } },
-    errors: { 404: "A customer key filtered by an account that is not the caller's" },
+    errors: {
+      400: 'The query does not match: a filter value (`plan`, `center`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
+      404: "A customer key filtered by an account that is not the caller's",
+    },
   })
   list(@Query() query: unknown, @Caller() caller: Principal) {
     return this.incidents.list(parseOrThrow(listIncidentsQuerySchema, query), caller);

@@ -14,6 +14,7 @@ export class PolicyController {
   @Get('plans')
   @Endpoint({
     operationId: 'listPlans',
+    temporal: false,
     summary: 'Plans in force: features, coverage and IHR targets per severity, with the policy version',
     responses: { 200: { description: 'The plans', schema: PlansSchema } },
   })
@@ -28,6 +29,7 @@ export class PolicyController {
   @Get('support-centers')
   @Endpoint({
     operationId: 'listSupportCenters',
+    temporal: false,
     summary: 'Support centers: zone, weekly hours, holiday source and the closures of the next 12 months',
     responses: { 200: { description: 'The support centers', schema: SupportCentersSchema } },
   })
