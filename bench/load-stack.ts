@@ -24,6 +24,7 @@ import { DevServer, freePort, startDevServer, temporalToolchain } from '../libs/
 import { buildPolicy, Policy } from '../libs/policy/src';
 import { createTestKeys, TestKeys } from '../test/support/api-keys';
 import { createSlaClient, Schemas, SlaClient } from '../libs/client/src';
+import { checkedFetch, ContractChecker, reportContractStats } from '../test/support/contract';
 import { apiRequester } from '../test/support/http';
 import type { Caller } from '../test/support/api-keys';
 export type { HttpResult } from '../test/support/http';
@@ -115,6 +116,11 @@ export interface StackOptions {
   apiPort?: number;
   /** Extra env for child processes. */
   childEnv?: NodeJS.ProcessEnv;
+  /**
+   * Check every answer of `http` and `sla` against the served OpenAPI document (e2e suites on this
+   * stack); off for benches, which measure the engine.
+   */
+  contract?: boolean;
 }
 
 export interface BenchStack {
@@ -241,6 +247,11 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
   let workerConnection: NativeConnection | undefined;
   const apiPort = options.apiPort ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${apiPort}`;
+  let contract: ContractChecker | undefined;
+  const contractChecker = () => {
+    if (!contract) throw new Error('the contract checker is loaded once the API is up');
+    return contract;
+  };
 
   const stack: BenchStack = {
     address,
@@ -255,8 +266,9 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     baseUrl,
     logDir,
     workers: [],
-    http: apiRequester(baseUrl, keys),
-    sla: (as: Caller = 'admin') => createSlaClient({ baseUrl, apiKey: keys.token[as] }),
+    http: apiRequester(baseUrl, keys, options.contract ? () => contractChecker() : undefined),
+    sla: (as: Caller = 'admin') =>
+      createSlaClient({ baseUrl, apiKey: keys.token[as], ...(options.contract ? { fetch: checkedFetch(() => contractChecker()) } : {}) }),
     async startChildWorker(name = `worker-${stack.workers.length + 1}`) {
       const child = await spawnTs(name, join(ROOT, 'scripts', 'drill-worker.ts'), childEnv, logDir, /^READY worker/m);
       stack.workers.push(child);
@@ -271,6 +283,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
       await server?.stop();
     },
     async teardown() {
+      if (options.contract) reportContractStats();
       await stack.apiChild?.kill('SIGTERM');
       await stack.api?.close();
       await Promise.all(stack.workers.map((w) => w.kill('SIGTERM')));
@@ -296,6 +309,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     } else {
       await stack.startChildApi();
     }
+    if (options.contract) contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
   } catch (error) {
     await stack.teardown().catch(() => undefined);
     throw error;
