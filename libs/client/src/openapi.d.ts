@@ -95,7 +95,7 @@ export interface paths {
         };
         /**
          * What-if: the due instant of a duration counted from start in a center's calendar, with the explanation
-         * @description Give exactly one of `hours` or `duration`; `start` defaults to now.
+         * @description Give exactly one of `hours` or `duration` (at most 1000 h); `start` defaults to now. The default answer gives counts and a one-line summary; `explain=full` lists every counted interval and skipped day (at most 400 each; `truncated` says when more were cut). A long what-if weighs more against the rate limit: 1 request plus 1 per 100 h, doubled for `explain=full`.
          */
         get: operations["whatIfDue"];
         put?: never;
@@ -335,6 +335,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open and scheduled tasks as an iCalendar feed (RFC 5545) in the TAM's zone: a TAM key gets its own, an admin key any `owner` (or all)
+         * @description A subscribable calendar: scheduled health checks at their agreed time, open tasks as all-day entries on their due date, each with a stable UID. A TAM key always gets its own feed (`owner` is for admin keys); an admin key without `owner` gets every owner's tasks.
+         */
+        get: operations["taskFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -344,7 +364,7 @@ export interface paths {
         };
         /**
          * TAM tasks (visibility, SlaOwner): a TAM key sees its own by default
-         * @description `owner`: TAM id or queue address (default: the calling TAM). `due_before` is the deprecated name of `dueBefore`.
+         * @description `owner`: TAM id or queue address. A TAM key lists its own tasks only (`owner` left out or its own tamId); an admin key may name any owner, or none for all. `due_before` is the deprecated name of `dueBefore`.
          */
         get: operations["listTasks"];
         put?: never;
@@ -643,8 +663,36 @@ export interface components {
                 to: string;
             };
         };
-        /** @description The due instant of a what-if, with its explanation */
-        WhatIf: {
+        /** @description The due instant of a what-if with counts and a one-line summary (the default, `explain=summary`) */
+        WhatIfSummary: {
+            zone: string;
+            coverage: components["schemas"]["Coverage"];
+            /** @description ISO 8601 in the calendar zone, with offset */
+            start: string;
+            /** @description ISO 8601 in the calendar zone, with offset */
+            due: string;
+            startMs: number;
+            dueMs: number;
+            durationMs: number;
+            /** @description human form of durationMs, e.g. '16h' */
+            duration: string;
+            summary: string;
+            counts: {
+                /** @description open intervals counted (touching intervals merged) */
+                counted: number;
+                /** @description local days with nothing counted, by reason */
+                skipped: {
+                    weekend: number;
+                    holiday: number;
+                    closure: number;
+                    closed: number;
+                };
+                dstShifts: number;
+            };
+            center: string;
+        };
+        /** @description The due instant of a what-if with every counted interval and skipped day (`explain=full`) */
+        WhatIfFull: {
             zone: string;
             coverage: components["schemas"]["Coverage"];
             /** @description ISO 8601 in the calendar zone, with offset */
@@ -679,7 +727,14 @@ export interface components {
             }[];
             summary: string;
             center: string;
+            /**
+             * @description `counted` or `skipped` had more than 400 entries: the first 400 are listed
+             * @constant
+             */
+            truncated?: true;
         };
+        /** @description The due instant of a what-if: counts by default, the per-day lists with `explain=full` */
+        WhatIf: components["schemas"]["WhatIfSummary"] | components["schemas"]["WhatIfFull"];
         Liveness: {
             /** @constant */
             status: "ok";
@@ -1115,9 +1170,16 @@ export interface components {
                 role: components["schemas"]["Role"];
                 address: string;
             }[];
-            /** @description subscriber ids that received the event (2xx) */
+            /** @description targets that received the event: webhook subscriber ids (2xx), `email:<address>`, `chat:<kind>:<role>` */
             delivered: string[];
             attempt: number;
+            /** @description roles (or people) no channel reaches, with the reason */
+            unreached?: {
+                role: components["schemas"]["Role"] | ("owner" | "contact");
+                reason: string;
+            }[];
+            /** @description set when no target at all could be reached: why (the step is `undeliverable`) */
+            undeliverable?: string;
         };
         FiredStep: {
             id: string;
@@ -1133,9 +1195,13 @@ export interface components {
              */
             firedAt: string;
             webhookId: string;
-            /** @enum {string} */
-            delivery: "in-flight" | "delivered" | "failed";
+            /**
+             * @description `undeliverable`: no channel reaches any recipient (`error` says why); never counted as delivered
+             * @enum {string}
+             */
+            delivery: "in-flight" | "delivered" | "failed" | "undeliverable";
             report?: components["schemas"]["DeliveryReport"];
+            /** @description why delivery failed, or why the step is undeliverable */
             error?: string;
         };
         /** @description An incident's state as of its last workflow task */
@@ -1206,7 +1272,7 @@ export interface components {
                  */
                 at: string;
                 /** @enum {string} */
-                type: "opened" | "clock.planned" | "step.fired" | "step.delivered" | "step.delivery_failed" | "ihr.breached" | "response.recorded" | "severity.changed" | "priority.changed" | "resolved";
+                type: "opened" | "clock.planned" | "step.fired" | "step.delivered" | "step.delivery_failed" | "step.undeliverable" | "ihr.breached" | "response.recorded" | "severity.changed" | "priority.changed" | "resolved";
                 actor?: string;
                 details: {
                     [key: string]: unknown;
@@ -1494,7 +1560,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No worker took the command in time; retry after `Retry-After` seconds */
+        /** @description Temporal did not answer within the deadline (`API_TEMPORAL_TIMEOUT_MS`), or no worker took the command in time; retry after `Retry-After` seconds */
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
@@ -1563,7 +1629,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Temporal is not reachable */
+            /** @description Temporal is not reachable, or did not answer within the probe timeout (`API_READY_TIMEOUT_MS`) */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1634,10 +1700,15 @@ export interface operations {
     whatIfDue: {
         parameters: {
             query?: {
+                /** @description ISO 8601 instant with offset; default now */
                 start?: string;
+                /** @description business hours to count (above 0, at most 1000) */
                 hours?: number;
+                /** @description instead of hours: e.g. 4h, 1h30m (at most 1000h) */
                 duration?: string;
                 coverage?: "business-hours" | "24x7";
+                /** @description summary (default): counts and a one-line summary; full: every counted interval and skipped day (at most 400 each) */
+                explain?: "summary" | "full";
             };
             header?: never;
             path: {
@@ -1648,7 +1719,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The due instant and how it was counted */
+            /** @description The due instant and how it was counted: counts by default, the per-day lists with `explain=full` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1691,11 +1762,13 @@ export interface operations {
                     "application/json": components["schemas"]["AccountPage"];
                 };
             };
+            /** @description The query does not match: a filter value (`plan`, `center`, `tam`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter */
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description Roles allowed: admin, agent, tam */
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createAccount: {
@@ -1748,9 +1821,10 @@ export interface operations {
             /** @description The id is taken by an account with other details */
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
-            /** @description Unknown plan or center, TAM on a plan without one, partner not a partner */
+            /** @description Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`), partner not a partner */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getAccount: {
@@ -1778,6 +1852,7 @@ export interface operations {
             /** @description No such account (or not the caller's) */
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     changeAccount: {
@@ -1827,10 +1902,10 @@ export interface operations {
             /** @description Nothing changes, or a downgrade would leave too many contacts */
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
-            /** @description Unknown plan or center, TAM on a plan without one */
+            /** @description Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`) */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the change in time; retry (with the same Idempotency-Key) */
+            /** @description No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key) */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1874,7 +1949,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the change in time; retry (with the same Idempotency-Key) */
+            /** @description No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key) */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1906,7 +1981,7 @@ export interface operations {
             /** @description No such account (or not the caller's) */
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the change in time; retry (with the same Idempotency-Key) */
+            /** @description No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key) */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1941,11 +2016,13 @@ export interface operations {
                     "application/json": components["schemas"]["IncidentPage"];
                 };
             };
+            /** @description The query does not match: a filter value (`plan`, `center`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter */
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description A customer key filtered by an account that is not the caller's */
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     openIncident: {
@@ -2022,6 +2099,7 @@ export interface operations {
             /** @description A rule refuses it: account, contact, plan channel, enteredAt window */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getIncident: {
@@ -2049,6 +2127,7 @@ export interface operations {
             /** @description No such incident (or one of another account) */
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     recordResponse: {
@@ -2108,7 +2187,7 @@ export interface operations {
             /** @description Automated acknowledgement, respondedAt outside entry..now */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the command in time; retry with the same Idempotency-Key */
+            /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2154,7 +2233,7 @@ export interface operations {
             /** @description A rule refuses it */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the command in time; retry with the same Idempotency-Key */
+            /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2192,6 +2271,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     resolveIncident: {
@@ -2234,7 +2314,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the command in time; retry with the same Idempotency-Key */
+            /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2267,6 +2347,7 @@ export interface operations {
             /** @description The period holds too many incidents; narrow it */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listAccountHealthChecks: {
@@ -2294,6 +2375,7 @@ export interface operations {
             /** @description No such account (or not the caller's) */
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     requestHealthCheck: {
@@ -2338,13 +2420,43 @@ export interface operations {
             /** @description The account's plan does not include this kind; preferred dates outside the contract year */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the command in time; retry with the same Idempotency-Key */
+            /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    taskFeed: {
+        parameters: {
+            query?: {
+                /** @description admin keys only: TAM id or queue address (default: every owner); a TAM key gets its own feed */
+                owner?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed (text/calendar, RFC 5545) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Roles allowed: admin, tam; a TAM key that names no tamId has no feed */
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
     listTasks: {
         parameters: {
             query?: {
+                /** @description TAM id or queue address; a TAM key may name only itself (default: the calling TAM; admin: all) */
                 owner?: string;
                 state?: "open" | "scheduled" | "done" | "expired" | "closed";
                 /** @description tasks due before this ISO instant */
@@ -2374,11 +2486,13 @@ export interface operations {
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
+            /** @description The query does not match: a filter value (`owner`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter */
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Roles allowed: admin, tam */
+            /** @description Roles allowed: admin, tam; a TAM key naming another `owner` (`owner: ownTasks`) */
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     scheduleTask: {
@@ -2423,7 +2537,7 @@ export interface operations {
             /** @description The date is outside the contract year or past */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the command in time; retry with the same Idempotency-Key */
+            /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2469,7 +2583,7 @@ export interface operations {
             /** @description A rule refuses it */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No worker took the command in time; retry with the same Idempotency-Key */
+            /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2495,6 +2609,7 @@ export interface operations {
             /** @description Roles allowed: admin */
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
