@@ -21,6 +21,7 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
     },

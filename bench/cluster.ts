@@ -59,7 +59,7 @@ async function main() {
       const account = accounts[i % accounts.length];
       // Entries spread over 30 days (deterministic per i); every fourth within the last hour (mostly still pending).
       const enteredAt = i % 4 === 0 ? now - ((i * 7919) % 3600_000) : now - 60_000 - ((i * 104_729_003) % (29 * DAY));
-      const r = await stack.http('POST', '/v1/incidents', incidentBody(account.id, account.contact, 1 + (i % 4), { enteredAt, summary: `cluster bench ${i}` }), {
+      const r = await stack.http('POST', '/v1/incidents', incidentBody(account.id, account.contact, (1 + (i % 4)) as 1 | 2 | 3 | 4, { enteredAt, summary: `cluster bench ${i}` }), {
         as: 'agent',
         headers: { 'Idempotency-Key': `cluster-${run}-${i}` },
       });

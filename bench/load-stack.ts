@@ -23,7 +23,10 @@ import { createLogger } from '../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../libs/devstack/src';
 import { buildPolicy, Policy } from '../libs/policy/src';
 import { createTestKeys, TestKeys } from '../test/support/api-keys';
+import { createSlaClient, Schemas, SlaClient } from '../libs/client/src';
+import { checkedFetch, ContractChecker, reportContractStats } from '../test/support/contract';
 import { apiRequester } from '../test/support/http';
+import type { Caller } from '../test/support/api-keys';
 export type { HttpResult } from '../test/support/http';
 import { RunningWorker, startWorker } from '../test/support/temporal';
 
@@ -113,6 +116,11 @@ export interface StackOptions {
   apiPort?: number;
   /** Extra env for child processes. */
   childEnv?: NodeJS.ProcessEnv;
+  /**
+   * Check every answer of `http` and `sla` against the served OpenAPI document (e2e suites on this
+   * stack); off for benches, which measure the engine.
+   */
+  contract?: boolean;
 }
 
 export interface BenchStack {
@@ -130,6 +138,8 @@ export interface BenchStack {
   worker?: RunningWorker;
   workers: ChildHandle[];
   http: ReturnType<typeof apiRequester>;
+  /** The typed client (libs/client) calling as `as`, the way an integrator's code calls the API. */
+  sla(as?: Caller): SlaClient;
   /** A worker in a child process (scripts/drill-worker.ts) on task queue `sla`. */
   startChildWorker(name?: string): Promise<ChildHandle>;
   /** An API in a child process; a second replica takes its own port and name (the cluster's API drill). */
@@ -240,6 +250,11 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
   let workerConnection: NativeConnection | undefined;
   const apiPort = options.apiPort ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${apiPort}`;
+  let contract: ContractChecker | undefined;
+  const contractChecker = () => {
+    if (!contract) throw new Error('the contract checker is loaded once the API is up');
+    return contract;
+  };
 
   const stack: BenchStack = {
     address,
@@ -254,7 +269,9 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     baseUrl,
     logDir,
     workers: [],
-    http: apiRequester(baseUrl, keys),
+    http: apiRequester(baseUrl, keys, options.contract ? () => contractChecker() : undefined),
+    sla: (as: Caller = 'admin') =>
+      createSlaClient({ baseUrl, apiKey: keys.token[as], ...(options.contract ? { fetch: checkedFetch(() => contractChecker()) } : {}) }),
     async startChildWorker(name = `worker-${stack.workers.length + 1}`) {
       const child = await spawnTs(name, join(ROOT, 'scripts', 'drill-worker.ts'), childEnv, logDir, /^READY worker/m);
       stack.workers.push(child);
@@ -272,6 +289,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
       await server?.stop();
     },
     async teardown() {
+      if (options.contract) reportContractStats();
       await Promise.all(stack.apis.map((a) => a.kill('SIGTERM')));
       await stack.api?.close();
       await Promise.all(stack.workers.map((w) => w.kill('SIGTERM')));
@@ -297,6 +315,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     } else {
       await stack.startChildApi();
     }
+    if (options.contract) contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
   } catch (error) {
     await stack.teardown().catch(() => undefined);
     throw error;
@@ -314,7 +333,12 @@ export async function createAccount(stack: BenchStack, id: string, plan: string,
 }
 
 /** An incident body for `POST /v1/incidents`. */
-export function incidentBody(accountId: string, contactId: string, severity: number, options: { enteredAt?: number; summary?: string; channel?: string } = {}) {
+export function incidentBody(
+  accountId: string,
+  contactId: string,
+  severity: Schemas['Severity'],
+  options: { enteredAt?: number; summary?: string; channel?: Schemas['Channel'] } = {},
+): Schemas['OpenIncidentRequest'] {
   return {
     accountId,
     contactId,

@@ -116,6 +116,13 @@ function merged(name: string, parts: Phase[]): Phase {
   return { name, stats: stats(samples, wall, parts.reduce((sum, p) => sum + p.stats.errors, 0)), statuses, samples, wallMs: wall, callsWallMs: callsWall };
 }
 
+/** A typed-client call as the phases count it: its status and round-trip time. */
+async function timedCall(call: () => Promise<{ response: Response }>): Promise<{ status: number; ms: number }> {
+  const t = performance.now();
+  const { response } = await call();
+  return { status: response.status, ms: performance.now() - t };
+}
+
 async function main() {
   const t0 = performance.now();
   const { n, c, warmup } = args;
@@ -145,10 +152,16 @@ async function main() {
       return { status: 201, ms: performance.now() - t };
     };
     const ids: string[] = [];
+    // Calls go through the typed client, as an integrator's would (libs/client).
+    const agent = stack.sla('agent');
     const open = (i: number, tag: string) => async () => {
-      const r = await stack.http('POST', '/v1/incidents', incidentBody(accountId, contact, 3, { summary: `load ${tag} ${i}` }), { as: 'agent', headers: { 'Idempotency-Key': `load-${run}-${tag}-${i}` } });
-      if (r.status === 201) ids.push(r.body.incidentId);
-      return r;
+      const t = performance.now();
+      const { data, response } = await agent.POST('/v1/incidents', {
+        params: { header: { 'Idempotency-Key': `load-${run}-${tag}-${i}` } },
+        body: incidentBody(accountId, contact, 3, { summary: `load ${tag} ${i}` }),
+      });
+      if (response.status === 201 && data) ids.push(data.incidentId);
+      return { status: response.status, ms: performance.now() - t };
     };
     // Until the last workflow started ran its first task: the trivial one then completes; an incident's
     // history then holds a completed workflow task (event 4), polled every 20 ms.
@@ -194,7 +207,7 @@ async function main() {
     const floorProbe = await startProbe(stack, ['/health/live']);
     const half = ids.filter((_, i) => i % 2 === 0);
     const respond = await phase('POST /v1/incidents/:id/responses', half.length, c, (i) =>
-      stack.http('POST', `/v1/incidents/${half[i]}/responses`, { kind: 'solution', responder: 'bench@vendor.example' }, { as: 'agent' }), (s) => s === 200);
+      timedCall(() => agent.POST('/v1/incidents/{id}/responses', { params: { path: { id: half[i] } }, body: { kind: 'solution', responder: 'bench@vendor.example' } })), (s) => s === 200);
     const burst = await phase(`POST /v1/incidents (burst of ${halves[1]} under the probe)`, halves[1], c, (i) => open(i, 'burst')(), (s) => s === 201);
     const probeUnderLoad = await probe(`GET /v1/incidents/:id (probe ${1000 / PROBE_INTERVAL_MS}/s under responses + intake)`);
     const floorUnderLoad = await floorProbe(`GET /health/live (same probe: no Temporal call)`);
@@ -205,9 +218,12 @@ async function main() {
     const probeAtRest = await restProbe(`GET /v1/incidents/:id (probe ${1000 / PROBE_INTERVAL_MS}/s at rest, ${fmtNum(ids.length)} open)`);
     let degradedGets = 0;
     const get = await phase(`GET /v1/incidents/:id (closed loop, C=${c})`, ids.length, c, async (i) => {
-      const r = await stack.http('GET', `/v1/incidents/${ids[i]}`, undefined, { as: 'agent' });
-      if (r.status === 200 && r.body?.degraded) degradedGets++;
-      return { status: r.status === 200 && r.body?.degraded ? -1 : r.status, ms: r.ms };
+      const t = performance.now();
+      const { data, response } = await agent.GET('/v1/incidents/{id}', { params: { path: { id: ids[i] } } });
+      const ms = performance.now() - t;
+      const degraded = response.status === 200 && data !== undefined && 'degraded' in data;
+      if (degraded) degradedGets++;
+      return { status: degraded ? -1 : response.status, ms };
     }, (s) => s === 200);
     get.degraded = degradedGets;
 

@@ -52,7 +52,7 @@ async function median(times: number, fn: () => Promise<number>): Promise<number>
 }
 
 /** One full lifecycle: open, wait for the ladder, respond, resolve; returns the history length. */
-async function lifecycle(stack: BenchStack, accountId: string, contact: string, severity: number, waitForStep: string | undefined, deliveredSteps: (id: string) => string[]) {
+async function lifecycle(stack: BenchStack, accountId: string, contact: string, severity: 1 | 2 | 3 | 4, waitForStep: string | undefined, deliveredSteps: (id: string) => string[]) {
   const opened = await stack.http('POST', '/v1/incidents', incidentBody(accountId, contact, severity, { summary: `lifecycle Sev ${severity}` }), { as: 'agent' });
   if (opened.status !== 201) throw new Error(`lifecycle open: ${opened.status} ${JSON.stringify(opened.body)}`);
   const id: string = opened.body.incidentId;
@@ -105,7 +105,7 @@ async function main() {
     ]);
     let errors = 0;
     const intakeMs = await pool(n, c, async (i) => {
-      const r = await stack.http('POST', '/v1/incidents', incidentBody(accountId, contact, 3 + (i % 2), { summary: `scale ${i}` }), {
+      const r = await stack.http('POST', '/v1/incidents', incidentBody(accountId, contact, i % 2 === 0 ? 3 : 4, { summary: `scale ${i}` }), {
         as: 'agent',
         headers: { 'Idempotency-Key': `scale-${run}-${i}` },
       });

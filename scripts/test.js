@@ -15,7 +15,8 @@ ensureTemporal();
 const node = process.execPath;
 const bin = (pkg, file) => path.join(ROOT, 'node_modules', pkg, 'bin', file);
 const extra = process.argv.slice(2);
-const env = { ...process.env, TZ: process.env.TZ || 'UTC' };
+// The linter's usage telemetry and update check stay off: tests reach no outside service.
+const env = { ...process.env, TZ: process.env.TZ || 'UTC', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
 
 function run(title, args) {
   process.stderr.write(`\n[test] ${title}\n`);
@@ -36,10 +37,15 @@ function jest(project, args) {
 }
 
 const typecheck = run('typecheck (tsc --noEmit)', [bin('typescript', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
+// The committed OpenAPI document and client types must match the code, and the document must lint
+// clean (redocly.yaml: no error, no warning).
+const contract =
+  run('contract: libs/client is current (npm run client:generate)', [path.join(ROOT, 'scripts', 'ts-run.js'), 'scripts/generate-client.ts', '--check']) &&
+  run('contract: redocly lint libs/client/openapi.json', [path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', 'libs/client/openapi.json']);
 const unit = jest('unit', []);
 const integration = jest('integration', ['--runInBand']);
 
 const passed = unit.passed + integration.passed;
-const failed = unit.failed + integration.failed + (typecheck ? 0 : 1);
+const failed = unit.failed + integration.failed + (typecheck ? 0 : 1) + (contract ? 0 : 1);
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(typecheck && unit.ok && integration.ok ? 0 : 1);
+process.exit(typecheck && contract && unit.ok && integration.ok ? 0 : 1);

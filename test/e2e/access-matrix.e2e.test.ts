@@ -139,6 +139,17 @@ const ENDPOINTS: Endpoint[] = [
     expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 200, acme: 403, globex: 403, partner: 403 },
   },
   {
+    // A TAM lists its own tasks only; naming another owner is 403 (admins may name any).
+    name: 'GET /v1/tasks?owner=another',
+    request: () => ({ method: 'GET', path: '/v1/tasks?owner=someone.else' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 403, acme: 403, globex: 403, partner: 403 },
+  },
+  {
+    name: 'GET /v1/tasks.ics',
+    request: () => ({ method: 'GET', path: '/v1/tasks.ics' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 403, tam: 200, acme: 403, globex: 403, partner: 403 },
+  },
+  {
     // Issue 14, item 13: a TAM lists its own tasks only; admins may name any owner.
     name: 'GET /v1/tasks?owner=<another TAM>',
     request: () => ({ method: 'GET', path: '/v1/tasks?owner=someone.else' }),

@@ -1,24 +1,28 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { generateKey, hashKey } from '../../libs/auth/src';
+import type { Schemas } from '../../libs/client/src';
 import { Caller, TEST_CALLERS } from '../support/api-keys';
 import { accountBody } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 
+// The main flows go through the typed client (libs/client); bad input and access cases use raw HTTP.
 let stack: TestStack;
 
-const account = accountBody;
+/** A `POST /v1/accounts` body (the fixture builds it loosely typed for the raw-HTTP cases). */
+const account = (id: string, plan: string, extra: Record<string, unknown> = {}) => accountBody(id, plan, extra) as Schemas['CreateAccountRequest'];
+const accountPath = (id: string) => ({ params: { path: { id } } });
 
-async function create(body: Record<string, unknown>) {
-  const res = await stack.http('POST', '/v1/accounts', body);
-  expect(res.status).toBe(201);
-  return res.body;
+async function create(body: Schemas['CreateAccountRequest']) {
+  const { data, response } = await stack.sla().POST('/v1/accounts', { body });
+  expect(response.status).toBe(201);
+  return data!;
 }
 
 async function addContacts(accountId: string, count: number, as: Caller = 'admin', from = 0) {
   for (let i = from; i < from + count; i++) {
-    const res = await stack.http('POST', `/v1/accounts/${accountId}/contacts`, { name: `Contact ${i}`, email: `c${i}@${accountId}.example` }, { as });
-    expect(res.status).toBe(201);
+    const { response } = await stack.sla(as).POST('/v1/accounts/{id}/contacts', { ...accountPath(accountId), body: { name: `Contact ${i}`, email: `c${i}@${accountId}.example` } });
+    expect(response.status).toBe(201);
   }
 }
 
@@ -37,47 +41,48 @@ afterAll(async () => {
 
 describe('accounts over HTTP on the dev server', () => {
   it('creates an account and reads it back with an empty change log', async () => {
-    const created = await stack.http('POST', '/v1/accounts', account('initech', 'SP2'));
-    expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe('/v1/accounts/initech');
-    const read = await stack.http('GET', '/v1/accounts/initech');
-    expect(read.status).toBe(200);
-    expect(read.body.account).toMatchObject({ accountId: 'initech', plan: 'SP2', supportCenter: 'emea', type: 'customer', tamId: null, createdBy: 'admin:admin' });
-    expect(read.body.contacts).toEqual([]);
-    expect(read.body.changes).toEqual([]);
+    const created = await stack.sla().POST('/v1/accounts', { body: account('initech', 'SP2') });
+    expect(created.response.status).toBe(201);
+    expect(created.response.headers.get('location')).toBe('/v1/accounts/initech');
+    const read = await stack.sla().GET('/v1/accounts/{id}', accountPath('initech'));
+    expect(read.response.status).toBe(200);
+    expect(read.data!.account).toMatchObject({ accountId: 'initech', plan: 'SP2', supportCenter: 'emea', type: 'customer', tamId: null, createdBy: 'admin:admin' });
+    expect(read.data!.contacts).toEqual([]);
+    expect(read.data!.changes).toEqual([]);
   });
 
   it('answers a retried create with the same account, and 409 when the id is taken by other details', async () => {
     await create(account('hooli', 'SP3'));
-    const again = await stack.http('POST', '/v1/accounts', account('hooli', 'SP3'));
-    expect(again.status).toBe(200);
-    expect(again.body.account.accountId).toBe('hooli');
-    const other = await stack.http('POST', '/v1/accounts', account('hooli', 'SP1'));
-    expect(other.status).toBe(409);
-    expect(other.body.errors[0]).toMatchObject({ field: 'id', rule: 'unique' });
+    const again = await stack.sla().POST('/v1/accounts', { body: account('hooli', 'SP3') });
+    expect(again.response.status).toBe(200);
+    expect(again.data!.account.accountId).toBe('hooli');
+    const other = await stack.sla().POST('/v1/accounts', { body: account('hooli', 'SP1') });
+    expect(other.response.status).toBe(409);
+    expect(other.error!.errors![0]).toMatchObject({ field: 'id', rule: 'unique' });
   });
 
   it('changes the plan through an update and keeps who and when in the change log', async () => {
     await create(account('umbrella', 'SP3'));
-    const changed = await stack.http('PATCH', '/v1/accounts/umbrella', { plan: 'SP1' }, { as: 'tam' });
-    expect(changed.status).toBe(200);
-    expect(changed.body.account.plan).toBe('SP1');
-    const upgraded = await stack.http('PATCH', '/v1/accounts/umbrella', { plan: 'SPE', tamId: 'jane.doe' });
-    expect(upgraded.status).toBe(200);
-    const read = await stack.http('GET', '/v1/accounts/umbrella');
-    expect(read.body.changes.map((c: { field: string; from: unknown; to: unknown; actor: string }) => [c.field, c.from, c.to, c.actor])).toEqual([
+    const umbrella = accountPath('umbrella');
+    const changed = await stack.sla('tam').PATCH('/v1/accounts/{id}', { ...umbrella, body: { plan: 'SP1' } });
+    expect(changed.response.status).toBe(200);
+    expect(changed.data!.account.plan).toBe('SP1');
+    const upgraded = await stack.sla().PATCH('/v1/accounts/{id}', { ...umbrella, body: { plan: 'SPE', tamId: 'jane.doe' } });
+    expect(upgraded.response.status).toBe(200);
+    const read = (await stack.sla().GET('/v1/accounts/{id}', umbrella)).data!;
+    expect(read.changes.map((c) => [c.field, c.from, c.to, c.actor])).toEqual([
       ['plan', 'SP3', 'SP1', 'tam:tam'],
       ['plan', 'SP1', 'SPE', 'admin:admin'],
       ['tamId', null, 'jane.doe', 'admin:admin'],
     ]);
-    expect(Date.parse(read.body.changes[0].at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(read.changes[0].at)).toBeGreaterThan(Date.now() - 60_000);
     // Leaving SPE unassigns the TAM, logged like any change.
-    const down = await stack.http('PATCH', '/v1/accounts/umbrella', { plan: 'SP1' });
-    expect(down.body.account.tamId).toBeNull();
-    expect(down.body.changes.at(-1)).toMatchObject({ field: 'tamId', from: 'jane.doe', to: null });
-    const same = await stack.http('PATCH', '/v1/accounts/umbrella', { plan: 'SP1' });
-    expect(same.status).toBe(409);
-    expect(same.body.errors[0].rule).toBe('noChange');
+    const down = (await stack.sla().PATCH('/v1/accounts/{id}', { ...umbrella, body: { plan: 'SP1' } })).data!;
+    expect(down.account.tamId).toBeNull();
+    expect(down.changes.at(-1)).toMatchObject({ field: 'tamId', from: 'jane.doe', to: null });
+    const same = await stack.sla().PATCH('/v1/accounts/{id}', { ...umbrella, body: { plan: 'SP1' } });
+    expect(same.response.status).toBe(409);
+    expect(same.error!.errors![0].rule).toBe('noChange');
   });
 
   it.each([

@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
+import { createSlaClient } from '../../libs/client/src';
 import { accountWorkflowId, incidentWorkflowId, registerContactUpdate, SA } from '../../libs/contracts/src';
+import { checkedFetch } from '../support/contract';
 import { startTestStack, TestStack } from '../support/stack';
 import { testPolicy } from '../support/temporal';
 
@@ -71,7 +76,11 @@ describe('foundation slice over HTTP on the dev server', () => {
     const doc = await stack.http('GET', '/openapi.json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/incidents', '/v1/incidents/{id}', '/v1/plans']));
-    expect(doc.body.paths['/v1/incidents'].post.requestBody.content['application/json'].schema.required).toContain('severity');
+    // Bodies are named components, shared by requests and answers; the bearer scheme lets /docs authorize.
+    expect(doc.body.paths['/v1/incidents'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OpenIncidentRequest' });
+    expect(doc.body.components.schemas.OpenIncidentRequest.required).toContain('severity');
+    expect(doc.body.paths['/v1/incidents/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Incident' });
+    expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect((await stack.http('GET', '/docs')).status).toBe(200);
   });
 
@@ -197,6 +206,14 @@ describe('foundation slice over HTTP on the dev server', () => {
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('answers a request whose headers exceed 16 kB with a 431 problem, before any route', async () => {
+    // Plain fetch: the answer comes from the HTTP parser, outside every documented operation.
+    const res = await fetch(`${stack.baseUrl}/v1/plans`, { headers: { authorization: `Bearer ${stack.keys.token.admin}`, 'x-padding': 'x'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 431, title: 'Request header fields too large' });
+  });
+
   it('keeps the incident running and queryable across a worker restart', async () => {
     const opened = await stack.http('POST', '/v1/incidents', validIncident(), { headers: { 'Idempotency-Key': 'restart-1' } });
     const { incidentId } = opened.body;
@@ -210,5 +227,34 @@ describe('foundation slice over HTTP on the dev server', () => {
     expect(after.status).toBe(200);
     expect(after.body.incidentId).toBe(incidentId);
     expect(after.body.ihr).not.toBeNull();
+  });
+});
+
+describe('npm run keys on the file the API reads', () => {
+  // Asynchronous: the API answers from this same process, so the event loop must keep running.
+  const keys = async (...args: string[]) =>
+    (await promisify(execFile)(process.execPath, [join(__dirname, '../../scripts/ts-run.js'), join(__dirname, '../../scripts/keys.ts'), ...args, '--file', stack.keys.path], { encoding: 'utf8' }))
+      .stdout;
+  const secretOf = (output: string) => /^sla_\S+$/m.exec(output)![0];
+  const plansAs = async (key: string) =>
+    (await createSlaClient({ baseUrl: stack.baseUrl, apiKey: key, fetch: checkedFetch(() => stack.contract) }).GET('/v1/plans')).response.status;
+  const statusWithin = async (key: string, status: number) => eventually(async () => ((await plansAs(key)) === status ? status : undefined), 5_000);
+
+  it('creates a key that works at once, lists it without its secret, rotates it and revokes it (401 after)', async () => {
+    const created = await keys('create', '--role', 'customer', '--account', 'acme', '--contact', 'C-ACME-1', '--id', 'cli-acme');
+    const key = secretOf(created);
+    expect(await statusWithin(key, 200)).toBe(200);
+    const listed = await keys('list');
+    expect(listed).toMatch(/^cli-acme\tcustomer\taccount=acme contact=C-ACME-1$/m);
+    expect(listed).not.toContain(key);
+    expect(listed).not.toMatch(/[0-9a-f]{64}/);
+
+    const rotated = secretOf(await keys('rotate', 'cli-acme'));
+    expect(await statusWithin(rotated, 200)).toBe(200);
+    expect(await statusWithin(key, 401)).toBe(401);
+
+    await keys('revoke', 'cli-acme');
+    expect(await statusWithin(rotated, 401)).toBe(401);
+    expect(await keys('list')).not.toContain('cli-acme');
   });
 });

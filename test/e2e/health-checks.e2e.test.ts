@@ -168,9 +168,14 @@ describe('health-check schedules and tasks on the dev server', () => {
     expect(listed.owner).toBe('jane.doe');
     const listedTask = listed.items.find((t: any) => t.taskId === taskId);
     expect(listedTask).toMatchObject({ accountId: 'acme', contractYear: YEAR, state: 'open', dueAt: created.body.dueAt });
-    const dueBefore = await stack.http('GET', `/v1/tasks?state=open&due_before=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, undefined, { as: 'tam' });
+    const soon = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const dueBefore = await stack.http('GET', `/v1/tasks?state=open&dueBefore=${soon}`, undefined, { as: 'tam' });
     expect(dueBefore.status).toBe(200);
     expect(dueBefore.body.items.some((t: any) => t.taskId === taskId)).toBe(false);
+    // due_before: the previous release's name, still accepted (deprecated) and meaning the same.
+    const alias = await stack.http('GET', `/v1/tasks?state=open&due_before=${soon}`, undefined, { as: 'tam' });
+    expect(alias.status).toBe(200);
+    expect(alias.body.items).toEqual(dueBefore.body.items);
     const forbidden = await stack.http('GET', '/v1/tasks', undefined, { as: 'acme' });
     expect(forbidden.status).toBe(403);
 

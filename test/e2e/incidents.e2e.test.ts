@@ -1,4 +1,7 @@
+import { openPollRespond } from '../../libs/client/src/example';
+import type { Schemas } from '../../libs/client/src';
 import { incidentWorkflowId } from '../../libs/contracts/src';
+import { checkedFetch } from '../support/contract';
 import { startTestStack, TestStack } from '../support/stack';
 import { testPolicy } from '../support/temporal';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
@@ -6,7 +9,8 @@ import { HOOK_SECRET, HOOK_SECRET_ENV } from '../workflows/helpers';
 
 /**
  * The incident lifecycle over real HTTP on a real dev server, with a real webhook receiver that
- * verifies signatures. Timers are real here, so the test policy shortens SPE targets to seconds
+ * verifies signatures. Calls go through the typed client (libs/client); the bad-input cases at the
+ * end use raw HTTP, since they send what the client's types would not let through. Timers are real here, so the test policy shortens SPE targets to seconds
  * (24x7) and incidents are backdated: ladder steps fall due a few seconds into the test.
  */
 let stack: TestStack;
@@ -29,11 +33,12 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, tim
 const deliveriesOf = (incidentId: string) => receiver.deliveries().filter((d) => d.body?.data?.incidentId === incidentId);
 const eventsOf = (incidentId: string) => deliveriesOf(incidentId).map((d) => d.body.type);
 
-function open(severity: number, enteredAgoMs: number, key?: string) {
-  return stack.http(
-    'POST',
-    '/v1/incidents',
-    {
+type Severity = Schemas['Severity'];
+
+async function open(severity: Severity, enteredAgoMs: number, key?: string) {
+  const { data, error, response } = await stack.sla().POST('/v1/incidents', {
+    params: { header: key ? { 'Idempotency-Key': key } : {} },
+    body: {
       accountId: 'acme',
       contactId: 'C-ACME-1',
       severity,
@@ -45,9 +50,20 @@ function open(severity: number, enteredAgoMs: number, key?: string) {
       description: 'e2e',
       enteredAt: new Date(Date.now() - enteredAgoMs).toISOString(),
     },
-    key ? { headers: { 'Idempotency-Key': key } } : {},
-  );
+  });
+  if (!data) throw new Error(`open answered ${response.status}: ${JSON.stringify(error)}`);
+  return { status: response.status, body: data };
 }
+
+/** The full status (not degraded) of an incident, read with the typed client. */
+async function statusOf(incidentId: string): Promise<Schemas['IncidentStatus']> {
+  const { data } = await stack.sla().GET('/v1/incidents/{id}', { params: { path: { id: incidentId } } });
+  if (!data || 'degraded' in data) throw new Error(`${incidentId}: no full status (${JSON.stringify(data)})`);
+  return data;
+}
+
+const byAgent = () => stack.sla('agent');
+const path = (id: string) => ({ params: { path: { id } } });
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver(HOOK_SECRET);
@@ -75,7 +91,7 @@ describe('incident lifecycle over HTTP', () => {
     const enteredAt = Date.now() - 10_000;
 
     await until(() => eventsOf(incidentId).includes('ihr.warning'), 20_000, 'warning delivered');
-    const read = async () => (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    const read = () => statusOf(incidentId);
     const beforeStop = await until(async () => {
       const body = await read();
       return body.ladder.fired[0]?.delivery === 'delivered' ? body : undefined;
@@ -86,22 +102,20 @@ describe('incident lifecycle over HTTP', () => {
     const { remainingBusinessMs: leftWhileDown, ...statusWhileDown } = await read();
     expect(statusWhileDown).toEqual(statusBefore);
     expect(statusWhileDown).toMatchObject({ incidentId, state: 'pending', accountId: 'acme', severity: 3 });
-    expect(statusWhileDown.degraded).toBeUndefined();
-    expect(leftWhileDown).toBeLessThanOrEqual(leftBefore);
+    expect(leftWhileDown!).toBeLessThanOrEqual(leftBefore!);
     // Stay down past the at-risk instant, then come back.
     await sleep(Math.max(0, enteredAt + 24_000 - Date.now()));
     await stack.startWorker();
 
     await until(() => eventsOf(incidentId).includes('ihr.breached'), 30_000, 'breach delivered');
     // The webhook leaves during the workflow task that records the breach (a local activity), so the
-    // memo that GET reads may show it a moment after the receiver got it.
+    // memo that GET reads may show it a moment after the receiver got it. statusOf refuses a degraded answer.
     const status = await until(async () => {
-      const body = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+      const body = await statusOf(incidentId);
       return body.state === 'breached' ? body : undefined;
     }, 10_000, 'breach in the status');
-    expect(status.degraded).toBeUndefined();
     expect(status.state).toBe('breached');
-    expect(status.ladder.fired.map((s: { id: string }) => s.id)).toEqual(['warn', 'at_risk', 'breach']);
+    expect(status.ladder.fired.map((s) => s.id)).toEqual(['warn', 'at_risk', 'breach']);
     for (const step of status.ladder.fired) expect(Date.parse(step.firedAt)).toBeGreaterThanOrEqual(Date.parse(step.at));
 
     // Exactly once per step: one webhook-id per step, every delivery signed; a repeat could only be a retry of the same id.
@@ -113,29 +127,29 @@ describe('incident lifecycle over HTTP', () => {
     expect(breach.body.data.recipients).toEqual(expect.arrayContaining([{ role: 'tam', address: TAM_EMAIL }]));
 
     // The first human response after the due instant settles the IHR as breached.
-    const response = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution', responder: 'eve@vendor.example' }, { as: 'agent' });
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ ihr: true, outcome: 'breached' });
+    const response = await byAgent().POST('/v1/incidents/{id}/responses', { ...path(incidentId), body: { kind: 'solution', responder: 'eve@vendor.example' } });
+    expect(response.response.status).toBe(200);
+    expect(response.data).toMatchObject({ ihr: true, outcome: 'breached' });
 
-    const reclassified = await stack.http('POST', `/v1/incidents/${incidentId}/severity`, { severity: 4, reason: 'cosmetic after all' }, { as: 'agent' });
-    expect(reclassified.status).toBe(200);
-    expect(Date.parse(reclassified.body.dueAt) - enteredAt).toBeGreaterThan(55_000);
+    const reclassified = await byAgent().POST('/v1/incidents/{id}/severity', { ...path(incidentId), body: { severity: 4, reason: 'cosmetic after all' } });
+    expect(reclassified.response.status).toBe(200);
+    expect(Date.parse(reclassified.data!.dueAt) - enteredAt).toBeGreaterThan(55_000);
 
-    expect((await stack.http('POST', `/v1/incidents/${incidentId}/priority`, { priority: 1 }, { as: 'acme' })).status).toBe(202);
-    await until(async () => (await stack.http('GET', `/v1/incidents/${incidentId}`)).body.priority === 1, 10_000, 'priority changed');
+    expect((await stack.sla('acme').POST('/v1/incidents/{id}/priority', { ...path(incidentId), body: { priority: 1 } })).response.status).toBe(202);
+    await until(async () => (await statusOf(incidentId)).priority === 1, 10_000, 'priority changed');
 
-    const resolved = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'patched' }, { as: 'agent' });
-    expect(resolved.status).toBe(200);
+    const resolved = await byAgent().POST('/v1/incidents/{id}/resolve', { ...path(incidentId), body: { summary: 'patched' } });
+    expect(resolved.response.status).toBe(200);
     const handle = stack.client.workflow.getHandle(incidentWorkflowId(incidentId));
     await handle.result();
-    const final = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    const final = await statusOf(incidentId);
     expect(final.state).toBe('breached');
-    expect(final.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['opened', 'response.recorded', 'severity.changed', 'priority.changed', 'resolved']));
-    const again = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'again' }, { as: 'agent' });
-    expect(again.status).toBe(409);
-    const lateResponse = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' });
-    expect(lateResponse.status).toBe(409);
-    expect(lateResponse.body.errors[0]).toMatchObject({ field: 'incident', rule: 'open' });
+    expect(final.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['opened', 'response.recorded', 'severity.changed', 'priority.changed', 'resolved']));
+    const again = await byAgent().POST('/v1/incidents/{id}/resolve', { ...path(incidentId), body: { summary: 'again' } });
+    expect(again.response.status).toBe(409);
+    const lateResponse = await byAgent().POST('/v1/incidents/{id}/responses', { ...path(incidentId), body: { kind: 'solution' } });
+    expect(lateResponse.response.status).toBe(409);
+    expect(lateResponse.error?.errors?.[0]).toMatchObject({ field: 'incident', rule: 'open' });
   });
 
   it('answers degraded until a worker ran a new incident (its status is not in the memo yet), in full after', async () => {
@@ -162,48 +176,58 @@ describe('incident lifecycle over HTTP', () => {
 
   it('meets the IHR with a prompt response and stops the ladder', async () => {
     const { incidentId } = (await open(4, 0)).body;
-    const response = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'information_request' }, { as: 'agent' });
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ ihr: true, outcome: 'met' });
-    const status = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
+    const response = await byAgent().POST('/v1/incidents/{id}/responses', { ...path(incidentId), body: { kind: 'information_request' } });
+    expect(response.response.status).toBe(200);
+    expect(response.data).toMatchObject({ ihr: true, outcome: 'met' });
+    const status = await statusOf(incidentId);
     expect(status.state).toBe('met');
     expect(status.ladder.pending).toEqual([]);
     expect(status.remainingBusinessMs).toBeNull();
-    const second = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' });
-    expect(second.body).toMatchObject({ ihr: false });
+    const second = await byAgent().POST('/v1/incidents/{id}/responses', { ...path(incidentId), body: { kind: 'solution' } });
+    expect(second.data).toMatchObject({ ihr: false });
   });
 
   it('breaches at once when a reclassification 4 -> 1 puts the due instant in the past', async () => {
     // Sev 4 = 60 s, entered 30 s ago: pending. Sev 1 = 20 s from entry: already past.
     const { incidentId } = (await open(4, 30_000)).body;
-    const reclassified = await stack.http('POST', `/v1/incidents/${incidentId}/severity`, { severity: 1, reason: 'production down' }, { as: 'agent' });
-    expect(reclassified.status).toBe(200);
-    expect(Date.parse(reclassified.body.dueAt)).toBeLessThan(Date.now());
+    const reclassified = await byAgent().POST('/v1/incidents/{id}/severity', { ...path(incidentId), body: { severity: 1, reason: 'production down' } });
+    expect(reclassified.response.status).toBe(200);
+    expect(Date.parse(reclassified.data!.dueAt)).toBeLessThan(Date.now());
     await until(() => eventsOf(incidentId).includes('ihr.breached'), 15_000, 'breach after reclassification');
-    expect((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.state).toBe('breached');
+    expect((await statusOf(incidentId)).state).toBe('breached');
   });
 
   it('lists incidents by state and account, and reports compliance', async () => {
     const breached = await until(async () => {
-      const res = await stack.http('GET', '/v1/incidents?state=breached&account=acme');
-      return res.body.items.length >= 2 ? res.body.items : undefined;
+      const { data } = await stack.sla().GET('/v1/incidents', { params: { query: { state: 'breached', account: 'acme' } } });
+      return data && data.items.length >= 2 ? data.items : undefined;
     }, 15_000, 'breached incidents listed');
-    expect(breached.every((i: { state: string; accountId: string }) => i.state === 'breached' && i.accountId === 'acme')).toBe(true);
-    const mine = await stack.http('GET', '/v1/incidents', undefined, { as: 'acme' });
-    expect(mine.status).toBe(200);
-    expect(mine.body.items.every((i: { accountId: string }) => i.accountId === 'acme')).toBe(true);
-    expect((await stack.http('GET', '/v1/incidents?account=acme', undefined, { as: 'globex' })).status).toBe(404);
+    expect(breached.every((i) => i.state === 'breached' && i.accountId === 'acme')).toBe(true);
+    const mine = await stack.sla('acme').GET('/v1/incidents');
+    expect(mine.response.status).toBe(200);
+    expect(mine.data!.items.every((i) => i.accountId === 'acme')).toBe(true);
+    expect((await stack.sla('globex').GET('/v1/incidents', { params: { query: { account: 'acme' } } })).response.status).toBe(404);
 
     const from = new Date(Date.now() - 3600_000).toISOString();
     const to = new Date(Date.now() + 3600_000).toISOString();
     const report = await until(async () => {
-      const res = await stack.http('GET', `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=severity`, undefined, { as: 'agent' });
-      return res.body.totals?.met >= 1 && res.body.totals?.breached >= 2 ? res.body : undefined;
+      const { data } = await byAgent().GET('/v1/reports/ihr', { params: { query: { from, to, groupBy: 'severity' } } });
+      return data && data.totals.met >= 1 && data.totals.breached >= 2 ? data : undefined;
     }, 15_000, 'report counts');
     expect(report.groupBy).toBe('severity');
     expect(report.breaches.length).toBe(report.totals.breached);
     expect(report.totals.compliancePct).toBeCloseTo((report.totals.met / (report.totals.met + report.totals.breached)) * 100, 0);
-    expect((await stack.http('GET', '/v1/reports/ihr', undefined, { as: 'acme' })).status).toBe(403);
+    expect((await stack.sla('acme').GET('/v1/reports/ihr')).response.status).toBe(403);
+  });
+});
+
+describe('the typed client README example', () => {
+  it('opens an incident, polls its status and records the response, every answer matching the document', async () => {
+    await stack.sla().POST('/v1/accounts/{id}/contacts', { params: { path: { id: 'acme' } }, body: { contactId: 'C1', name: 'Carl', email: 'carl@acme.example' } });
+    const result = await openPollRespond(stack.baseUrl, stack.keys.token.agent, 'readme-example', checkedFetch(() => stack.contract));
+    expect(result.incidentId).toMatch(/^INC-/);
+    expect(result.status).toMatchObject({ incidentId: result.incidentId, ihr: { dueAt: result.dueAt } });
+    expect(result.outcome).toBe('met');
   });
 });
 

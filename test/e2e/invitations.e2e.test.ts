@@ -107,7 +107,9 @@ describe('TAM tasks reach calendars', () => {
     expect(DateTime.fromJSDate(listed.startDate.toJSDate(), { zone: ZONE }).toFormat("yyyy-MM-dd'T'HH:mm")).toBe(`${second}T09:00`);
     // The yearly offer is open too: an all-day entry on its due date.
     expect(entries.some((e) => e.uid === `acme:${YEAR}:offer@vendor.example` && e.startDate.isDate)).toBe(true);
-    // A customer key has no feed.
+    // A TAM's feed is its own; a customer key has none.
+    const other = await fetch(`${stack.baseUrl}/v1/tasks.ics?owner=raj.patel`, { headers: { authorization: `Bearer ${stack.keys.token.tam}` } });
+    expect(other.status).toBe(403);
     const customer = await fetch(`${stack.baseUrl}/v1/tasks.ics`, { headers: { authorization: `Bearer ${stack.keys.token.acme}` } });
     expect(customer.status).toBe(403);
 

@@ -30,6 +30,7 @@ beforeAll(async () => {
       doc.escalation.ladder.find((s: { id: string }) => s.id === 'level2').at = { afterBreach: '6s' };
     },
     worker: 'none',
+    contract: true,
     childEnv: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'http://sla.test', TEMPORAL_UI_URL: 'http://temporal-ui.test' },
   });
   worker = await stack.startChildWorker('worker-1');

@@ -4,6 +4,7 @@ import { createApiApp } from '../../apps/api/src/create-app';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../../libs/devstack/src';
 import { createLogger } from '../../libs/observability/src';
 import { createTestKeys } from '../support/api-keys';
+import { ContractChecker, reportContractStats } from '../support/contract';
 import { apiRequester } from '../support/http';
 import { startStallProxy, StallProxy } from '../support/stall-proxy';
 import { testPolicy } from '../support/temporal';
@@ -45,10 +46,14 @@ beforeAll(async () => {
   });
   await api.listen(0, '127.0.0.1');
   const address = api.getHttpServer().address();
-  http = apiRequester(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, keys);
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // Every answer, the 503s of the stall included, is checked against the served document.
+  const contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
+  http = apiRequester(baseUrl, keys, () => contract);
 });
 
 afterAll(async () => {
+  reportContractStats();
   proxy?.resume();
   await api?.close();
   await connection?.close();

@@ -1,4 +1,5 @@
 import { Caller, TestKeys } from './api-keys';
+import type { ContractChecker } from './contract';
 
 export interface HttpResult {
   status: number;
@@ -16,8 +17,11 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
-/** A request helper bound to an API base URL and the test keys: JSON in, JSON (or text) out. */
-export function apiRequester(baseUrl: string, keys: TestKeys) {
+/**
+ * A request helper bound to an API base URL and the test keys: JSON in, JSON (or text) out. With a
+ * contract checker, every answer is checked against the OpenAPI document before the test sees it.
+ */
+export function apiRequester(baseUrl: string, keys: TestKeys, contract?: () => ContractChecker) {
   return async (method: string, path: string, body?: unknown, { as = 'admin', headers = {}, timeoutMs = 30_000 }: HttpOptions = {}): Promise<HttpResult> => {
     const t0 = performance.now();
     const response = await fetch(`${baseUrl}${path}`, {
@@ -38,6 +42,7 @@ export function apiRequester(baseUrl: string, keys: TestKeys) {
     } catch {
       // not JSON: keep the text
     }
+    contract?.().check(method, `${baseUrl}${path}`, response.status, response.headers, parsed);
     return { status: response.status, headers: response.headers, body: parsed, ms };
   };
 }

@@ -10,6 +10,9 @@ import { createLogger } from '../../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../../libs/devstack/src';
 import { Policy } from '../../libs/policy/src';
 import { createTestKeys, TestKeys } from './api-keys';
+import { createSlaClient, SlaClient } from '../../libs/client/src';
+import { Caller } from './api-keys';
+import { checkedFetch, ContractChecker, reportContractStats } from './contract';
 import { apiRequester } from './http';
 export type { HttpResult } from './http';
 import { RunningWorker, startWorker, testPolicy } from './temporal';
@@ -30,6 +33,10 @@ export interface TestStack {
   keys: TestKeys;
   /** A request as `as` (a test caller, `none` for no key); admin by default. */
   http: ReturnType<typeof apiRequester>;
+  /** The typed client (libs/client) calling as `as` (admin by default); every answer is checked against the document. */
+  sla(as?: Caller | 'none'): SlaClient;
+  /** Checks answers against the served OpenAPI document (the helpers call it for every answer). */
+  contract: ContractChecker;
   teardown(): Promise<void>;
 }
 
@@ -66,6 +73,8 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
   await api.listen(0, '127.0.0.1');
   const address = api.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // Every answer the suite receives is checked against the document this API serves.
+  const contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
 
   const stack: TestStack = {
     server,
@@ -90,8 +99,12 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
       await stack.worker?.stop();
       stack.worker = undefined;
     },
-    http: apiRequester(baseUrl, keys),
+    http: apiRequester(baseUrl, keys, () => contract),
+    sla: (as: Caller | 'none' = 'admin') =>
+      createSlaClient({ baseUrl, apiKey: as === 'none' ? undefined : keys.token[as], fetch: checkedFetch(() => contract) }),
+    contract,
     async teardown() {
+      reportContractStats();
       await stack.stopWorker();
       await api.close();
       await connection.close();

@@ -1,6 +1,6 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { verify } from '../../libs/webhooks/src';
+import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedWebhook {
   id: string;
@@ -24,8 +24,13 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-/** A real local HTTP receiver that verifies Standard Webhooks signatures and records every delivery. */
+/**
+ * A real local HTTP receiver that records every delivery and verifies it the way an integrator
+ * would: with the official Standard Webhooks package, not with the engine's own signing code, so
+ * a signature only the engine itself accepts fails the tests.
+ */
 export async function startWebhookReceiver(secret: string, options: { status?: number } = {}): Promise<WebhookReceiver> {
+  const webhook = new Webhook(secret);
   const received: ReceivedWebhook[] = [];
   let status = options.status ?? 204;
   const server: Server = createServer((req, res) => {
@@ -34,10 +39,11 @@ export async function startWebhookReceiver(secret: string, options: { status?: n
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       let verified = false;
-      let id = String(req.headers['webhook-id'] ?? '');
-      let timestamp = Number(req.headers['webhook-timestamp'] ?? 0);
+      const id = String(req.headers['webhook-id'] ?? '');
+      const timestamp = Number(req.headers['webhook-timestamp'] ?? 0);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : (value ?? '')]));
       try {
-        ({ id, timestamp } = verify(secret, raw, req.headers));
+        webhook.verify(raw, headers); // throws WebhookVerificationError: bad signature, stale timestamp, missing header
         verified = true;
       } catch {
         verified = false;

@@ -118,3 +118,29 @@ describe('invalid policies are refused with path and rule', () => {
     );
   });
 });
+
+describe('webhook secrets', () => {
+  const ENV = 'SLA_SPEC_SECRET_CHECK';
+  afterEach(() => {
+    delete process.env[ENV];
+  });
+  const withSubscriber = () => {
+    const doc = parse(readFileSync('config/sla-policy.yaml', 'utf8'));
+    doc.subscribers = [{ id: 'crm', url: 'http://127.0.0.1:9/hooks', secretEnv: ENV, events: ['*'] }];
+    return doc;
+  };
+
+  it.each([
+    ['no whsec_ prefix', 'plain-text-secret'],
+    ['not base64 after whsec_', 'whsec_not base64!'],
+  ])('refuses a secret the Standard Webhooks libraries reject (%s), naming the subscriber', (_name, secret) => {
+    process.env[ENV] = secret;
+    expect(() => buildPolicy(withSubscriber(), 'policy.yaml')).toThrow(/subscribers\[0\]\.secretEnv: subscriber crm: the secret in SLA_SPEC_SECRET_CHECK /);
+  });
+
+  it('accepts a whsec_ base64 secret, and a variable not set yet', () => {
+    expect(() => buildPolicy(withSubscriber(), 'policy.yaml')).not.toThrow();
+    process.env[ENV] = `whsec_${Buffer.from('a-proper-secret-0123456789').toString('base64')}`;
+    expect(() => buildPolicy(withSubscriber(), 'policy.yaml')).not.toThrow();
+  });
+});

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { Calendar, CalendarConfigError, compileCalendar } from '../../business-time/src';
+import { secretProblem } from '../../webhooks/src';
 import { Policy } from './policy';
 import { appConfig } from '../../settings/src/config';
 import { policySchema } from './schema';
@@ -70,6 +71,15 @@ export function buildPolicy(raw: unknown, source = 'policy'): Policy {
       issues.push(...error.issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message })));
     }
   }
+  // A secret the official Standard Webhooks libraries reject would leave every receiver unable to
+  // verify: refuse it at load, naming the subscriber (a variable not set yet is reported at delivery).
+  parsed.data.subscribers.forEach((subscriber, i) => {
+    // Chat subscribers (Slack, Teams) post to an incoming-webhook URL and sign nothing.
+    if (subscriber.kind !== 'webhook') return;
+    const secret = process.env[subscriber.secretEnv];
+    const problem = secret === undefined ? undefined : secretProblem(secret);
+    if (problem) issues.push({ path: `subscribers[${i}].secretEnv`, message: `subscriber ${subscriber.id}: the secret in ${subscriber.secretEnv} ${problem}` });
+  });
   if (issues.length > 0) throw new PolicyError(source, issues);
   return new Policy(parsed.data, policyVersion(parsed.data), calendars);
 }

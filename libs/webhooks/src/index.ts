@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com): headers `webhook-id`,
@@ -84,4 +85,19 @@ export function verify(
     if (given.length === expected.length && timingSafeEqual(given, expected)) return { id, timestamp };
   }
   throw new WebhookVerificationError('no matching webhook-signature');
+}
+
+/**
+ * Why receivers using the official Standard Webhooks libraries could not verify deliveries signed
+ * with `secret`, or undefined when they can: those libraries take only `whsec_` + base64 secrets.
+ */
+export function secretProblem(secret: string): string | undefined {
+  if (!secret.startsWith(SECRET_PREFIX)) return `must start with ${SECRET_PREFIX} followed by the base64 key`;
+  try {
+    new Webhook(secret);
+  } catch (error) {
+    return `is not ${SECRET_PREFIX} + base64 (${(error as Error).message})`;
+  }
+  if (Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64').length === 0) return `has no key after ${SECRET_PREFIX}`;
+  return undefined;
 }

@@ -1,16 +1,27 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../../../libs/auth/src';
 import { AccountAccess } from '../auth/account-access';
 import { Caller, Roles } from '../auth/auth.decorators';
-import { openApiSchema } from '../common/openapi';
-import { idempotencyKeySchema, parseOrThrow } from '../common/validation';
-import { createAccountSchema, idSchema, listAccountsQuerySchema, patchAccountSchema, registerContactSchema } from './account.schemas';
+import { Endpoint } from '../common/endpoint';
+import { IdempotencyKey, parseOrThrow } from '../common/validation';
+import {
+  AccountPageSchema,
+  AccountViewSchema,
+  ContactSchema,
+  createAccountSchema,
+  idSchema,
+  listAccountsQuerySchema,
+  patchAccountSchema,
+  registerContactSchema,
+} from './account.schemas';
 import { AccountsService } from './accounts.service';
 
+const accountParams = { id: idSchema('account') };
+const NO_WORKER = 'No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key)';
+
 @ApiTags('accounts')
-@ApiBearerAuth()
 @Controller('v1/accounts')
 export class AccountsController {
   constructor(
@@ -21,12 +32,21 @@ export class AccountsController {
   @Post()
   @Roles('admin')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create an account (starts its entity workflow account/<id>)' })
-  @ApiBody({ schema: openApiSchema(createAccountSchema) })
-  @ApiResponse({ status: 201, description: 'Created' })
-  @ApiResponse({ status: 200, description: 'Same account already created (retried request)' })
-  @ApiResponse({ status: 409, description: 'The id is taken by an account with other details' })
-  @ApiResponse({ status: 422, description: 'Unknown plan or center, TAM on a plan without one, partner not a partner' })
+  @Endpoint({
+    operationId: 'createAccount',
+    summary: 'Create an account (starts its entity workflow account/<id>)',
+    description: 'The account id is the idempotency key: the same body again answers 200 with the account.',
+    body: createAccountSchema,
+    bodyExample: { id: 'acme', name: 'Acme', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-03-01' },
+    responses: {
+      201: { description: 'Created', schema: AccountViewSchema, headers: ['Location'] },
+      200: { description: 'Same account already created (retried request)', schema: AccountViewSchema, headers: ['Location'] },
+    },
+    errors: {
+      409: 'The id is taken by an account with other details',
+      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`), partner not a partner',
+    },
+  })
   async create(@Body() body: unknown, @Caller() caller: Principal, @Res({ passthrough: true }) response: Response) {
     const { view, created } = await this.accounts.create(parseOrThrow(createAccountSchema, body), caller);
     if (!created) response.status(200);
@@ -36,20 +56,27 @@ export class AccountsController {
 
   @Get()
   @Roles('admin', 'agent', 'tam')
-  @ApiOperation({ summary: 'List accounts (visibility): filter by plan, center, TAM, type; paginated' })
-  @ApiQuery({ name: 'plan', required: false })
-  @ApiQuery({ name: 'center', required: false })
-  @ApiQuery({ name: 'tam', required: false })
-  @ApiQuery({ name: 'type', required: false, enum: ['customer', 'partner'] })
-  @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
-  @ApiQuery({ name: 'pageToken', required: false })
+  @Endpoint({
+    operationId: 'listAccounts',
+    summary: 'List accounts (visibility): filter by plan, center, TAM, type; paginated',
+    query: listAccountsQuerySchema,
+    responses: { 200: { description: 'A page of accounts', schema: AccountPageSchema } },
+    errors: { 400: 'The query does not match: a filter value (`plan`, `center`, `tam`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter' },
+  })
   list(@Query() query: unknown) {
     return this.accounts.list(parseOrThrow(listAccountsQuerySchema, query));
   }
 
   @Get(':id')
   @Roles('admin', 'agent', 'tam', 'customer')
-  @ApiOperation({ summary: 'Read an account with its contacts and change log (degraded: memo only, when no worker answers)' })
+  @Endpoint({
+    operationId: 'getAccount',
+    summary: 'Read an account with its contacts and change log',
+    description: '`degraded: true`: read from the memo because no worker answered; `changes` is then empty.',
+    params: accountParams,
+    responses: { 200: { description: 'The account', schema: AccountViewSchema } },
+    errors: { 404: "No such account (or not the caller's)" },
+  })
   async get(@Param('id') id: string, @Caller() caller: Principal) {
     const accountId = parseOrThrow(idSchema('account'), id, 'id');
     await this.access.assert(caller, accountId);
@@ -58,34 +85,53 @@ export class AccountsController {
 
   @Patch(':id')
   @Roles('admin', 'tam')
-  @ApiOperation({ summary: 'Change plan, TAM, support center, name, contract start or partner (kept in the change log)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiBody({ schema: openApiSchema(patchAccountSchema) })
-  @ApiResponse({ status: 409, description: 'Nothing changes, or a downgrade would leave too many contacts' })
-  async patch(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @Headers('idempotency-key') key?: string) {
+  @Endpoint({
+    operationId: 'changeAccount',
+    summary: 'Change plan, TAM, support center, name, contract start or partner (kept in the change log)',
+    params: accountParams,
+    body: patchAccountSchema,
+    idempotencyKey: true,
+    responses: { 200: { description: 'The account after the change', schema: AccountViewSchema } },
+    errors: {
+      404: 'No such account',
+      409: 'Nothing changes, or a downgrade would leave too many contacts',
+      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
+      503: NO_WORKER,
+    },
+  })
+  async patch(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
     const accountId = parseOrThrow(idSchema('account'), id, 'id');
-    const idempotencyKey = parseOrThrow(idempotencyKeySchema, key, 'Idempotency-Key');
-    return this.accounts.change(accountId, parseOrThrow(patchAccountSchema, body), caller, idempotencyKey);
+    return this.accounts.change(accountId, parseOrThrow(patchAccountSchema, body), caller, key);
   }
 
   @Post(':id/contacts')
   @Roles('admin', 'tam', 'customer')
   @HttpCode(201)
-  @ApiOperation({ summary: "Register a customer contact (within the plan's maximum)" })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiBody({ schema: openApiSchema(registerContactSchema) })
-  @ApiResponse({ status: 409, description: 'Plan limit reached, or email/contactId already registered' })
-  async registerContact(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @Headers('idempotency-key') key?: string) {
+  @Endpoint({
+    operationId: 'registerContact',
+    summary: "Register a customer contact (within the plan's maximum)",
+    params: accountParams,
+    body: registerContactSchema,
+    idempotencyKey: true,
+    responses: { 201: { description: 'Registered', schema: ContactSchema } },
+    errors: { 404: "No such account (or not the caller's)", 409: 'Plan limit reached, or email/contactId already registered', 503: NO_WORKER },
+  })
+  async registerContact(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
     const accountId = parseOrThrow(idSchema('account'), id, 'id');
-    const idempotencyKey = parseOrThrow(idempotencyKeySchema, key, 'Idempotency-Key');
     const input = parseOrThrow(registerContactSchema, body);
     await this.access.assert(caller, accountId);
-    return this.accounts.registerContact(accountId, input, caller, idempotencyKey);
+    return this.accounts.registerContact(accountId, input, caller, key);
   }
 
   @Delete(':id/contacts/:contactId')
   @Roles('admin', 'tam', 'customer')
-  @ApiOperation({ summary: 'Remove a contact (a repeated removal succeeds)' })
+  @Endpoint({
+    operationId: 'removeContact',
+    summary: 'Remove a contact (a repeated removal succeeds)',
+    params: { ...accountParams, contactId: idSchema('contact') },
+    responses: { 200: { description: 'The account after the removal', schema: AccountViewSchema } },
+    errors: { 404: "No such account (or not the caller's)", 503: NO_WORKER },
+  })
   async removeContact(@Param('id') id: string, @Param('contactId') contactId: string, @Caller() caller: Principal) {
     const accountId = parseOrThrow(idSchema('account'), id, 'id');
     const contact = parseOrThrow(idSchema('contact'), contactId, 'contactId');

@@ -4,6 +4,7 @@ import { holidaySource, MAX_CACHED_HOLIDAY_YEARS } from '../../../../libs/busine
 import type { Principal } from '../../../../libs/auth/src';
 import { Problem } from '../common/problem';
 import { RateLimiter } from '../observability/rate-limiter';
+import { WhatIfFullSchema, WhatIfSchema, WhatIfSummarySchema } from './calendar.schemas';
 import { CalendarsController, MAX_EXPLAIN_ENTRIES } from './calendars.controller';
 
 const policy = loadPolicy(join(__dirname, '..', '..', '..', '..', 'config', 'sla-policy.yaml'));
@@ -83,6 +84,20 @@ describe('GET /v1/calendars/:center/due', () => {
       expect(detailed.counted.length).toBeGreaterThan(50);
       expect(detailed.counted.length).toBeLessThanOrEqual(MAX_EXPLAIN_ENTRIES);
       expect(full('emea', { start: '2026-01-05T10:00:00+02:00', duration: '1000h' }).due).toBe((controller.due('emea', { start: '2026-01-05T10:00:00+02:00', duration: '1000h' }) as any).due);
+    });
+
+    it('serializes both answers through the documented WhatIf schema without dropping a member', () => {
+      const query = { start: '2026-12-24T10:00:00+02:00', hours: '40' };
+      const summary = controller.due('emea', query);
+      expect(WhatIfSummarySchema.safeParse(summary).success).toBe(true);
+      expect(WhatIfFullSchema.safeParse(summary).success).toBe(false);
+      expect(WhatIfSchema.parse(summary)).toEqual(summary);
+      const detailed = full('emea', query);
+      expect(WhatIfFullSchema.safeParse(detailed).success).toBe(true);
+      expect(WhatIfSummarySchema.safeParse(detailed).success).toBe(false);
+      expect(WhatIfSchema.parse(detailed)).toEqual(detailed);
+      const truncated = { ...detailed, truncated: true };
+      expect(WhatIfSchema.parse(truncated)).toEqual(truncated);
     });
 
     it('weighs a long what-if in the key\'s rate limit, leaving other keys alone', () => {

@@ -1,14 +1,16 @@
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Principal } from '../../../../libs/auth/src';
 import { alwaysOpenCalendar, explain, explainCounts } from '../../../../libs/business-time/src';
 import { parseDuration, POLICY, Policy } from '../../../../libs/policy/src';
+import { Caller } from '../auth/auth.decorators';
+import { RATE_LIMITER } from '../auth/auth.guard';
+import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
 import { parseOrThrow } from '../common/validation';
-import { RATE_LIMITER } from '../auth/auth.guard';
-import { Caller } from '../auth/auth.decorators';
 import { RateLimiter } from '../observability/rate-limiter';
+import { WhatIfSchema } from './calendar.schemas';
 
 /**
  * The longest what-if (docs/api.md): far above any IHR target (the longest is 40 h), about five months of
@@ -30,15 +32,24 @@ export function whatIfCost(durationMs: number, full: boolean): number {
 
 const whatIfQuery = z
   .strictObject({
-    start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
-    hours: z.coerce.number('must be a number').positive('must be above 0').max(MAX_HOURS, `must be at most ${MAX_HOURS}`).optional(),
+    start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional().describe('ISO 8601 instant with offset; default now'),
+    hours: z.coerce
+      .number('must be a number')
+      .positive('must be above 0')
+      .max(MAX_HOURS, `must be at most ${MAX_HOURS}`)
+      .optional()
+      .describe(`business hours to count (above 0, at most ${MAX_HOURS})`),
     duration: z
       .string()
       .refine((d) => (parseDuration(d) ?? 0) > 0, 'must be a positive duration such as 4h or 1h30m')
       .refine((d) => (parseDuration(d) ?? 0) <= MAX_HOURS * 3600_000, `must be at most ${MAX_HOURS}h`)
-      .optional(),
+      .optional()
+      .describe(`instead of hours: e.g. 4h, 1h30m (at most ${MAX_HOURS}h)`),
     coverage: z.enum(['business-hours', '24x7'], 'must be business-hours or 24x7').default('business-hours'),
-    explain: z.enum(['summary', 'full'], 'must be summary or full').default('summary'),
+    explain: z
+      .enum(['summary', 'full'], 'must be summary or full')
+      .default('summary')
+      .describe(`summary (default): counts and a one-line summary; full: every counted interval and skipped day (at most ${MAX_EXPLAIN_ENTRIES} each)`),
   })
   .refine((q) => (q.hours === undefined) !== (q.duration === undefined), {
     message: 'give exactly one of hours or duration',
@@ -46,7 +57,6 @@ const whatIfQuery = z
   });
 
 @ApiTags('calendars')
-@ApiBearerAuth()
 @Controller('v1/calendars')
 export class CalendarsController {
   constructor(
@@ -55,12 +65,21 @@ export class CalendarsController {
   ) {}
 
   @Get(':center/due')
-  @ApiOperation({ summary: 'What-if: the due instant of a duration counted from start in a center\'s calendar, with the explanation' })
-  @ApiQuery({ name: 'start', required: false, description: 'ISO instant with offset; default now' })
-  @ApiQuery({ name: 'hours', required: false, schema: { type: 'number' } })
-  @ApiQuery({ name: 'duration', required: false, description: 'e.g. 4h, 1h30m (instead of hours)' })
-  @ApiQuery({ name: 'coverage', required: false, enum: ['business-hours', '24x7'] })
-  @ApiQuery({ name: 'explain', required: false, enum: ['summary', 'full'], description: 'summary (default): counts; full: every counted interval and skipped day' })
+  @Endpoint({
+    operationId: 'whatIfDue',
+    temporal: false,
+    summary: "What-if: the due instant of a duration counted from start in a center's calendar, with the explanation",
+    description:
+      'Give exactly one of `hours` or `duration` (at most 1000 h); `start` defaults to now. The default answer gives counts and a ' +
+      'one-line summary; `explain=full` lists every counted interval and skipped day (at most 400 each; `truncated` says when more ' +
+      'were cut). A long what-if weighs more against the rate limit: 1 request plus 1 per 100 h, doubled for `explain=full`.',
+    params: { center: z.string().describe('support center id, e.g. emea') },
+    query: whatIfQuery,
+    responses: {
+      200: { description: 'The due instant and how it was counted: counts by default, the per-day lists with `explain=full`', schema: WhatIfSchema },
+    },
+    errors: { 404: 'No such support center' },
+  })
   due(@Param('center') center: string, @Query() query: unknown, @Caller() caller?: Principal) {
     const q = parseOrThrow(whatIfQuery, query);
     if (!this.policy.center(center)) {

@@ -1,3 +1,5 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { FieldError, Problem } from './problem';
 
@@ -59,3 +61,12 @@ export function filterValue(max: number) {
 
 /** The `Idempotency-Key` header: optional, bounded. */
 export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
+
+/**
+ * The validated `Idempotency-Key` header of a command (undefined when absent). A parameter
+ * decorator rather than `@Headers()`, so the header is read and checked in one place.
+ */
+export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
+  const value = ctx.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+  return parseOrThrow(idempotencyKeySchema, value, 'Idempotency-Key');
+});

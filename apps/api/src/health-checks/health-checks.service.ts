@@ -166,6 +166,8 @@ export class HealthChecksService {
       ]);
     }
     const owner = principal.role === 'tam' ? principal.tamId : query.owner;
+    // due_before: the snake_case name of the previous release, accepted as an alias for one release.
+    const dueBeforeParam = query.dueBefore ?? query.due_before;
     const activeOnly = query.state === 'open' || query.state === 'scheduled';
     const page = await listPage(
       this.client,
@@ -173,12 +175,12 @@ export class HealthChecksService {
         `WorkflowType = ${literal(HEALTH_CHECK_WORKFLOW_TYPE)}`,
         owner !== undefined && `SlaOwner = ${literal(owner)}`,
         activeOnly && `SlaState = "open"`,
-        activeOnly && query.due_before !== undefined && `SlaIhrDueAt < ${literal(new Date(query.due_before).toISOString())}`,
+        activeOnly && dueBeforeParam !== undefined && `SlaIhrDueAt < ${literal(new Date(dueBeforeParam).toISOString())}`,
       ]),
       query.pageSize,
       query.pageToken,
     );
-    const dueBefore = query.due_before ? Date.parse(query.due_before) : undefined;
+    const dueBefore = dueBeforeParam ? Date.parse(dueBeforeParam) : undefined;
     const items = page.items
       .map((info) => normalizeMemo(info.memo))
       .filter((memo): memo is HealthCheckMemo => Boolean(memo))
@@ -196,7 +198,8 @@ export class HealthChecksService {
    */
   async taskFeed(query: { owner?: string }, principal: Principal): Promise<string> {
     if (principal.role === 'tam' && !principal.tamId) throw Problem.forbidden('This TAM key names no tamId: it has no task feed.');
-    const owner = principal.role === 'tam' ? principal.tamId : query.owner;
+    // A TAM's feed is its own: another owner is refused (403 ownTasks) by the listing, as on GET /v1/tasks.
+    const owner = principal.role === 'tam' ? (query.owner ?? principal.tamId) : query.owner;
     const tasks: TaskView[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < FEED_MAX_PAGES; page++) {

@@ -1,8 +1,10 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import { Public } from '../auth/auth.decorators';
+import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
+import { LivenessSchema, ReadinessSchema } from './health.schemas';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 
 export const READY_TIMEOUT_MS = Symbol('READY_TIMEOUT_MS');
@@ -17,14 +19,23 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @Endpoint({
+    operationId: 'liveness',
+    summary: 'Liveness: the process answers',
+    responses: { 200: { description: 'Alive', schema: LivenessSchema } },
+  })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Readiness: Temporal answers (503 otherwise)' })
+  @Endpoint({
+    operationId: 'readiness',
+    summary: 'Readiness: Temporal answers (503 otherwise)',
+    responses: { 200: { description: 'Ready', schema: ReadinessSchema } },
+    errors: { 503: 'Temporal is not reachable, or did not answer within the probe timeout (`API_READY_TIMEOUT_MS`)' },
+  })
   async ready() {
     // Its own deadline (API_READY_TIMEOUT_MS), shorter than a request's: a probe that hangs on a stalled
     // server tells the orchestrator nothing until its own timeout, and holds a connection meanwhile.
@@ -34,7 +45,7 @@ export class HealthController {
         await this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace });
       });
     } catch (error) {
-      throw new Problem(503, 'Not ready', `Temporal is not reachable: ${(error as Error).message}`, [], {}, { 'Retry-After': '5' });
+      throw Problem.unavailable(`Temporal is not reachable: ${(error as Error).message}`);
     }
     return { status: 'ready', temporal: { namespace: this.client.options.namespace } };
   }

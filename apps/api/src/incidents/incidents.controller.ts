@@ -1,23 +1,34 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../../../libs/auth/src';
 import { Caller, Roles } from '../auth/auth.decorators';
-import { openApiSchema } from '../common/openapi';
-import { idempotencyKeySchema, parseOrThrow } from '../common/validation';
+import { Endpoint } from '../common/endpoint';
+import { IdempotencyKey, parseOrThrow } from '../common/validation';
+import { EXAMPLES } from './incident.examples';
 import {
+  IhrClockSchema,
+  IncidentPageSchema,
+  IncidentSchema,
   incidentIdSchema,
   listIncidentsQuerySchema,
+  OpenedIncidentSchema,
   openIncidentSchema,
+  PriorityChangeAcceptedSchema,
   priorityChangeSchema,
   reclassifySchema,
+  RecordedResponseSchema,
   recordResponseSchema,
+  ResolutionSchema,
   resolveSchema,
 } from './incident.schemas';
 import { IncidentsService } from './incidents.service';
 
+const params = { id: incidentIdSchema };
+const ON_RESOLVED = 'The incident is resolved (`incident: open`)';
+const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
+
 @ApiTags('incidents')
-@ApiBearerAuth()
 @Controller('v1/incidents')
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
@@ -25,21 +36,25 @@ export class IncidentsController {
   @Post()
   @Roles('customer', 'agent', 'admin')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Open an incident: starts its durable SLA workflow' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body return the same incident' })
-  @ApiBody({ schema: openApiSchema(openIncidentSchema) })
-  @ApiResponse({ status: 201, description: 'Opened' })
-  @ApiResponse({ status: 200, description: 'Already opened with this Idempotency-Key' })
-  @ApiResponse({ status: 400, description: 'Body does not match the schema (problem+json)' })
-  @ApiResponse({ status: 409, description: 'Idempotency-Key reused with another body' })
-  @ApiResponse({ status: 422, description: 'Rule violated (account, contact, plan channel, enteredAt window)' })
-  async open(
-    @Body() body: unknown,
-    @Caller() caller: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const key = parseOrThrow(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key');
+  @Endpoint({
+    operationId: 'openIncident',
+    summary: 'Open an incident: starts its durable SLA workflow',
+    description:
+      'The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); ' +
+      'the same key with another body is 409. Without a key each request opens a new incident.',
+    body: openIncidentSchema,
+    bodyExample: EXAMPLES.openIncident,
+    idempotencyKey: true,
+    responses: {
+      201: { description: 'Opened', schema: OpenedIncidentSchema, headers: ['Location'], example: EXAMPLES.opened },
+      200: { description: 'Already opened with this Idempotency-Key', schema: OpenedIncidentSchema, headers: ['Location'] },
+    },
+    errors: {
+      409: 'Idempotency-Key reused with another body',
+      422: 'A rule refuses it: account, contact, plan channel, enteredAt window',
+    },
+  })
+  async open(@Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
     const input = parseOrThrow(openIncidentSchema, body);
     const { incidentId, created, warnings, dueAt, dueLabel } = await this.incidents.open(input, caller, key);
     if (!created) response.status(200);
@@ -49,25 +64,33 @@ export class IncidentsController {
 
   @Get()
   @Roles('admin', 'agent', 'tam', 'customer')
-  @ApiOperation({ summary: 'List incidents (visibility): account, state, severity, plan, center, due range, open; paginated' })
-  @ApiQuery({ name: 'account', required: false })
-  @ApiQuery({ name: 'state', required: false, enum: ['pending', 'met', 'breached', 'resolved'] })
-  @ApiQuery({ name: 'severity', required: false, schema: { type: 'integer', minimum: 1, maximum: 4 } })
-  @ApiQuery({ name: 'plan', required: false })
-  @ApiQuery({ name: 'center', required: false })
-  @ApiQuery({ name: 'dueBefore', required: false })
-  @ApiQuery({ name: 'dueAfter', required: false })
-  @ApiQuery({ name: 'open', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
-  @ApiQuery({ name: 'pageToken', required: false })
+  @Endpoint({
+    operationId: 'listIncidents',
+    summary: 'List incidents (visibility): account, state, severity, plan, center, due range, open; paginated',
+    description: 'Customers see their own account\'s incidents.',
+    query: listIncidentsQuerySchema,
+    responses: { 200: { description: 'A page of incidents', schema: IncidentPageSchema } },
+    errors: {
+      400: 'The query does not match: a filter value (`plan`, `center`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
+      404: "A customer key filtered by an account that is not the caller's",
+    },
+  })
   list(@Query() query: unknown, @Caller() caller: Principal) {
     return this.incidents.list(parseOrThrow(listIncidentsQuerySchema, query), caller);
   }
 
   @Get(':id')
   @Roles('admin', 'agent', 'tam', 'customer')
-  @ApiOperation({ summary: 'Incident state as of its last workflow task, from its memo (no worker needed): due, remaining business time, explanation, ladder, timeline. degraded: true (search attributes only) for an incident without it whose query no worker answers' })
-  @ApiResponse({ status: 404, description: 'No such incident' })
+  @Endpoint({
+    operationId: 'getIncident',
+    summary: 'Incident state: due, remaining business time, explanation, ladder, timeline',
+    description:
+      'As of its last workflow task, from its memo (no worker needed). `degraded: true` (search attributes only) for an ' +
+      'incident without it whose query no worker answers.',
+    params,
+    responses: { 200: { description: 'The incident', schema: IncidentSchema } },
+    errors: { 404: 'No such incident (or one of another account)' },
+  })
   get(@Param('id') id: string, @Caller() caller: Principal) {
     return this.incidents.status(parseOrThrow(incidentIdSchema, id, 'id'), caller);
   }
@@ -75,31 +98,55 @@ export class IncidentsController {
   @Post(':id/responses')
   @Roles('agent', 'admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Record a human response; the first one is the IHR (met or breached)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiBody({ schema: openApiSchema(recordResponseSchema) })
-  @ApiResponse({ status: 422, description: 'Automated acknowledgement, respondedAt outside entry..now, resolved incident' })
-  respond(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @Headers('idempotency-key') key?: string) {
-    const { incidentId, idempotencyKey } = this.target(id, key);
-    return this.incidents.respond(incidentId, parseOrThrow(recordResponseSchema, body), caller, idempotencyKey);
+  @Endpoint({
+    operationId: 'recordResponse',
+    summary: 'Record a human response; the first one is the IHR (met or breached)',
+    params,
+    body: recordResponseSchema,
+    bodyExample: EXAMPLES.recordResponse,
+    idempotencyKey: true,
+    responses: { 200: { description: 'Recorded', schema: RecordedResponseSchema, example: EXAMPLES.recorded } },
+    errors: {
+      404: 'No such incident',
+      409: ON_RESOLVED,
+      422: 'Automated acknowledgement, respondedAt outside entry..now',
+      503: NO_WORKER,
+    },
+  })
+  respond(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
+    const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
+    return this.incidents.respond(incidentId, parseOrThrow(recordResponseSchema, body), caller, key);
   }
 
   @Post(':id/severity')
   @Roles('agent', 'admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reclassify: retargets the IHR from entry under the new severity (breached at once if already past)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiBody({ schema: openApiSchema(reclassifySchema) })
-  reclassify(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @Headers('idempotency-key') key?: string) {
-    const { incidentId, idempotencyKey } = this.target(id, key);
-    return this.incidents.reclassify(incidentId, parseOrThrow(reclassifySchema, body), caller, idempotencyKey);
+  @Endpoint({
+    operationId: 'reclassifyIncident',
+    summary: 'Reclassify: retargets the IHR from entry under the new severity (breached at once if already past)',
+    params,
+    body: reclassifySchema,
+    idempotencyKey: true,
+    responses: { 200: { description: 'The new IHR clock', schema: IhrClockSchema } },
+    errors: { 404: 'No such incident', 409: `${ON_RESOLVED}, or the same severity`, 422: 'A rule refuses it', 503: NO_WORKER },
+  })
+  reclassify(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
+    const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
+    return this.incidents.reclassify(incidentId, parseOrThrow(reclassifySchema, body), caller, key);
   }
 
   @Post(':id/priority')
   @Roles('customer', 'agent', 'admin')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Change the customer priority (does not change the target; travels with notifications)' })
-  @ApiBody({ schema: openApiSchema(priorityChangeSchema) })
+  @Endpoint({
+    operationId: 'changeIncidentPriority',
+    summary: 'Change the customer priority (does not change the target; travels with notifications)',
+    description: 'A signal: accepted (202) and applied by the workflow. Repeating it is harmless, so it takes no Idempotency-Key.',
+    params,
+    body: priorityChangeSchema,
+    responses: { 202: { description: 'Accepted', schema: PriorityChangeAcceptedSchema } },
+    errors: { 404: 'No such incident', 409: ON_RESOLVED },
+  })
   async changePriority(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
     const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
     const { priority } = parseOrThrow(priorityChangeSchema, body);
@@ -110,15 +157,17 @@ export class IncidentsController {
   @Post(':id/resolve')
   @Roles('agent', 'admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resolve with a summary; the ladder stops and the workflow completes' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiBody({ schema: openApiSchema(resolveSchema) })
-  resolve(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @Headers('idempotency-key') key?: string) {
-    const { incidentId, idempotencyKey } = this.target(id, key);
-    return this.incidents.resolve(incidentId, parseOrThrow(resolveSchema, body).summary, caller, idempotencyKey);
-  }
-
-  private target(id: string, key: string | undefined) {
-    return { incidentId: parseOrThrow(incidentIdSchema, id, 'id'), idempotencyKey: parseOrThrow(idempotencyKeySchema, key, 'Idempotency-Key') };
+  @Endpoint({
+    operationId: 'resolveIncident',
+    summary: 'Resolve with a summary; the ladder stops and the workflow completes',
+    params,
+    body: resolveSchema,
+    idempotencyKey: true,
+    responses: { 200: { description: 'Resolved', schema: ResolutionSchema } },
+    errors: { 404: 'No such incident', 409: ON_RESOLVED, 503: NO_WORKER },
+  })
+  resolve(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
+    const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
+    return this.incidents.resolve(incidentId, parseOrThrow(resolveSchema, body).summary, caller, key);
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
+import { Endpoint } from '../common/endpoint';
 import { ApiMetrics } from './metrics';
 
 @ApiTags('health')
@@ -11,7 +12,11 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics of the API (the worker exports Temporal and SLA metrics on its own port)' })
+  @Endpoint({
+    operationId: 'metrics',
+    summary: 'Prometheus metrics of the API (the worker exports Temporal and SLA metrics on its own port)',
+    responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain' } },
+  })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -1,17 +1,23 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { DateTime } from 'luxon';
 import { closedDays } from '../../../../libs/business-time/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
+import { Endpoint } from '../common/endpoint';
+import { PlansSchema, SupportCentersSchema } from './policy.schemas';
 
 @ApiTags('policy')
-@ApiBearerAuth()
 @Controller('v1')
 export class PolicyController {
   constructor(@Inject(POLICY) private readonly policy: Policy) {}
 
   @Get('plans')
-  @ApiOperation({ summary: 'Plans in force: features, coverage and IHR targets per severity, with the policy version' })
+  @Endpoint({
+    operationId: 'listPlans',
+    temporal: false,
+    summary: 'Plans in force: features, coverage and IHR targets per severity, with the policy version',
+    responses: { 200: { description: 'The plans', schema: PlansSchema } },
+  })
   plans() {
     const { plans } = this.policy.document;
     return {
@@ -21,7 +27,12 @@ export class PolicyController {
   }
 
   @Get('support-centers')
-  @ApiOperation({ summary: 'Support centers: zone, weekly hours, holiday source and the closures of the next 12 months' })
+  @Endpoint({
+    operationId: 'listSupportCenters',
+    temporal: false,
+    summary: 'Support centers: zone, weekly hours, holiday source and the closures of the next 12 months',
+    responses: { 200: { description: 'The support centers', schema: SupportCentersSchema } },
+  })
   supportCenters() {
     const from = Date.now();
     const to = DateTime.fromMillis(from, { zone: 'UTC' }).plus({ months: 12 }).toMillis();

@@ -1,15 +1,17 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SA } from '../../../../libs/contracts/src';
 import { Policy, POLICY, SEVERITIES } from '../../../../libs/policy/src';
 import { Roles } from '../auth/auth.decorators';
+import { Endpoint } from '../common/endpoint';
 import { parseOrThrow } from '../common/validation';
 import { andQuery, listPage, literal } from '../common/visibility';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from '../incidents/incident-summary';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { assembleIhrReport, countByKey, emptyCounts, GROUP_BY, GroupBy, groupCountQuery, MAX_BREACHES, residueQuery, StateCounts, STATES } from './ihr-report';
+import { IhrReportSchema } from './report.schemas';
 
 const DAY = 86400_000;
 /** Count calls in flight at once: enough to hide each call's latency, few enough to leave visibility to others. */
@@ -49,7 +51,6 @@ async function bounded<T>(tasks: Array<() => Promise<T>>, limit: number): Promis
  * known ones (expected none) are listed.
  */
 @ApiTags('reports')
-@ApiBearerAuth()
 @Controller('v1/reports')
 export class ReportsController {
   constructor(
@@ -59,13 +60,14 @@ export class ReportsController {
 
   @Get('ihr')
   @Roles('admin', 'agent')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'ihrReport',
     summary:
       'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list (at most 200, by due instant; breachesTruncated says when there were more)',
+    description: '`from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: the report does not read every incident.',
+    query: reportQuery,
+    responses: { 200: { description: 'The report', schema: IhrReportSchema } },
   })
-  @ApiQuery({ name: 'from', required: false, description: 'default: 30 days before `to`' })
-  @ApiQuery({ name: 'to', required: false, description: 'default: now' })
-  @ApiQuery({ name: 'groupBy', required: false, enum: GROUP_BY })
   async ihr(@Query() query: unknown) {
     const q = parseOrThrow(reportQuery, query);
     const to = q.to ? new Date(q.to) : new Date();

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { component } from '../common/schema-registry';
+import { assertSame, instant, Same } from '../common/shapes';
+import { GROUP_BY, IhrReport } from './ihr-report';
+
+const counts = {
+  total: z.int(),
+  met: z.int(),
+  breached: z.int(),
+  pending: z.int(),
+  resolved: z.int().describe('resolved before any IHR outcome: left out of compliance'),
+  compliancePct: z.number().nullable().describe('met / (met + breached) in percent, one decimal; null when nothing is settled'),
+};
+
+export const IhrReportSchema = component(
+  'IhrReport',
+  z.object({
+    from: instant,
+    to: instant,
+    groupBy: z.enum(GROUP_BY),
+    totals: z.object(counts),
+    groups: z.array(z.object({ key: z.string(), ...counts })),
+    breaches: z.array(
+      z.object({
+        incidentId: z.string(),
+        accountId: z.string(),
+        planId: z.string(),
+        supportCenter: z.string(),
+        severity: z.number(),
+        priority: z.number(),
+        ihrDueAt: instant.nullable(),
+        summary: z.string(),
+      }),
+    ),
+    breachesTruncated: z.boolean().describe('true when more incidents breached than the list holds (at most 200): narrow the period to see them all'),
+  }),
+  'IHR compliance of the incidents due in [from, to)',
+);
+assertSame<Same<z.infer<typeof IhrReportSchema>, IhrReport>>();
