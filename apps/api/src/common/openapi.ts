@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../../../libs/devstack/src/project-root';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -7,8 +10,9 @@ import { ENDPOINTS, ErrorStatus, RegisteredEndpoint } from './endpoint';
 import { componentSchemas, schemaOf } from './schema-registry';
 import { ProblemSchema } from './shapes';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require('../../../../package.json') as { version: string };
+// The package's version, from the nearest package.json above this file: the same from the sources
+// (tests) and from dist/ (npm start, the image), where a fixed relative path would differ.
+const { version } = JSON.parse(readFileSync(join(projectRoot(__dirname), 'package.json'), 'utf8')) as { version: string };
 
 const ALL_ROLES: ApiRole[] = ['admin', 'agent', 'tam', 'customer'];
 const PROBLEM_JSON = 'application/problem+json';
