@@ -3,7 +3,8 @@ import { Calendar, CompiledCalendar, asCompiled } from './calendar';
 import { addBusinessTime } from './ops';
 import { DAY, MINUTE, isoDate, luxonZone, weekdayIndex } from './zone';
 
-export interface Explanation {
+/** What every explanation states: where, which clock, from when to when, and how long. */
+export interface ExplanationFrame {
   zone: string;
   coverage: '24x7' | 'business-hours';
   /** ISO 8601 in the calendar zone, with offset */
@@ -14,6 +15,9 @@ export interface Explanation {
   durationMs: number;
   /** human form of durationMs, e.g. '16h' */
   duration: string;
+}
+
+export interface Explanation extends ExplanationFrame {
   counted: Array<{ from: string; to: string; ms: number }>;
   skipped: Array<{ date: string; reason: 'weekend' | 'holiday' | 'closure' | 'closed'; name?: string }>;
   dstShifts: Array<{ at: string; offsetBefore: string; offsetAfter: string; effect: string }>;
@@ -182,30 +186,45 @@ export function explain(calendar: Calendar, startMs: number, durationMs: number)
     groups.push(`${days.join(', ')} (${why})`);
     i = j + 1;
   }
-  const coverage = cal.alwaysOpen ? '24x7' : 'business-hours';
-  const what = cal.alwaysOpen ? 'of 24x7 coverage' : 'of business hours';
-  let summary = `${formatDuration(durationMs)} ${what} from ${stamp(cal, startMs)}`;
-  if (durationMs === 0) summary += ': nothing to count';
-  else {
-    summary += `: counted ${countedText}`;
-    if (groups.length) summary += `; skipped ${groups.join(', ')}`;
-  }
-  if (dstShifts.length) summary += `; DST: ${dstShifts.map((s) => `${s.offsetBefore} → ${s.offsetAfter} at ${s.at}`).join(', ')}`;
-  summary += `; due ${stamp(cal, dueMs)}`;
+  const framed = frame(
+    cal,
+    startMs,
+    dueMs,
+    durationMs,
+    [`counted ${countedText}`, ...(groups.length ? [`skipped ${groups.join(', ')}`] : [])],
+    dstShifts.length ? [`DST: ${dstShifts.map((s) => `${s.offsetBefore} → ${s.offsetAfter} at ${s.at}`).join(', ')}`] : [],
+  );
   return {
+    ...framed.fields,
+    counted: countedOut,
+    skipped,
+    dstShifts,
+    summary: framed.summary,
+  };
+}
+
+/**
+ * What both explanations share: zone, coverage, start and due in the calendar's zone, the duration,
+ * and the summary's frame "<duration> of <coverage> from <start>: <counted>; <more>; due <due>".
+ */
+function frame(cal: CompiledCalendar, startMs: number, dueMs: number, durationMs: number, counted: string[], more: string[]) {
+  const what = cal.alwaysOpen ? 'of 24x7 coverage' : 'of business hours';
+  const summary = [
+    `${formatDuration(durationMs)} ${what} from ${stamp(cal, startMs)}${durationMs === 0 ? ': nothing to count' : `: ${counted.join('; ')}`}`,
+    ...more,
+    `due ${stamp(cal, dueMs)}`,
+  ].join('; ');
+  const fields: ExplanationFrame = {
     zone: cal.zone,
-    coverage,
+    coverage: cal.alwaysOpen ? '24x7' : 'business-hours',
     start: isoInZone(cal, startMs),
     due: isoInZone(cal, dueMs),
     startMs,
     dueMs,
     durationMs,
     duration: formatDuration(durationMs),
-    counted: countedOut,
-    skipped,
-    dstShifts,
-    summary,
   };
+  return { fields, summary };
 }
 
 /**
@@ -251,15 +270,7 @@ function fmt(m: number): string {
 }
 
 /** What `explain` tells, as counts: the what-if API's default answer (bounded in size whatever the duration). */
-export interface ExplanationCounts {
-  zone: string;
-  coverage: '24x7' | 'business-hours';
-  start: string;
-  due: string;
-  startMs: number;
-  dueMs: number;
-  durationMs: number;
-  duration: string;
+export interface ExplanationCounts extends ExplanationFrame {
   counts: {
     /** Open intervals counted (touching intervals merged, as in `explain`'s `counted`). */
     counted: number;
@@ -304,28 +315,15 @@ export function explainCounts(calendar: Calendar, startMs: number, durationMs: n
     }
   }
   const dstShifts = transitions(cal, startMs, Math.max(startMs, dueMs)).length;
-  const coverage = cal.alwaysOpen ? '24x7' : 'business-hours';
-  const what = cal.alwaysOpen ? 'of 24x7 coverage' : 'of business hours';
   const skippedDays = skipped.weekend + skipped.holiday + skipped.closure + skipped.closed;
   const reasons = (Object.entries(skipped) as Array<[string, number]>).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`);
-  let summary = `${formatDuration(durationMs)} ${what} from ${stamp(cal, startMs)}`;
-  if (durationMs === 0) summary += ': nothing to count';
-  else {
-    summary += `: counted ${counted} interval${counted === 1 ? '' : 's'}`;
-    if (skippedDays) summary += `; skipped ${skippedDays} day${skippedDays === 1 ? '' : 's'} (${reasons.join(', ')})`;
-  }
-  if (dstShifts) summary += `; ${dstShifts} DST shift${dstShifts === 1 ? '' : 's'}`;
-  summary += `; due ${stamp(cal, dueMs)}`;
-  return {
-    zone: cal.zone,
-    coverage,
-    start: isoInZone(cal, startMs),
-    due: isoInZone(cal, dueMs),
+  const framed = frame(
+    cal,
     startMs,
     dueMs,
     durationMs,
-    duration: formatDuration(durationMs),
-    counts: { counted, skipped, dstShifts },
-    summary,
-  };
+    [`counted ${counted} interval${counted === 1 ? '' : 's'}`, ...(skippedDays ? [`skipped ${skippedDays} day${skippedDays === 1 ? '' : 's'} (${reasons.join(', ')})`] : [])],
+    dstShifts ? [`${dstShifts} DST shift${dstShifts === 1 ? '' : 's'}`] : [],
+  );
+  return { ...framed.fields, counts: { counted, skipped, dstShifts }, summary: framed.summary };
 }

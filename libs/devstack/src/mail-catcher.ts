@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { stopChild, waitForHttp } from './processes';
 import { projectRoot } from './project-root';
 
 export interface MailCatcher {
@@ -9,19 +10,6 @@ export interface MailCatcher {
   webUrl: string;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-async function answers(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`mail catcher did not answer at ${url} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /**
@@ -41,7 +29,7 @@ export async function startMailCatcher(options: { smtpPort: number; webPort: num
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   try {
     await Promise.race([
-      answers(`${webUrl}/api/healthz`, 20_000),
+      waitForHttp(`${webUrl}/api/healthz`, 20_000, 200),
       new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`mail catcher exited (${code}): ${stderr.trim()}`)))),
     ]);
   } catch (error) {
@@ -52,11 +40,6 @@ export async function startMailCatcher(options: { smtpPort: number; webPort: num
     smtpUrl: `smtp://127.0.0.1:${options.smtpPort}`,
     webUrl,
     process: child,
-    stop: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child, 5_000),
   };
 }
