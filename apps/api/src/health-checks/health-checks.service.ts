@@ -63,6 +63,9 @@ function tasksOf(memo: HealthCheckMemo): TaskView[] {
 
 @Injectable()
 export class HealthChecksService {
+  /** SMTP_FROM (the domain of calendar UIDs, as in invitations) and PUBLIC_BASE_URL, read once at start-up. */
+  private readonly notificationSettings = notificationSettingsFromEnv();
+
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(POLICY) private readonly policy: Policy,
@@ -209,7 +212,7 @@ export class HealthChecksService {
       if (!pageToken) break;
     }
     const zone = (owner ? this.people.current().tam(owner)?.zone : undefined) ?? 'UTC';
-    const settings = notificationSettingsFromEnv();
+    const settings = this.notificationSettings;
     const domain = domainOf(settings.smtpFrom);
     const entries = tasks
       .map((task) => calendarEntryFor(task, task.accountId, zone, domain, settings.publicBaseUrl ? `${settings.publicBaseUrl}/v1/tasks/${encodeURIComponent(task.taskId)}` : undefined))
