@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// `npm test` on a fresh clone: install what is missing, typecheck, then unit tests (parallel)
+// `npm test` on a fresh clone: install what is missing, typecheck, lint, then unit tests (parallel)
 // and Temporal-backed integration tests (serially: they start servers and workers).
 // Extra arguments go to jest, e.g. `npm test -- libs/business-time`.
 const { spawnSync } = require('node:child_process');
@@ -42,10 +42,12 @@ const typecheck = run('typecheck (tsc --noEmit)', [bin('typescript', 'tsc'), '-p
 const contract =
   run('contract: libs/client is current (npm run client:generate)', [path.join(ROOT, 'scripts', 'ts-run.js'), 'scripts/generate-client.ts', '--check']) &&
   run('contract: redocly lint libs/client/openapi.json', [path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', 'libs/client/openapi.json']);
+// ESLint, Prettier (lines ≤ 120) and dependency-cruiser (no import cycle, layer rules): scripts/lint.js.
+const lint = run('lint (npm run lint)', [path.join(ROOT, 'scripts', 'lint.js')]);
 const unit = jest('unit', []);
 const integration = jest('integration', ['--runInBand']);
 
 const passed = unit.passed + integration.passed;
-const failed = unit.failed + integration.failed + (typecheck ? 0 : 1) + (contract ? 0 : 1);
+const failed = unit.failed + integration.failed + (typecheck ? 0 : 1) + (contract ? 0 : 1) + (lint ? 0 : 1);
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(typecheck && contract && unit.ok && integration.ok ? 0 : 1);
+process.exit(typecheck && contract && lint && unit.ok && integration.ok ? 0 : 1);
