@@ -452,6 +452,22 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description A problem answered to a command (503): it names the key a retry must carry. */
+        CommandProblem: {
+            /** @description always about:blank: the status and title say what happened */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description the request path */
+            instance?: string;
+            /** @description every violated rule (absent when none applies, e.g. 404) */
+            errors?: components["schemas"]["FieldError"][];
+            /** @description the command's key: retry with it as `Idempotency-Key` and the command applies at most once */
+            idempotencyKey: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @enum {number} */
         Severity: 1 | 2 | 3 | 4;
         /** @enum {number} */
@@ -1572,6 +1588,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Temporal or a worker did not answer in time. The command may still apply: retry after `Retry-After` seconds with the `Idempotency-Key` this answer returns (header and `idempotencyKey`; the one sent, or one generated for the request), and it applies at most once */
+        CommandUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "Idempotency-Key": components["headers"]["Idempotency-Key"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["CommandProblem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1588,6 +1615,8 @@ export interface components {
         "Retry-After": number;
         /** @description The authentication scheme to use: `Bearer` */
         "WWW-Authenticate": string;
+        /** @description The command's key (the request's, or one generated for it): retry with it to repeat the same command */
+        "Idempotency-Key": string;
     };
     pathItems: never;
 }
@@ -1908,7 +1937,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key) */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     registerContact: {
@@ -1952,7 +1981,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key) */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     removeContact: {
@@ -2101,7 +2130,7 @@ export interface operations {
             /** @description A rule refuses it: account, contact, plan channel, enteredAt window */
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     getIncident: {
@@ -2190,7 +2219,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     reclassifyIncident: {
@@ -2236,7 +2265,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     changeIncidentPriority: {
@@ -2317,7 +2346,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     ihrReport: {
@@ -2421,7 +2450,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     taskFeed: {
@@ -2538,7 +2567,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     completeTask: {
@@ -2584,7 +2613,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key */
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     reconcileHealthCheckSchedules: {

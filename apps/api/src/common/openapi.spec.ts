@@ -35,9 +35,24 @@ describe('the OpenAPI document', () => {
       if (needsKey) expect([`${method} ${path}`, statuses]).toEqual([`${method} ${path}`, expect.arrayContaining(['401', '429'])]);
       for (const status of statuses.filter((s) => Number(s) >= 400)) expect(op.responses[status].$ref).toMatch(/^#\/components\/responses\//);
     }
-    for (const response of Object.values(document.components.responses as Json)) {
-      expect(response.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    for (const [name, response] of Object.entries(document.components.responses as Json)) {
+      const problem = name === 'CommandUnavailable' ? 'CommandProblem' : 'Problem';
+      expect([name, response.content['application/problem+json'].schema]).toEqual([name, { $ref: `#/components/schemas/${problem}` }]);
     }
+  });
+
+  it("documents a command's 503 with the key to retry with (header and body), and other 503s without it", () => {
+    const commands = operations().filter(({ op }) => ((op.parameters ?? []) as Json[]).some((p) => p.$ref?.endsWith('/IdempotencyKey')));
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    for (const { path, method, op } of operations()) {
+      const unavailable = op.responses['503']?.$ref;
+      if (!unavailable) continue;
+      const expected = commands.some((c) => c.op === op) ? 'CommandUnavailable' : 'Unavailable';
+      expect([`${method} ${path}`, unavailable]).toEqual([`${method} ${path}`, `#/components/responses/${expected}`]);
+    }
+    const commandUnavailable = document.components.responses.CommandUnavailable;
+    expect(Object.keys(commandUnavailable.headers)).toEqual(['Retry-After', 'Idempotency-Key']);
+    expect(document.components.schemas.CommandProblem.required).toContain('idempotencyKey');
   });
 
   it('names query parameters in camelCase; a snake_case name is only a deprecated alias', () => {

@@ -8,7 +8,7 @@ import { ApiRole } from '../../../../libs/auth/src';
 import { PUBLIC_KEY, ROLES_KEY } from '../auth/auth.decorators';
 import { ENDPOINTS, ErrorStatus, RegisteredEndpoint } from './endpoint';
 import { componentSchemas, schemaOf } from './schema-registry';
-import { ProblemSchema } from './shapes';
+import { CommandProblemSchema, ProblemSchema } from './shapes';
 
 // The package's version, from the nearest package.json above this file: the same from the sources
 // (tests) and from dist/ (npm start, the image), where a fixed relative path would differ.
@@ -36,6 +36,15 @@ const ERROR_RESPONSES: Record<string, { status: number; description: string; hea
   },
 };
 const ERROR_NAME = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, r]) => [r.status, name])) as Record<number, string>;
+/** The 503 of a command (an operation taking `Idempotency-Key`): it names the key to retry with. */
+const COMMAND_UNAVAILABLE = {
+  status: 503,
+  description:
+    'Temporal or a worker did not answer in time. The command may still apply: retry after `Retry-After` seconds with ' +
+    'the `Idempotency-Key` this answer returns (header and `idempotencyKey`; the one sent, or one generated for the ' +
+    'request), and it applies at most once',
+  headers: ['Retry-After', 'Idempotency-Key'],
+};
 
 /** Tags in the order of /docs, with what each area is. */
 const TAGS: Record<string, string> = {
@@ -54,6 +63,10 @@ const HEADERS: Json = {
   Location: { description: 'The URL of the created resource', schema: { type: 'string', format: 'uri-reference' } },
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
   'WWW-Authenticate': { description: 'The authentication scheme to use: `Bearer`', schema: { type: 'string' } },
+  'Idempotency-Key': {
+    description: "The command's key (the request's, or one generated for it): retry with it to repeat the same command",
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  },
 };
 
 const IDEMPOTENCY_KEY = {
@@ -66,6 +79,10 @@ const IDEMPOTENCY_KEY = {
   schema: { type: 'string', minLength: 1, maxLength: 200 },
   example: 'portal-7f3a9c21',
 };
+
+function errorResponse(r: { description: string; headers?: string[] }, schema: unknown): Json {
+  return { description: r.description, ...(headerRefs(r.headers) ? { headers: headerRefs(r.headers) } : {}), content: { [PROBLEM_JSON]: { schema } } };
+}
 
 function rolesOf(endpoint: RegisteredEndpoint): { isPublic: boolean; roles: ApiRole[] } {
   const isPublic = Boolean(Reflect.getMetadata(PUBLIC_KEY, endpoint.handler) ?? Reflect.getMetadata(PUBLIC_KEY, endpoint.controller));
@@ -129,7 +146,8 @@ function operation(endpoint: RegisteredEndpoint, tags: string[] | undefined): Js
   if (!isPublic && spec.temporal !== false) errors[503] = undefined;
   for (const [status, description] of Object.entries(spec.errors ?? {}) as Array<[string, string]>) errors[Number(status) as ErrorStatus] = description;
   for (const [status, description] of Object.entries(errors).sort(([a], [b]) => Number(a) - Number(b))) {
-    responses[status] = { $ref: `#/components/responses/${ERROR_NAME[Number(status)]}`, ...(description ? { description } : {}) };
+    const name = Number(status) === 503 && spec.idempotencyKey ? 'CommandUnavailable' : ERROR_NAME[Number(status)];
+    responses[status] = { $ref: `#/components/responses/${name}`, ...(description ? { description } : {}) };
   }
   return {
     operationId: spec.operationId,
@@ -194,12 +212,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       parameters: { IdempotencyKey: IDEMPOTENCY_KEY as never },
       headers: HEADERS as never,
-      responses: Object.fromEntries(
-        Object.entries(ERROR_RESPONSES).map(([name, r]) => [
-          name,
-          { description: r.description, ...(headerRefs(r.headers) ? { headers: headerRefs(r.headers) } : {}), content: { [PROBLEM_JSON]: { schema: problem } } },
-        ]),
-      ) as never,
+      responses: Object.fromEntries([
+        ...Object.entries(ERROR_RESPONSES).map(([name, r]) => [name, errorResponse(r, problem)]),
+        ['CommandUnavailable', errorResponse(COMMAND_UNAVAILABLE, schemaOf(CommandProblemSchema, 'output'))],
+      ]) as never,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Problem } from './problem';
+import { commandKeyOf } from './update-id';
 
 /** Errors thrown by Express' body parser before Nest sees the request. */
 interface BodyParserError {
@@ -63,6 +64,9 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.url} failed`, error instanceof Error ? error.stack : String(error));
       problem = new Problem(500, 'Internal error', 'The server failed to handle the request; it has been logged.');
     }
+    // A command answered 503 names its key: retried with it, the command applies at most once.
+    const commandKey = problem.status === 503 ? commandKeyOf(request) : undefined;
+    if (commandKey) problem = problem.withExtra({ idempotencyKey: commandKey }, { 'Idempotency-Key': commandKey });
     response.set(problem.headers);
     response
       .status(problem.status)

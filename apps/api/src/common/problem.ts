@@ -23,6 +23,11 @@ export class Problem extends Error {
     this.name = 'Problem';
   }
 
+  /** The same problem with more members and headers. */
+  withExtra(extra: Record<string, unknown>, headers: Record<string, string> = {}): Problem {
+    return new Problem(this.status, this.title, this.detail, this.errors, { ...this.extra, ...extra }, { ...this.headers, ...headers });
+  }
+
   static badRequest(errors: FieldError[], detail = 'The request does not match the schema.'): Problem {
     return new Problem(400, 'Invalid request', detail, errors);
   }

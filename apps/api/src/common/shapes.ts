@@ -36,6 +36,15 @@ export const ProblemSchema = component(
   'RFC 9457 problem details (application/problem+json). Extra members may be added by some problems.',
 );
 
+export const CommandProblemSchema = component(
+  'CommandProblem',
+  z.looseObject({
+    ...ProblemSchema.shape,
+    idempotencyKey: z.string().describe("the command's key: retry with it as `Idempotency-Key` and the command applies at most once"),
+  }),
+  'A problem answered to a command (503): it names the key a retry must carry.',
+);
+
 export const SeveritySchema = component('Severity', z.literal([1, 2, 3, 4]).describe('1 (critical) to 4 (low)'));
 export const PrioritySchema = component('Priority', z.literal([1, 2, 3, 4]).describe("customer priority, 1 (highest) to 4"));
 export const ChannelSchema = component('Channel', z.enum(['portal', 'email', 'phone']));

@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { FieldError, Problem } from './problem';
+import { assignCommandKey } from './update-id';
 
 function fieldName(path: ReadonlyArray<PropertyKey>, prefix: string): string {
   const parts = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
@@ -63,10 +64,11 @@ export function filterValue(max: number) {
 export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
 
 /**
- * The validated `Idempotency-Key` header of a command (undefined when absent). A parameter
- * decorator rather than `@Headers()`, so the header is read and checked in one place.
+ * The command key of the request: the validated `Idempotency-Key` header, or a key generated for the
+ * request when it has none (returned with a 503; see update-id.ts). A parameter decorator rather than
+ * `@Headers()`, so the header is read and checked in one place.
  */
-export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
-  const value = ctx.switchToHttp().getRequest<Request>().headers['idempotency-key'];
-  return parseOrThrow(idempotencyKeySchema, value, 'Idempotency-Key');
+export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
+  const request = ctx.switchToHttp().getRequest<Request>();
+  return assignCommandKey(request, parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key'], 'Idempotency-Key'));
 });

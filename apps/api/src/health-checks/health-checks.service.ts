@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
@@ -30,12 +29,11 @@ import { AccountAccess } from '../auth/account-access';
 import { actorOf } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';
 import { toProblemOrRethrow, withWorker } from '../common/temporal-calls';
+import { updateIdFor } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ListTasksQuery, RequestHealthCheckBody } from './health-check.schemas';
 
-const updateIdFor = (scope: string, key: string | undefined) =>
-  key ? `${scope}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : undefined;
 
 /** Memo merging drops empty objects: restore them. */
 function normalizeMemo(memo: Record<string, unknown> | undefined): HealthCheckMemo | undefined {

@@ -1,0 +1,108 @@
+import { startTestStack, TestStack } from '../support/stack';
+
+/**
+ * Issue 14, item 2: a 503 must never mean "maybe". A command that no worker takes in time answers
+ * 503, yet Temporal still holds it and applies it when a worker comes. Without an Idempotency-Key a
+ * retry used to be a second command (two responses on the record); now every command has a key (the
+ * client's, or one generated for the request) and the 503 returns it, so the retry is the same command.
+ */
+const WORKER_WAIT_MS = 1_500;
+
+let stack: TestStack;
+let previousWait: string | undefined;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+beforeAll(async () => {
+  previousWait = process.env.API_WORKER_WAIT_MS;
+  process.env.API_WORKER_WAIT_MS = String(WORKER_WAIT_MS);
+  stack = await startTestStack();
+  const account = { id: 'keyco', name: 'Key Co', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-03-01' };
+  expect((await stack.http('POST', '/v1/accounts', account)).status).toBe(201);
+  const contact = { contactId: 'C-KEY-1', name: 'Kim', email: 'kim@keyco.example' };
+  expect((await stack.http('POST', '/v1/accounts/keyco/contacts', contact)).status).toBe(201);
+});
+
+afterAll(async () => {
+  await stack?.teardown();
+  if (previousWait === undefined) delete process.env.API_WORKER_WAIT_MS;
+  else process.env.API_WORKER_WAIT_MS = previousWait;
+});
+
+async function openIncident(): Promise<string> {
+  const body = {
+    accountId: 'keyco', contactId: 'C-KEY-1', severity: 3, priority: 2, channel: 'portal',
+    product: 'Engine', productVersion: '4.2', summary: 'Key test', description: 'a 503 and its retry',
+  };
+  const opened = await stack.http('POST', '/v1/incidents', body, { as: 'agent' });
+  expect(opened.status).toBe(201);
+  const { incidentId } = opened.body as { incidentId: string };
+  // The worker has run the first task once the status is in the memo (not degraded).
+  await until(async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.degraded ? undefined : true), 20_000, 'status in full');
+  return incidentId;
+}
+
+const responsesOf = async (incidentId: string) =>
+  ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.timeline as Array<{ type: string }>).filter(
+    (e) => e.type === 'response.recorded',
+  );
+
+describe('a command answered 503 (issue 14, item 2)', () => {
+  it('names a generated key; the held command applies once a worker comes, and the retry with the key is the same command', async () => {
+    const incidentId = await openIncident();
+    await stack.stopWorker();
+    let unavailable;
+    try {
+      unavailable = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' });
+    } finally {
+      await stack.startWorker();
+    }
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('retry-after')).toMatch(/^\d+$/);
+    const key = unavailable.headers.get('idempotency-key');
+    expect(key).toMatch(/^api-[0-9a-f-]{36}$/);
+    expect(unavailable.body).toMatchObject({ status: 503, idempotencyKey: key });
+
+    const retried = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, {
+      as: 'agent',
+      headers: { 'Idempotency-Key': key! },
+    });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ ihr: true, outcome: 'met' });
+    // Give a duplicate every chance to land before counting.
+    await sleep(1_000);
+    expect(await responsesOf(incidentId)).toHaveLength(1);
+  });
+
+  it("echoes the client's own key on a 503", async () => {
+    const incidentId = await openIncident();
+    await stack.stopWorker();
+    let unavailable;
+    try {
+      unavailable = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'done' }, {
+        as: 'agent',
+        headers: { 'Idempotency-Key': 'helpdesk-4711' },
+      });
+    } finally {
+      await stack.startWorker();
+    }
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('idempotency-key')).toBe('helpdesk-4711');
+    expect(unavailable.body.idempotencyKey).toBe('helpdesk-4711');
+    const retried = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'done' }, {
+      as: 'agent',
+      headers: { 'Idempotency-Key': 'helpdesk-4711' },
+    });
+    expect(retried.status).toBe(200);
+  });
+});
