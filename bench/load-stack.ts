@@ -29,6 +29,7 @@ import { apiRequester } from '../test/support/http';
 import type { Caller } from '../test/support/api-keys';
 export type { HttpResult } from '../test/support/http';
 import { RunningWorker, startWorker } from '../test/support/temporal';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../apps/worker/src/workflow-code';
 
 export const ROOT = resolve(__dirname, '..');
 export const REGISTER = join(ROOT, 'scripts', 'ts-run.js');
@@ -69,7 +70,11 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(d
 export async function ensureWorkflowBundle(): Promise<string> {
   const existing = process.env.SLA_WORKFLOW_BUNDLE;
   if (existing && existsSync(existing)) return existing;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietBundlerLogger,
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'sla-bench-bundle-')), 'workflow-bundle.js');
   writeFileSync(file, code);
   process.env.SLA_WORKFLOW_BUNDLE = file;

@@ -3,6 +3,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { ClockActivities, HealthCheckActivities, NotificationActivities } from '../../../activities';
 import { TASK_QUEUE } from '../../../libs/contracts/src';
 import { appConfig, loadConfig } from '../../../libs/settings/src';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './workflow-code';
 
 /** The activity functions the worker registers, bound to their Nest-managed instances. */
 export function activitiesFrom(app: INestApplicationContext) {
@@ -55,6 +56,6 @@ export function createSlaWorker(options: SlaWorkerOptions): Promise<Worker> {
     maxCachedWorkflows: workerCacheSize(),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../../../workflows') }),
+      : { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } }),
   });
 }

@@ -23,7 +23,7 @@ import { POLICY, Policy } from '../../../../libs/policy/src';
 import { actorOf } from '../auth/auth.decorators';
 import { FieldError, Problem } from '../common/problem';
 import { withWorker } from '../common/temporal-calls';
-import { updateIdFor } from '../common/update-id';
+import { commandIdentity, executeCommand } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { CreateAccountBody, PatchAccountBody, RegisterContactBody } from './account.schemas';
@@ -182,11 +182,9 @@ export class AccountsService {
     }
     await this.checkRecord(next, Boolean(body.tamId));
     const maxContacts = this.policy.plan(next.plan)!.features.maxContacts;
+    const command = commandIdentity('change', idempotencyKey, body);
     return this.write(accountId, `change account ${accountId}`, () =>
-      this.handle(accountId).executeUpdate(changeAccountUpdate, {
-        args: [{ changes, actor: actorOf(principal), maxContacts }],
-        updateId: updateIdFor('change', idempotencyKey),
-      }),
+      executeCommand(this.handle(accountId), changeAccountUpdate, { changes, actor: actorOf(principal), maxContacts }, command),
     );
   }
 
@@ -194,12 +192,15 @@ export class AccountsService {
     const { account } = await this.memo(accountId);
     const plan = this.policy.plan(account.plan);
     if (!plan) throw Problem.conflict(`Account ${accountId} is on plan ${account.plan}, which the policy no longer defines.`);
+    const command = commandIdentity('contact', idempotencyKey, body);
     const contactId = body.contactId ?? `C-${(idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(8)).toString('hex').slice(0, 10).toUpperCase()}`;
     return this.write(accountId, `register contact on ${accountId}`, () =>
-      this.handle(accountId).executeUpdate(registerContactUpdate, {
-        args: [{ contact: { contactId, name: body.name, email: body.email, phone: body.phone ?? null }, actor: actorOf(principal), planId: account.plan, maxContacts: plan.features.maxContacts }],
-        updateId: updateIdFor('contact', idempotencyKey),
-      }),
+      executeCommand(this.handle(accountId), registerContactUpdate, {
+        contact: { contactId, name: body.name, email: body.email, phone: body.phone ?? null },
+        actor: actorOf(principal),
+        planId: account.plan,
+        maxContacts: plan.features.maxContacts,
+      }, command),
     );
   }
 

@@ -29,7 +29,7 @@ import { AccountAccess } from '../auth/account-access';
 import { actorOf } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';
 import { toProblemOrRethrow, withWorker } from '../common/temporal-calls';
-import { updateIdFor } from '../common/update-id';
+import { commandIdentity, executeCommand, sameCommand, withFingerprint } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ListTasksQuery, RequestHealthCheckBody } from './health-check.schemas';
@@ -105,18 +105,21 @@ export class HealthChecksService {
       if (t === undefined) throw Problem.badRequest([{ field: `preferredDates[${i}]`, rule: 'format', message: 'is not a valid date' }]);
       return new Date(t).toISOString();
     });
-    const command = { kind: body.kind, preferredDates, actor: actorOf(principal) };
-    const updateId = updateIdFor(`request:${input.contractYear}`, idempotencyKey);
+    const args = { kind: body.kind, preferredDates, actor: actorOf(principal) };
+    const command = commandIdentity(`request:${input.contractYear}`, idempotencyKey, body);
     try {
-      return await withWorker(this.client, `request a health check for ${accountId}`, () =>
-        this.client.workflow.executeUpdateWithStart(requestHealthCheckUpdate, {
-          args: [command],
-          updateId,
-          startWorkflowOperation: new WithStartWorkflowOperation(HEALTH_CHECK_WORKFLOW_TYPE, {
-            ...yearWorkflowStartOptions(input),
-            workflowIdConflictPolicy: 'USE_EXISTING',
+      return await withWorker(this.client, `request a health check for ${accountId}`, async () =>
+        sameCommand(
+          await this.client.workflow.executeUpdateWithStart(requestHealthCheckUpdate, {
+            args: [withFingerprint(args, command)],
+            updateId: command.updateId,
+            startWorkflowOperation: new WithStartWorkflowOperation(HEALTH_CHECK_WORKFLOW_TYPE, {
+              ...yearWorkflowStartOptions(input),
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            }),
           }),
-        }),
+          command,
+        ),
       );
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
@@ -247,10 +250,12 @@ export class HealthChecksService {
       this.client,
       `schedule task ${id}`,
       () =>
-        task.handle.executeUpdate(scheduleHealthCheckUpdate, {
-          args: [{ kind: task.kind, date: new Date(at).toISOString(), actor: actorOf(principal) }],
-          updateId: updateIdFor(`schedule:${task.kind}`, idempotencyKey),
-        }),
+        executeCommand(
+          task.handle,
+          scheduleHealthCheckUpdate,
+          { kind: task.kind, date: new Date(at).toISOString(), actor: actorOf(principal) },
+          commandIdentity(`schedule:${task.kind}`, idempotencyKey, { date }),
+        ),
       `No task ${id}.`,
     );
   }
@@ -262,10 +267,12 @@ export class HealthChecksService {
         this.client,
         `complete task ${id}`,
         () =>
-          handle.executeUpdate(completeAccountReviewUpdate, {
-            args: [{ review: parsed.review, summary, actor: actorOf(principal) }],
-            updateId: updateIdFor(`complete:review-${parsed.review}`, idempotencyKey),
-          }),
+          executeCommand(
+            handle,
+            completeAccountReviewUpdate,
+            { review: parsed.review, summary, actor: actorOf(principal) },
+            commandIdentity(`complete:review-${parsed.review}`, idempotencyKey, { summary }),
+          ),
         `No task ${id}.`,
       );
     }
@@ -274,10 +281,12 @@ export class HealthChecksService {
       this.client,
       `complete task ${id}`,
       () =>
-        task.handle.executeUpdate(completeHealthCheckUpdate, {
-          args: [{ kind: task.kind, summary, actor: actorOf(principal) }],
-          updateId: updateIdFor(`complete:${task.kind}`, idempotencyKey),
-        }),
+        executeCommand(
+          task.handle,
+          completeHealthCheckUpdate,
+          { kind: task.kind, summary, actor: actorOf(principal) },
+          commandIdentity(`complete:${task.kind}`, idempotencyKey, { summary }),
+        ),
       `No task ${id}.`,
     );
   }

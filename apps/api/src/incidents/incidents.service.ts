@@ -31,7 +31,7 @@ import { AccountAccess } from '../auth/account-access';
 import { FieldError, Problem } from '../common/problem';
 import { actorOf } from '../auth/auth.decorators';
 import { withWorker } from '../common/temporal-calls';
-import { updateIdFor } from '../common/update-id';
+import { commandIdentity, executeCommand, keyReusedProblem } from '../common/update-id';
 import { appConfig } from '../../../../libs/settings/src';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
@@ -198,14 +198,8 @@ export class IncidentsService {
   /** The memo of the incident already holding this id; 409 when it was opened with another body. */
   private async existingFor(workflowId: string, hash: string): Promise<Partial<IncidentMemo>> {
     const existing = (await this.client.workflow.getHandle(workflowId).describe()).memo as Partial<IncidentMemo> | undefined;
-    if (existing?.intakeHash !== hash) throw this.keyReused();
+    if (existing?.intakeHash !== hash) throw keyReusedProblem();
     return existing;
-  }
-
-  private keyReused(): Problem {
-    return Problem.conflict('This Idempotency-Key was already used for a different incident body.', [
-      { field: 'Idempotency-Key', rule: 'sameBody', message: 'was used with a different body' },
-    ]);
   }
 
   private handle(incidentId: string) {
@@ -296,19 +290,17 @@ export class IncidentsService {
     }
     await this.openIncident(incidentId, caller);
     const args: RecordResponseInput = { kind: input.kind as ResponseKind, responder: input.responder ?? actorOf(caller), respondedAt: input.respondedAt };
+    const command = commandIdentity('response', key, input);
     return withWorker(this.client, `record response on ${incidentId}`, () =>
-      this.handle(incidentId).executeUpdate(recordResponseUpdate, { args: [args], updateId: updateIdFor('response', key) }),
+      executeCommand(this.handle(incidentId), recordResponseUpdate, args, command),
     );
   }
 
   async reclassify(incidentId: string, input: { severity: number; reason: string }, caller: Principal, key?: string): Promise<IhrClock> {
     await this.openIncident(incidentId, caller);
-    return withWorker(this.client, `reclassify ${incidentId}`, () =>
-      this.handle(incidentId).executeUpdate(reclassifyUpdate, {
-        args: [{ severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller) }],
-        updateId: updateIdFor('severity', key),
-      }),
-    );
+    const command = commandIdentity('severity', key, input);
+    const args = { severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller) };
+    return withWorker(this.client, `reclassify ${incidentId}`, () => executeCommand(this.handle(incidentId), reclassifyUpdate, args, command));
   }
 
   async changePriority(incidentId: string, priority: number, caller: Principal): Promise<void> {
@@ -318,8 +310,9 @@ export class IncidentsService {
 
   async resolve(incidentId: string, summary: string, caller: Principal, key?: string): Promise<ResolveResult> {
     await this.openIncident(incidentId, caller);
+    const command = commandIdentity('resolve', key, { summary });
     return withWorker(this.client, `resolve ${incidentId}`, () =>
-      this.handle(incidentId).executeUpdate(resolveUpdate, { args: [{ summary, actor: actorOf(caller) }], updateId: updateIdFor('resolve', key) }),
+      executeCommand(this.handle(incidentId), resolveUpdate, { summary, actor: actorOf(caller) }, command),
     );
   }
 }
