@@ -80,7 +80,14 @@ export type NextStep = { event: string; at?: string; afterBreachMs?: number } | 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isSeverity = (v: unknown): v is Severity => v === 1 || v === 2 || v === 3 || v === 4;
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
+/** "Tue 13 Jan 14:00 Europe/Helsinki" of "IHR due Tue 13 Jan 14:00 Europe/Helsinki". */
+const dueInstantLabel = (clock: IhrClock) => clock.dueLabel.replace(/^IHR due /, '');
 
+/**
+ * One incident: the status the query answers and its transitions. Validation (`check*`) throws the
+ * rejection an update's validator answers with and changes nothing; transitions never re-validate
+ * (an update's handler runs after its validator accepted it, and on replay without it).
+ */
 export class IncidentCase {
   private readonly status: IncidentStatus;
   private readonly enteredMs: number;
@@ -178,8 +185,9 @@ export class IncidentCase {
 
   /** The rules a response breaks, thrown as a rejection (an update validator: changes nothing). */
   checkResponse(now: number, response: RecordResponseInput): void {
-    if (this.resolved)
+    if (this.resolved) {
       throw rejection(409, 'incident', 'open', 'the incident is resolved: no more responses are recorded');
+    }
     if (!response || !RESPONSE_KINDS.includes(response.kind)) {
       throw rejection(
         422,
@@ -381,7 +389,7 @@ export class IncidentCase {
     const upcoming = this.stepsToCome().find(({ atMs }) => atMs > now);
     const dueMs = Date.parse(clock.dueAt);
     if (this.awaitingIhr() && (!upcoming || dueMs < upcoming.atMs)) {
-      return { ms: dueMs, label: clock.dueLabel.replace(/^IHR due /, ''), event: 'IHR due' };
+      return { ms: dueMs, label: dueInstantLabel(clock), event: 'IHR due' };
     }
     if (!upcoming) return undefined;
     const { step, atMs } = upcoming;
@@ -403,7 +411,7 @@ export class IncidentCase {
 
   /** What the workflow is doing, for its current details in the UI (`next`: what it waits for). */
   stage(next: Pick<WakeUp, 'label' | 'event'> | undefined): string {
-    const due = this.currentClock ? this.currentClock.dueLabel.replace(/^IHR due /, '') : '?';
+    const due = this.currentClock ? dueInstantLabel(this.currentClock) : '?';
     const then = next ? `; next: ${next.event} at ${next.label}` : '';
     if (this.resolved) return `resolved (${this.status.state}); finishing notifications`;
     if (this.status.state === 'pending') return `waiting for IHR, due ${due}${then}`;
