@@ -1,0 +1,364 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { parse } from 'yaml';
+import { addBusinessTime } from '../../libs/business-time/src';
+import type { FiredStep, IhrClock, IncidentIntake, Severity } from '../../libs/contracts/src/incident';
+import { REJECTION, RejectionDetails } from '../../libs/contracts/src/rejection';
+import { buildPolicy, IhrClockPlanner, pinSla } from '../../libs/policy/src';
+import { CRITICAL_OPEN_STEP_ID, IncidentCase, IncidentMetrics } from './incident-case';
+
+// The incident's rules driven directly, without Temporal: clocks come from the real policy and the
+// calendar planner the clock activities use, so every instant below is a real business-time instant.
+const policy = buildPolicy(
+  parse(readFileSync(join(__dirname, '..', '..', 'config', 'sla-policy.yaml'), 'utf8')),
+  'config',
+);
+const planner = new IhrClockPlanner();
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Fri 9 Jan 2026 16:00 Helsinki: an hour before closing, no holiday in the days that follow. */
+const FRIDAY_16 = '2026-01-09T14:00:00.000Z';
+/** Mon 12 Jan 2026 08:00 Helsinki: the opening of a regular business week. */
+const MONDAY_08 = '2026-01-12T06:00:00.000Z';
+
+function openIncident(planId: string, severity: Severity, enteredAt: string) {
+  const pinned = pinSla(policy, planId, 'emea');
+  const intake: IncidentIntake = {
+    incidentId: 'INC-0123456789AB',
+    accountId: 'acme',
+    contactId: 'c1',
+    severity,
+    priority: 3,
+    channel: 'portal',
+    product: 'Engine',
+    productVersion: '4.2',
+    summary: `${planId} Sev ${severity}`,
+    description: 'unit test incident',
+    enteredAt,
+  };
+  const outcomes: string[] = [];
+  const lateness: number[] = [];
+  const metrics: IncidentMetrics = {
+    outcome: (_tags, outcome) => outcomes.push(outcome),
+    stepFired: (_tags, _step, _event, latenessMs) => lateness.push(latenessMs),
+    deliveryFailed: () => undefined,
+  };
+  const incident = new IncidentCase({ intake, pinned }, metrics);
+  const enteredMs = Date.parse(enteredAt);
+  const clock = planner.plan({ pinned, severity, enteredAt, generation: 0 });
+  incident.open(enteredMs);
+  incident.applyClock(enteredMs, clock);
+  return { incident, intake, pinned, clock, enteredMs, dueMs: Date.parse(clock.dueAt), outcomes, lateness };
+}
+
+/** The workflow's timer loop without Temporal: wakes at each instant the case asks for, up to `untilMs`. */
+function runTimer(incident: IncidentCase, fromMs: number, untilMs: number): FiredStep[] {
+  const fired: FiredStep[] = [];
+  for (let now = fromMs, wakeUps = 0; wakeUps < 100; wakeUps++) {
+    incident.breachIfDue(now);
+    for (const { step, atMs } of incident.stepsDue(now)) fired.push(incident.fireStep(now, step, atMs));
+    const next = incident.nextWakeUp(now);
+    if (!next || next.ms > untilMs) return fired;
+    now = next.ms;
+  }
+  throw new Error('the timer never settled');
+}
+
+/** The clock's percent steps at or before `untilMs`, in the order of their instants. */
+function plannedUntil(clock: IhrClock, untilMs: number) {
+  return clock.steps
+    .filter((step) => step.at !== undefined && Date.parse(step.at) <= untilMs)
+    .sort((a, b) => Date.parse(a.at!) - Date.parse(b.at!))
+    .map((step) => ({ id: step.id, at: step.at! }));
+}
+
+const instantOf = (clock: IhrClock, id: string) => Date.parse(clock.steps.find((step) => step.id === id)!.at!);
+
+/** The details of the rejection `check` throws (what the API turns into problem+json). */
+function rejectionOf(check: () => void): RejectionDetails {
+  try {
+    check();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    expect((error as ApplicationFailure).type).toBe(REJECTION);
+    return (error as ApplicationFailure).details![0] as RejectionDetails;
+  }
+  throw new Error('accepted, expected a rejection');
+}
+
+describe('IncidentCase', () => {
+  it('a response before the due instant meets the IHR and stops the ladder', () => {
+    const { incident, pinned, clock, enteredMs, dueMs, outcomes } = openIncident('SP2', 3, FRIDAY_16);
+    const warnMs = instantOf(clock, 'warn');
+    expect(runTimer(incident, enteredMs, warnMs).map((f) => f.id)).toEqual(['warn']);
+    const respondedMs = warnMs + MIN;
+    expect(respondedMs).toBeLessThan(dueMs);
+
+    const recorded = incident.recordResponse(respondedMs, { kind: 'solution', responder: 'agent-1' });
+    const measured = planner.measure({ pinned, severity: 3, from: FRIDAY_16, to: recorded.respondedAt });
+    const result = incident.responseMeasured(recorded, measured);
+
+    expect(result).toEqual({
+      ihr: true,
+      outcome: 'met',
+      respondedAt: iso(respondedMs),
+      dueAt: clock.dueAt,
+      businessTimeTakenMs: measured,
+    });
+    const status = incident.snapshot();
+    expect(status).toMatchObject({ state: 'met', breachedAt: null, outcome: { outcome: 'met', responder: 'agent-1' } });
+    expect(status.outcome!.businessTimeTakenMs).toBe(measured);
+    expect(status.ladder.pending).toEqual([]);
+    expect(incident.nextWakeUp(respondedMs)).toBeUndefined();
+    expect(runTimer(incident, respondedMs, dueMs + DAY)).toEqual([]);
+    expect(outcomes).toEqual(['met']);
+
+    // A later response is recorded but is not the IHR: the outcome stays.
+    const later = incident.recordResponse(dueMs + HOUR, { kind: 'information_request', responder: 'agent-2' });
+    expect(incident.responseMeasured(later, 0)).toMatchObject({ ihr: false, outcome: 'met', dueAt: clock.dueAt });
+    expect(incident.snapshot().responses.map((r) => r.ihr)).toEqual([true, false]);
+  });
+
+  it('without a response the timer breaches at the due instant exactly, firing the ladder in order', () => {
+    const { incident, clock, enteredMs, dueMs, outcomes } = openIncident('SP2', 3, FRIDAY_16);
+    runTimer(incident, enteredMs, dueMs - 1);
+    expect(incident.snapshot().state).toBe('pending');
+    expect(incident.nextWakeUp(dueMs - 1)?.ms).toBe(dueMs);
+
+    const fired = runTimer(incident, dueMs, dueMs);
+    const status = incident.snapshot();
+    expect(status.state).toBe('breached');
+    expect(status.breachedAt).toBe(clock.dueAt);
+    expect(status.ladder.fired.map((f) => ({ id: f.id, at: f.at }))).toEqual(plannedUntil(clock, dueMs));
+    expect(fired.map((f) => f.firedAt)).toEqual([clock.dueAt]);
+    expect(outcomes).toEqual(['breached']);
+  });
+
+  it('the IHR is met by a response at the due instant exactly and breached 1 ms after it (rule 4)', () => {
+    const atDue = openIncident('SP2', 3, FRIDAY_16);
+    const met = atDue.incident.recordResponse(atDue.dueMs, { kind: 'solution', responder: 'agent-1' });
+    expect(met.outcome).toMatchObject({ outcome: 'met', respondedAt: atDue.clock.dueAt, dueAt: atDue.clock.dueAt });
+    expect(atDue.outcomes).toEqual(['met']);
+
+    const late = openIncident('SP2', 3, FRIDAY_16);
+    const breached = late.incident.recordResponse(late.dueMs + 1, { kind: 'solution', responder: 'agent-1' });
+    expect(breached.outcome).toMatchObject({ outcome: 'breached', respondedAt: iso(late.dueMs + 1) });
+    // Established by the response (no timer ran): breached at the due instant, not at the response.
+    expect(late.incident.snapshot().breachedAt).toBe(late.clock.dueAt);
+    expect(late.outcomes).toEqual(['breached']);
+  });
+
+  it('after the timer fired the breach: a response dated at the due instant is met, 1 ms later breached', () => {
+    const backdated = openIncident('SP2', 3, FRIDAY_16);
+    runTimer(backdated.incident, backdated.enteredMs, backdated.dueMs);
+    const respondedAt = backdated.clock.dueAt;
+    const met = backdated.incident.recordResponse(backdated.dueMs + MIN, {
+      kind: 'solution',
+      responder: 'a',
+      respondedAt,
+    });
+    expect(met.outcome.outcome).toBe('met');
+    expect(backdated.incident.snapshot()).toMatchObject({ state: 'met', breachedAt: null });
+
+    const late = openIncident('SP2', 3, FRIDAY_16);
+    runTimer(late.incident, late.enteredMs, late.dueMs);
+    const oneMsLate = iso(late.dueMs + 1);
+    const breached = late.incident.recordResponse(late.dueMs + MIN, {
+      kind: 'solution',
+      responder: 'a',
+      respondedAt: oneMsLate,
+    });
+    expect(breached.outcome.outcome).toBe('breached');
+    expect(late.incident.snapshot().breachedAt).toBe(late.clock.dueAt);
+    // The transition out of pending is counted once: when the timer fired the breach.
+    expect(late.outcomes).toEqual(['breached']);
+  });
+
+  it('a response at 99 % of the target is met: the 50 % and 75 % steps fired, the breach step never does', () => {
+    const { incident, pinned, clock, enteredMs, dueMs } = openIncident('SP2', 3, FRIDAY_16);
+    const calendar = planner.calendarFor(pinned, 3);
+    const takenMs = Math.round(clock.targetMs * 0.99);
+    const respondedMs = addBusinessTime(calendar, enteredMs, takenMs);
+    expect(respondedMs).toBeLessThan(dueMs);
+
+    const fired = runTimer(incident, enteredMs, respondedMs);
+    expect(fired.map((f) => ({ id: f.id, at: f.at }))).toEqual(plannedUntil(clock, respondedMs));
+    const belowTarget = pinned.ladders.sev3.filter(
+      (step) => 'percentOfTarget' in step.at && step.at.percentOfTarget < 99,
+    );
+    expect(fired.map((f) => f.id)).toEqual(belowTarget.map((step) => step.id));
+    const recorded = incident.recordResponse(respondedMs, { kind: 'solution', responder: 'agent-1' });
+    const measured = planner.measure({ pinned, severity: 3, from: FRIDAY_16, to: recorded.respondedAt });
+    expect(measured).toBe(takenMs);
+    expect(incident.responseMeasured(recorded, measured)).toMatchObject({ ihr: true, outcome: 'met' });
+    expect(incident.snapshot().ladder.pending).toEqual([]);
+    expect(runTimer(incident, respondedMs, dueMs + DAY)).toEqual([]);
+    expect(incident.snapshot().ladder.fired.map((f) => f.id)).not.toContain('breach');
+  });
+
+  it('reclassified 4 → 1 after the new due instant passed: breached at once, the due steps fire in order', () => {
+    const { incident, intake, pinned, enteredMs, outcomes } = openIncident('SP2', 4, MONDAY_08);
+    const now = enteredMs + 6 * HOUR; // Monday 14:00: six business hours counted
+    expect(runTimer(incident, enteredMs, now)).toEqual([]);
+    const replanned = planner.plan({ pinned, severity: 1, enteredAt: MONDAY_08, generation: 1 });
+    expect(Date.parse(replanned.dueAt)).toBeLessThan(now);
+
+    const change = { severity: 1 as const, reason: 'production down', actor: 'lead' };
+    incident.checkReclassify(change);
+    incident.reclassifyRequested(change);
+    incident.reclassify(now, change, replanned);
+
+    const status = incident.snapshot();
+    expect(status).toMatchObject({ state: 'breached', breachedAt: iso(now), severity: 1, ihr: replanned });
+    expect(status.timeline.at(-1)).toMatchObject({
+      type: 'severity.changed',
+      actor: 'lead',
+      details: { from: 4, to: 1 },
+    });
+    const fired = runTimer(incident, now, now);
+    expect(fired.map((f) => ({ id: f.id, at: f.at }))).toEqual(plannedUntil(replanned, now));
+    // Every percent step lies at or before the due instant, which passed: all of them are due now.
+    expect(fired).toHaveLength(replanned.steps.filter((step) => step.at !== undefined).length);
+    expect(fired.map((f) => f.webhookId)).toEqual(fired.map((f) => `${intake.incidentId}.1.${f.id}`));
+    // Level 2 counts from the breach as it fired (now), not from the due instant.
+    const level2 = replanned.steps.find((step) => step.afterBreachMs !== undefined)!;
+    expect(incident.nextWakeUp(now)).toMatchObject({ ms: now + level2.afterBreachMs!, event: level2.event });
+    expect(outcomes).toEqual(['breached']);
+    expect(rejectionOf(() => incident.checkReclassify(change))).toMatchObject({ status: 409, rule: 'changed' });
+  });
+
+  it('reclassified to a later due instant before any response: a breached IHR is pending again', () => {
+    const { incident, pinned, enteredMs, dueMs } = openIncident('SP2', 1, MONDAY_08);
+    runTimer(incident, enteredMs, dueMs);
+    expect(incident.snapshot().state).toBe('breached');
+    const replanned = planner.plan({ pinned, severity: 4, enteredAt: MONDAY_08, generation: 1 });
+    expect(Date.parse(replanned.dueAt)).toBeGreaterThan(dueMs + MIN);
+
+    incident.reclassify(dueMs + MIN, { severity: 4, reason: 'workaround found', actor: 'lead' }, replanned);
+    expect(incident.snapshot()).toMatchObject({ state: 'pending', breachedAt: null, severity: 4 });
+    // Steps are fired once per id: those the Sev 1 ladder fired do not fire again, the IHR due instant is next.
+    expect(incident.nextWakeUp(dueMs + MIN)).toMatchObject({ ms: Date.parse(replanned.dueAt), event: 'IHR due' });
+  });
+
+  it('fires the ladder in the order of its instants, level 2 an hour after the breach, each at its instant', () => {
+    const { incident, intake, clock, enteredMs, dueMs, lateness } = openIncident('SP2', 2, FRIDAY_16);
+    const level2 = clock.steps.find((step) => step.afterBreachMs !== undefined)!;
+    const fired = runTimer(incident, enteredMs, dueMs + 2 * level2.afterBreachMs!);
+    const expected = [...plannedUntil(clock, dueMs), { id: level2.id, at: iso(dueMs + level2.afterBreachMs!) }];
+    expect(fired.map((f) => ({ id: f.id, at: f.at }))).toEqual(expected);
+    expect(fired.map((f) => f.firedAt)).toEqual(expected.map((e) => e.at));
+    expect(fired.map((f) => f.webhookId)).toEqual(expected.map((e) => `${intake.incidentId}.0.${e.id}`));
+    expect(lateness).toEqual(expected.map(() => 0));
+    expect(incident.nextWakeUp(dueMs + 2 * level2.afterBreachMs!)).toBeUndefined();
+  });
+
+  it('woken late (an outage past the due instant): the breach fires then, due steps fire at once, in order', () => {
+    const { incident, clock, dueMs, lateness } = openIncident('SP2', 2, FRIDAY_16);
+    const wokenMs = dueMs + 30 * MIN;
+    const fired = runTimer(incident, wokenMs, wokenMs);
+    expect(incident.snapshot().breachedAt).toBe(iso(wokenMs));
+    expect(fired.map((f) => ({ id: f.id, at: f.at }))).toEqual(plannedUntil(clock, dueMs));
+    expect(fired.every((f) => f.firedAt === iso(wokenMs))).toBe(true);
+    expect(lateness).toEqual(fired.map((f) => wokenMs - Date.parse(f.at)));
+    const level2 = clock.steps.find((step) => step.afterBreachMs !== undefined)!;
+    expect(incident.nextWakeUp(wokenMs)?.ms).toBe(wokenMs + level2.afterBreachMs!);
+  });
+
+  it('resolving before the IHR ends it resolved and cancels the steps not fired', () => {
+    const { incident, clock, enteredMs, dueMs, outcomes } = openIncident('SP2', 3, FRIDAY_16);
+    const warnMs = instantOf(clock, 'warn');
+    runTimer(incident, enteredMs, warnMs);
+    const resolvedMs = warnMs + MIN;
+
+    expect(incident.resolve(resolvedMs, { summary: 'fixed', actor: 'agent-1' })).toEqual({
+      state: 'resolved',
+      resolvedAt: iso(resolvedMs),
+    });
+    const status = incident.snapshot();
+    expect(status.resolution).toEqual({ at: iso(resolvedMs), summary: 'fixed', actor: 'agent-1' });
+    expect(status.ladder).toEqual({ fired: [expect.objectContaining({ id: 'warn' })], pending: [] });
+    expect(incident.isResolved).toBe(true);
+    expect(incident.stepsDue(dueMs + DAY)).toEqual([]);
+    expect(incident.nextWakeUp(resolvedMs)).toBeUndefined();
+    expect(outcomes).toEqual(['resolved']);
+  });
+
+  it('changes the priority, ignoring repeats, values out of range and changes after resolution', () => {
+    const { incident, enteredMs } = openIncident('SP2', 3, FRIDAY_16);
+    const from = incident.priority;
+    expect(incident.changePriority(enteredMs + MIN, { priority: 1, actor: 'lead' })).toBe(true);
+    expect(incident.priority).toBe(1);
+    expect(incident.visibleState().priority).toBe(1);
+    expect(incident.snapshot().timeline.at(-1)).toMatchObject({
+      at: iso(enteredMs + MIN),
+      type: 'priority.changed',
+      actor: 'lead',
+      details: { from, to: 1 },
+    });
+    expect(incident.changePriority(enteredMs + 2 * MIN, { priority: 1, actor: 'lead' })).toBe(false);
+    expect(incident.changePriority(enteredMs + 2 * MIN, { priority: 7 as never, actor: 'lead' })).toBe(false);
+    incident.resolve(enteredMs + 3 * MIN, { summary: 'done', actor: 'lead' });
+    expect(incident.changePriority(enteredMs + 4 * MIN, { priority: 2, actor: 'lead' })).toBe(false);
+    expect(incident.priority).toBe(1);
+  });
+
+  it('rejects responses not human, unnamed, dated before entry or in the future, or after resolution', () => {
+    const { incident, enteredMs } = openIncident('SP2', 3, FRIDAY_16);
+    const now = enteredMs + HOUR;
+    const check = (response: object) => rejectionOf(() => incident.checkResponse(now, response as never));
+    expect(check({ kind: 'auto_ack', responder: 'bot' })).toMatchObject({ status: 422, field: 'kind' });
+    expect(check({ kind: 'solution', responder: ' ' })).toMatchObject({ status: 422, field: 'responder' });
+    expect(check({ kind: 'solution', responder: 'a', respondedAt: 'soon' })).toMatchObject({ rule: 'format' });
+    expect(check({ kind: 'solution', responder: 'a', respondedAt: iso(enteredMs - 1) })).toMatchObject({
+      rule: 'afterEntry',
+    });
+    expect(check({ kind: 'solution', responder: 'a', respondedAt: iso(now + 1) })).toMatchObject({
+      rule: 'notInFuture',
+    });
+    expect(() =>
+      incident.checkResponse(now, { kind: 'solution', responder: 'a', respondedAt: iso(now) }),
+    ).not.toThrow();
+
+    incident.resolve(now, { summary: 'fixed', actor: 'agent-1' });
+    expect(check({ kind: 'solution', responder: 'a' })).toEqual({
+      status: 409,
+      field: 'incident',
+      rule: 'open',
+      message: 'the incident is resolved: no more responses are recorded',
+    });
+    expect(rejectionOf(() => incident.checkResolve({ summary: 'again', actor: 'a' }))).toMatchObject({ status: 409 });
+    const reclassify = { severity: 1 as const, reason: 'r', actor: 'a' };
+    expect(rejectionOf(() => incident.checkReclassify(reclassify))).toMatchObject({ status: 409, field: 'incident' });
+  });
+
+  it('rejects reclassifications out of range, to the severity already requested, or without reason or actor', () => {
+    const { incident } = openIncident('SP2', 3, FRIDAY_16);
+    const check = (change: object) => rejectionOf(() => incident.checkReclassify(change as never));
+    expect(check({ severity: 5, reason: 'r', actor: 'a' })).toMatchObject({ status: 422, field: 'severity' });
+    expect(check({ severity: 3, reason: 'r', actor: 'a' })).toMatchObject({ status: 409, rule: 'changed' });
+    expect(check({ severity: 2, reason: '', actor: 'a' })).toMatchObject({ status: 422, field: 'reason' });
+    expect(check({ severity: 2, reason: 'r', actor: '' })).toMatchObject({ status: 422, field: 'actor' });
+    // Accepted and not yet planned: a second request for the same severity already conflicts.
+    incident.reclassifyRequested({ severity: 2, reason: 'r', actor: 'a' });
+    expect(check({ severity: 2, reason: 'r', actor: 'a' })).toMatchObject({ status: 409, rule: 'changed' });
+  });
+
+  it('critical open: due at entry on a critical plan and severity, once; and after a reclassification to it', () => {
+    const spe = openIncident('SPE', 1, MONDAY_08);
+    const critical = spe.incident.criticalOpenDue()!;
+    expect(critical).toEqual({ id: CRITICAL_OPEN_STEP_ID, ...spe.pinned.criticalOpenStep });
+    spe.incident.fireStep(spe.enteredMs, critical, spe.enteredMs);
+    expect(spe.incident.criticalOpenDue()).toBeUndefined();
+
+    const sp1 = openIncident('SP1', 3, MONDAY_08);
+    expect(sp1.pinned.criticalOpen.sev3).toBe(false);
+    expect(sp1.incident.criticalOpenDue()).toBeUndefined();
+    const replanned = planner.plan({ pinned: sp1.pinned, severity: 1, enteredAt: MONDAY_08, generation: 1 });
+    sp1.incident.reclassify(sp1.enteredMs + MIN, { severity: 1, reason: 'outage', actor: 'lead' }, replanned);
+    expect(sp1.incident.criticalOpenDue()?.id).toBe(CRITICAL_OPEN_STEP_ID);
+  });
+});

@@ -1,0 +1,132 @@
+// Deterministic workflow code only: no I/O, no calendar math (activities plan the clock). The rules live
+// in IncidentCase; this file wires handlers and the timer to it, in the order the recorded histories expect.
+import { allHandlersFinished, condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import {
+  IncidentStatus,
+  IncidentWorkflowInput,
+  incidentStatusQuery,
+  priorityChangedSignal,
+  reclassifyUpdate,
+  recordResponseUpdate,
+  resolveUpdate,
+} from '../../libs/contracts/src/incident';
+import { ClockPlanning } from './clock';
+import { StepDeliveries } from './deliveries';
+import { IncidentCase } from './incident-case';
+import { incidentMetrics } from './metrics';
+import { StatusPublisher } from './publisher';
+
+/**
+ * One workflow per incident (`incident/<incidentId>`): takes the IHR clock the API planned at intake (or
+ * plans it in a local activity), fires the escalation ladder at its instants (one notification per
+ * event: a local first attempt, a regular activity as fallback), records responses,
+ * reclassifications and priority changes, and completes when the incident is resolved.
+ */
+export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentStatus> {
+  const { intake } = input;
+  const incident = new IncidentCase(input, incidentMetrics);
+  // In this order: their patched() calls (status-in-memo, then notify-channels) are the run's first commands.
+  const publisher = new StatusPublisher(incident);
+  const deliveries = new StepDeliveries(incident, input, publisher.countLocal);
+  const clockPlanning = new ClockPlanning(input, publisher.countLocal);
+  /** Set by handlers when the main loop must re-plan its next wake-up. */
+  let wake = false;
+  // Updates that plan or measure run one at a time, in arrival order.
+  let lock: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn);
+    lock = run.catch(() => undefined);
+    return run;
+  };
+  const fireCriticalOpenIfDue = (atMs: number) => {
+    const step = incident.criticalOpenDue();
+    if (step) deliveries.fire(step, atMs);
+  };
+
+  // ---- handlers (registered before the first await so early updates and queries find them)
+  setHandler(incidentStatusQuery, () => incident.snapshot());
+
+  setHandler(
+    recordResponseUpdate,
+    (response) =>
+      serialized(async () => {
+        await condition(() => incident.clock !== undefined);
+        const recorded = incident.recordResponse(Date.now(), response);
+        if (recorded.ihr) {
+          wake = true;
+          publisher.publish();
+        }
+        const businessTimeTakenMs = await clockPlanning.measure(incident.severity, recorded.respondedAt, recorded.ihr);
+        return incident.responseMeasured(recorded, businessTimeTakenMs);
+      }),
+    { validator: (response) => incident.checkResponse(Date.now(), response) },
+  );
+
+  setHandler(
+    reclassifyUpdate,
+    (change) => {
+      // Validators must not change state (they do not run on replay): note the request here.
+      incident.reclassifyRequested(change);
+      return serialized(async () => {
+        await condition(() => incident.clock !== undefined);
+        const next = await clockPlanning.plan(change.severity, incident.clock!.generation + 1);
+        incident.reclassify(Date.now(), change, next);
+        publisher.publish();
+        fireCriticalOpenIfDue(Date.now());
+        wake = true;
+        return next;
+      });
+    },
+    { validator: (change) => incident.checkReclassify(change) },
+  );
+
+  setHandler(
+    resolveUpdate,
+    (resolution) => {
+      const result = incident.resolve(Date.now(), resolution);
+      publisher.publish();
+      return result;
+    },
+    { validator: (resolution) => incident.checkResolve(resolution) },
+  );
+
+  setHandler(priorityChangedSignal, (change) => {
+    if (incident.changePriority(Date.now(), change)) publisher.publish();
+  });
+
+  publisher.keepStatusCurrent();
+
+  // ---- the clock
+  incident.open(Date.now());
+  let first = input.initialClock;
+  if (first) {
+    publisher.startedWith(input);
+  } else {
+    setCurrentDetails('planning the IHR clock');
+    first = await clockPlanning.plan(intake.severity, 0);
+  }
+  incident.applyClock(Date.now(), first);
+  publisher.publish();
+  fireCriticalOpenIfDue(Date.parse(intake.enteredAt));
+
+  while (!incident.isResolved) {
+    const now = Date.now();
+    if (incident.breachIfDue(now)) publisher.publish();
+    for (const { step, atMs } of incident.stepsDue(now)) deliveries.fire(step, atMs);
+    const next = incident.nextWakeUp(now);
+    setCurrentDetails(incident.stage(next));
+    wake = false;
+    if (next) {
+      await condition(() => incident.isResolved || wake, next.ms - now, { summary: `${next.event} at ${next.label}` });
+    } else {
+      await condition(() => incident.isResolved || wake);
+    }
+  }
+
+  setCurrentDetails(incident.stage(undefined));
+  await deliveries.settled();
+  await condition(allHandlersFinished);
+  // Before completing: nothing may follow the completion command.
+  publisher.publishNow();
+  return incident.snapshot();
+}
