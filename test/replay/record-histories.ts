@@ -11,6 +11,7 @@ import {
   priorityChangedSignal,
   reclassifyUpdate,
   recordResponseUpdate,
+  REQUEST_FINGERPRINT,
   resolveUpdate,
   TASK_QUEUE,
 } from '../../libs/contracts/src';
@@ -182,6 +183,16 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     await run('resolve-before-ihr', incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await now() }), async (h) => {
       await h.signal(priorityChangedSignal, { priority: 2, actor: 'customer' });
       await resolve(h);
+    });
+
+    // Commands as the API sends them since the fingerprint echo (workflows/common/command-fingerprint.ts):
+    // each update carries its body's fingerprint and the result echoes it, a microtask later.
+    await run('command-fingerprint', incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+      const fingerprinted = <T extends object>(args: T, fingerprint: string) => ({ ...args, [REQUEST_FINGERPRINT]: fingerprint });
+      await skipTo(env, entered + 3 * HOUR);
+      await h.executeUpdate(reclassifyUpdate, { args: [fingerprinted({ severity: 2 as const, reason: 'wider impact', actor: 'agent' }, 'f-severity')], updateId: 'severity:f' });
+      await h.executeUpdate(recordResponseUpdate, { args: [fingerprinted({ kind: 'information_request' as const, responder: 'agent' }, 'f-response')], updateId: 'response:f' });
+      await h.executeUpdate(resolveUpdate, { args: [fingerprinted({ summary: 'done', actor: 'agent' }, 'f-resolve')], updateId: 'resolve:f' });
     });
   } finally {
     await worker.stop();
