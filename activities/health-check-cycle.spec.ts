@@ -9,7 +9,7 @@ import {
   parseScheduledDate,
   scheduleSpecFor,
 } from './health-check-cycle';
-import { scheduledTimeOf } from '../workflows/health-check-starter.workflow';
+import { scheduledTimeOf } from '../workflows/health-check/health-check-starter.workflow';
 
 const HEL = 'Europe/Helsinki';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: HEL }).toMillis();

@@ -4,7 +4,7 @@
 // cannot be the action itself: this short workflow derives the scheduled time from its own ID and
 // lets an activity start that contract year's workflow (REJECT_DUPLICATE: repeats are no-ops).
 import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { HealthCheckActivities, StartHealthCheckYearResult } from '../activities/health-check.activities';
+import type { HealthCheckActivities, StartHealthCheckYearResult } from '../../activities/health-check.activities';
 
 const SCHEDULED_SUFFIX = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)$/;
 
