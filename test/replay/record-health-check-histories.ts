@@ -52,7 +52,11 @@ export async function recordHealthCheckHistories(dir = HISTORIES_DIR): Promise<s
   });
   const actor = { actor: 'tam:jane' };
   try {
-    const run = async (name: string, input: HealthCheckInput, script: (h: WorkflowHandle, input: HealthCheckInput) => Promise<void>) => {
+    const run = async (
+      name: string,
+      input: HealthCheckInput,
+      script: (h: WorkflowHandle, input: HealthCheckInput) => Promise<void>,
+    ) => {
       const start = () =>
         env.client.workflow.start('healthCheckWorkflow', {
           taskQueue: TASK_QUEUE,
@@ -66,7 +70,11 @@ export async function recordHealthCheckHistories(dir = HISTORIES_DIR): Promise<s
         await skipTo(env, Date.parse(input.end) + MIN);
       });
     };
-    const yearInput = async (name: string, endsInDays: number, kinds: HealthCheckInput['kinds'] = ['remote', 'onsite']): Promise<HealthCheckInput> => {
+    const yearInput = async (
+      name: string,
+      endsInDays: number,
+      kinds: HealthCheckInput['kinds'] = ['remote', 'onsite'],
+    ): Promise<HealthCheckInput> => {
       const at = await now();
       return {
         accountId: `replay-${name}`,
@@ -90,11 +98,17 @@ export async function recordHealthCheckHistories(dir = HISTORIES_DIR): Promise<s
     await run('remote-completed', await yearInput('remote-completed', 90), async (h) => {
       await h.executeUpdate(requestHealthCheckUpdate, { args: [{ kind: 'remote', ...actor, preferredDates: [] }] });
       const at = await now();
-      await h.executeUpdate(scheduleHealthCheckUpdate, { args: [{ kind: 'remote', date: new Date(at + 30 * DAY).toISOString(), ...actor }] });
-      const moved = await h.executeUpdate(scheduleHealthCheckUpdate, { args: [{ kind: 'remote', date: new Date(at + 40 * DAY).toISOString(), ...actor }] });
+      await h.executeUpdate(scheduleHealthCheckUpdate, {
+        args: [{ kind: 'remote', date: new Date(at + 30 * DAY).toISOString(), ...actor }],
+      });
+      const moved = await h.executeUpdate(scheduleHealthCheckUpdate, {
+        args: [{ kind: 'remote', date: new Date(at + 40 * DAY).toISOString(), ...actor }],
+      });
       await skipTo(env, Date.parse(moved.remindAt!) + MIN);
       await until(h, 'reminder', (s) => Boolean(s.requests.remote?.remindedAt));
-      await h.executeUpdate(completeHealthCheckUpdate, { args: [{ kind: 'remote', summary: 'Configuration reviewed.', ...actor }] });
+      await h.executeUpdate(completeHealthCheckUpdate, {
+        args: [{ kind: 'remote', summary: 'Configuration reviewed.', ...actor }],
+      });
     });
 
     // Onsite requested and left unscheduled past its due (overdue to the support manager); a plan
@@ -105,16 +119,23 @@ export async function recordHealthCheckHistories(dir = HISTORIES_DIR): Promise<s
       await until(h, 'escalation', (s) => Boolean(s.requests.onsite?.escalatedAt));
       await h.signal(healthCheckPlanChangedSignal, change(['onsite'], 'account changed (plan SPE, onsite only)'));
       await until(h, 'closed remote offer', (s) => s.offer.offers.remote?.status === 'closed');
-      const scheduled = await h.executeUpdate(scheduleHealthCheckUpdate, { args: [{ kind: 'onsite', date: new Date((await now()) + 20 * DAY).toISOString(), ...actor }] });
+      const scheduled = await h.executeUpdate(scheduleHealthCheckUpdate, {
+        args: [{ kind: 'onsite', date: new Date((await now()) + 20 * DAY).toISOString(), ...actor }],
+      });
       await skipTo(env, Date.parse(scheduled.scheduledFor!) + MIN);
       await until(h, 'reminder', (s) => Boolean(s.requests.onsite?.remindedAt));
-      await h.executeUpdate(completeHealthCheckUpdate, { args: [{ kind: 'onsite', summary: 'Site visit held.', ...actor }] });
+      await h.executeUpdate(completeHealthCheckUpdate, {
+        args: [{ kind: 'onsite', summary: 'Site visit held.', ...actor }],
+      });
     });
 
     // A downgrade to a plan without health checks closes the whole offer; the upgrade back reopens
     // remote, which then expires unrequested at the year's end.
     await run('closed-reopened-expired', await yearInput('closed-reopened-expired', 20, ['remote']), async (h) => {
-      await h.signal(healthCheckPlanChangedSignal, change([], 'plan changed to SP2 (Standard), which includes no health checks'));
+      await h.signal(
+        healthCheckPlanChangedSignal,
+        change([], 'plan changed to SP2 (Standard), which includes no health checks'),
+      );
       await until(h, 'closed offer', (s) => s.offer.state === 'closed');
       await h.signal(healthCheckPlanChangedSignal, change(['remote'], 'account changed (plan SPE, owner jane.doe)'));
       await until(h, 'reopened offer', (s) => s.offer.state === 'open');
@@ -127,11 +148,19 @@ export async function recordHealthCheckHistories(dir = HISTORIES_DIR): Promise<s
     const reviewInput: HealthCheckInput = {
       ...(await yearInput('account-reviews', 0)),
       ...year,
-      reviews: { enabled: true, everyMonths: 1, dueBusinessDays: 10, title: accountReviewTitle(1), periods: accountReviewPeriods(year, HEL, 1) },
+      reviews: {
+        enabled: true,
+        everyMonths: 1,
+        dueBusinessDays: 10,
+        title: accountReviewTitle(1),
+        periods: accountReviewPeriods(year, HEL, 1),
+      },
     };
     await run('account-reviews', reviewInput, async (h, input) => {
       await until(h, 'review 1', (s) => Boolean(s.reviews?.[0]?.dueLabel));
-      await h.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 1, summary: 'Roadmap reviewed.', ...actor }] });
+      await h.executeUpdate(completeAccountReviewUpdate, {
+        args: [{ review: 1, summary: 'Roadmap reviewed.', ...actor }],
+      });
       await skipTo(env, Date.parse(input.reviews!.periods[1].start) + MIN);
       await until(h, 'review 2', (s) => Boolean(s.reviews?.[1]?.dueLabel));
       const second = (await status(h)).reviews![1];

@@ -83,19 +83,41 @@ export class ContractYearCase {
   status(): HealthCheckStatus {
     const { accountId, contractYear, start, end, supportCenter } = this.input;
     const { planId, kinds, offer, requests, reviews, timeline, deliveryFailures } = this;
-    return { accountId, contractYear, start, end, planId, supportCenter, kinds, offer, requests, reviews, timeline, deliveryFailures };
+    return {
+      accountId,
+      contractYear,
+      start,
+      end,
+      planId,
+      supportCenter,
+      kinds,
+      offer,
+      requests,
+      reviews,
+      timeline,
+      deliveryFailures,
+    };
   }
 
   memo(): HealthCheckMemo {
     const { planId, kinds, offer, requests } = this;
-    return yearMemo(this.input, { planId, kinds, offer, requests, ...(this.reviewPlan ? { reviews: this.reviews } : {}) });
+    return yearMemo(this.input, {
+      planId,
+      kinds,
+      offer,
+      requests,
+      ...(this.reviewPlan ? { reviews: this.reviews } : {}),
+    });
   }
 
   /** `open` while any task is open or scheduled; else `done` once anything was requested or reviewed. */
   state(): TaskState {
-    const active = Object.values(this.requests).some((t) => !final(t.state)) || this.reviews.some((t) => !final(t.state));
+    const active =
+      Object.values(this.requests).some((t) => !final(t.state)) || this.reviews.some((t) => !final(t.state));
     if (this.offer.state === 'open' || active) return 'open';
-    return Object.keys(this.requests).length > 0 || this.reviews.some((t) => t.state === 'done') ? 'done' : this.offer.state;
+    return Object.keys(this.requests).length > 0 || this.reviews.some((t) => t.state === 'done')
+      ? 'done'
+      : this.offer.state;
   }
 
   /** The next instant someone owes something: the open offer's year end, a check's due or date, a review's due. */
@@ -112,8 +134,13 @@ export class ContractYearCase {
 
   /** One line for the workflow's current details. */
   details(): string {
-    const offers = Object.entries(this.offer.offers).map(([k, o]) => `${k} ${o?.status}`).join(', ') || 'none';
-    const requests = Object.values(this.requests).map((t) => `${t.kind} ${t.state}${t.scheduledFor ? ` for ${t.scheduledFor}` : ''}`);
+    const offers =
+      Object.entries(this.offer.offers)
+        .map(([k, o]) => `${k} ${o?.status}`)
+        .join(', ') || 'none';
+    const requests = Object.values(this.requests).map(
+      (t) => `${t.kind} ${t.state}${t.scheduledFor ? ` for ${t.scheduledFor}` : ''}`,
+    );
     return (
       `Contract year ${this.input.contractYear} (until ${this.input.end}) · offer ${this.offer.state} (${offers})` +
       (requests.length ? ` · ${requests.join(' · ')}` : '') +
@@ -145,8 +172,9 @@ export class ContractYearCase {
   /** The year's first step: the offer is announced to its owner. */
   opened(nowMs: number): TaskNotice {
     this.record(nowMs, 'offer.created', undefined, { kinds: this.kinds, owner: this.offer.owner });
-    const message = `Offer ${this.input.accountName} the annual health check(s) of contract year ${this.input.contractYear}: ${this.kinds.join(' + ')}`;
-    return notice(TASK_EVENTS.created, this.offer, message);
+    const { accountName, contractYear } = this.input;
+    const offered = `the annual health check(s) of contract year ${contractYear}: ${this.kinds.join(' + ')}`;
+    return notice(TASK_EVENTS.created, this.offer, `Offer ${accountName} ${offered}`);
   }
 
   validateRequest(command: RequestHealthCheckInput, nowMs: number): void {
@@ -154,24 +182,31 @@ export class ContractYearCase {
     if (!isKind(command?.kind)) throw rejection(422, 'kind', 'enum', 'must be remote or onsite');
     const label = HEALTH_CHECK_LABELS[command.kind];
     if (!this.kinds.includes(command.kind)) {
-      throw rejection(422, 'kind', 'planFeature', `plan ${this.planId} (${this.planName}) does not include the ${label}`);
+      throw rejection(
+        422,
+        'kind',
+        'planFeature',
+        `plan ${this.planId} (${this.planName}) does not include the ${label}`,
+      );
     }
     const earlier = this.requests[command.kind];
     if (earlier) {
-      const message = `the ${command.kind} health check of contract year ${contractYear} was already requested at ${earlier.createdAt}`;
-      throw rejection(409, 'kind', 'oncePerContractYear', message);
+      const what = `the ${command.kind} health check of contract year ${contractYear}`;
+      throw rejection(409, 'kind', 'oncePerContractYear', `${what} was already requested at ${earlier.createdAt}`);
     }
     const offered = this.offer.offers[command.kind];
     if (nowMs >= this.endMs || offered?.status === 'expired') {
       throw rejection(409, 'kind', 'contractYearEnded', `contract year ${contractYear} ended at ${end}`);
     }
-    if (offered?.status === 'closed') throw rejection(409, 'kind', 'offerClosed', `the offer was closed: ${offered.reason ?? ''}`);
+    if (offered?.status === 'closed')
+      throw rejection(409, 'kind', 'offerClosed', `the offer was closed: ${offered.reason ?? ''}`);
     (command.preferredDates ?? []).forEach((date, i) => {
       const t = Date.parse(date);
       const field = `preferredDates[${i}]`;
       if (!Number.isFinite(t)) throw rejection(422, field, 'format', 'must be an ISO date or instant');
       if (t <= nowMs) throw rejection(422, field, 'future', `must be in the future (${date})`);
-      if (t >= this.endMs) throw rejection(422, field, 'contractYear', `must be before the contract year ends (${end})`);
+      if (t >= this.endMs)
+        throw rejection(422, field, 'contractYear', `must be before the contract year ends (${end})`);
     });
   }
 
@@ -213,8 +248,16 @@ export class ContractYearCase {
     const task = this.requests[kind]!;
     task.dueAt = due.dueAt;
     task.dueLabel = due.dueLabel;
-    this.record(nowMs, 'health_check.requested', actor, { kind, preferredDates: task.preferredDates, dueAt: task.dueAt });
-    return notice(TASK_EVENTS.created, task, `${this.input.accountName} requested the ${HEALTH_CHECK_LABELS[kind]}: ${task.dueLabel}`);
+    this.record(nowMs, 'health_check.requested', actor, {
+      kind,
+      preferredDates: task.preferredDates,
+      dueAt: task.dueAt,
+    });
+    return notice(
+      TASK_EVENTS.created,
+      task,
+      `${this.input.accountName} requested the ${HEALTH_CHECK_LABELS[kind]}: ${task.dueLabel}`,
+    );
   }
 
   /** A request not scheduled by its due: escalated to the support manager. */
@@ -250,8 +293,13 @@ export class ContractYearCase {
   scheduled(command: ScheduleHealthCheckInput, generation: number, remindAt: string, nowMs: number): TaskNotice {
     const task = this.requests[command.kind]!;
     if (this.generation(command.kind) === generation) task.remindAt = remindAt;
-    this.record(nowMs, 'health_check.scheduled', command.actor, { kind: command.kind, scheduledFor: task.scheduledFor, remindAt });
-    const message = `${HEALTH_CHECK_LABELS[command.kind]} of ${this.input.accountId} scheduled for ${task.scheduledFor}`;
+    this.record(nowMs, 'health_check.scheduled', command.actor, {
+      kind: command.kind,
+      scheduledFor: task.scheduledFor,
+      remindAt,
+    });
+    const label = HEALTH_CHECK_LABELS[command.kind];
+    const message = `${label} of ${this.input.accountId} scheduled for ${task.scheduledFor}`;
     return notice(TASK_EVENTS.scheduled, task, message, [], `.${generation}`);
   }
 
@@ -319,7 +367,12 @@ export class ContractYearCase {
   reviewPlanned(task: AccountReviewTask, due: PlannedDue, nowMs: number): TaskNotice {
     task.dueAt = due.dueAt;
     task.dueLabel = due.dueLabel;
-    this.record(nowMs, 'review.created', undefined, { taskId: task.taskId, review: task.review, periodStart: task.periodStart, dueAt: task.dueAt });
+    this.record(nowMs, 'review.created', undefined, {
+      taskId: task.taskId,
+      review: task.review,
+      periodStart: task.periodStart,
+      dueAt: task.dueAt,
+    });
     const of = `review ${task.review} of ${this.reviewPlan!.periods.length}`;
     return notice(TASK_EVENTS.created, task, `${task.title} of ${this.input.accountName} (${of}): ${task.dueLabel}`);
   }
@@ -335,10 +388,17 @@ export class ContractYearCase {
   validateReviewComplete(command: CompleteAccountReviewInput): void {
     const task = this.reviews.find((t) => t.review === command?.review);
     if (!task) {
-      throw rejection(409, 'taskId', 'notCreated', `review ${command?.review} of contract year ${this.input.contractYear} has not been created`);
+      throw rejection(
+        409,
+        'taskId',
+        'notCreated',
+        `review ${command?.review} of contract year ${this.input.contractYear} has not been created`,
+      );
     }
-    if (task.state === 'done') throw rejection(409, 'taskId', 'completed', `the review was completed at ${task.completedAt}`);
-    if (final(task.state)) throw rejection(409, 'taskId', task.state, `the review is ${task.state}: ${task.outcome ?? ''}`);
+    if (task.state === 'done')
+      throw rejection(409, 'taskId', 'completed', `the review was completed at ${task.completedAt}`);
+    if (final(task.state))
+      throw rejection(409, 'taskId', task.state, `the review is ${task.state}: ${task.outcome ?? ''}`);
     requireSummary(command);
   }
 
@@ -346,7 +406,14 @@ export class ContractYearCase {
     const task = this.reviews.find((t) => t.review === command.review)!;
     markDone(task, command, nowMs);
     this.record(nowMs, 'review.completed', command.actor, { taskId: task.taskId });
-    return { task, notice: notice(TASK_EVENTS.completed, task, `${task.title} of ${this.input.accountId} (review ${task.review}) completed`) };
+    return {
+      task,
+      notice: notice(
+        TASK_EVENTS.completed,
+        task,
+        `${task.title} of ${this.input.accountId} (review ${task.review}) completed`,
+      ),
+    };
   }
 
   /**
@@ -357,7 +424,8 @@ export class ContractYearCase {
   changePlan(change: HealthCheckPlanChange, nowMs: number): TaskNotice[] | undefined {
     const sameKinds = change.kinds.length === this.kinds.length && change.kinds.every((k) => this.kinds.includes(k));
     const sameReviews = !this.reviewPlan || change.reviews === undefined || change.reviews === this.reviewsOn;
-    if (change.planId === this.planId && sameKinds && change.owner === this.offer.owner && sameReviews) return undefined;
+    if (change.planId === this.planId && sameKinds && change.owner === this.offer.owner && sameReviews)
+      return undefined;
     this.planId = change.planId;
     this.planName = change.planName;
     this.kinds = change.kinds.filter(isKind);
@@ -383,10 +451,17 @@ export class ContractYearCase {
       if (this.kinds.includes(kind) && !yearOver && (!current || current.status === 'closed')) {
         this.offer.offers[kind] = { status: 'open', at: iso(nowMs) };
       }
-      if (!this.kinds.includes(kind) && current?.status === 'open') this.closeOffer(kind, 'closed', change.reason, nowMs);
+      if (!this.kinds.includes(kind) && current?.status === 'open')
+        this.closeOffer(kind, 'closed', change.reason, nowMs);
     }
     const reviews = this.reviewPlan ? { reviews: this.reviewsOn } : {};
-    this.record(nowMs, 'plan.changed', undefined, { planId: this.planId, kinds: this.kinds, owner: change.owner, ...reviews, reason: change.reason });
+    this.record(nowMs, 'plan.changed', undefined, {
+      planId: this.planId,
+      kinds: this.kinds,
+      owner: change.owner,
+      ...reviews,
+      reason: change.reason,
+    });
     notices.push(...this.settleOffer(change.reason));
     return notices;
   }
@@ -443,7 +518,10 @@ export class ContractYearCase {
       if (final(task.state)) continue;
       task.state = state;
       task.outcome = reason;
-      this.record(nowMs, state === 'closed' ? 'review.closed' : 'review.expired', undefined, { taskId: task.taskId, reason });
+      this.record(nowMs, state === 'closed' ? 'review.closed' : 'review.expired', undefined, {
+        taskId: task.taskId,
+        reason,
+      });
       const message = `${task.title} of ${this.input.accountId} (review ${task.review}) ${state}: ${reason}`;
       notices.push(notice(state === 'closed' ? TASK_EVENTS.closed : TASK_EVENTS.expired, task, message));
     }
@@ -455,10 +533,12 @@ export class ContractYearCase {
     if (!isKind(kind)) throw rejection(422, 'kind', 'enum', 'must be remote or onsite');
     const task = this.requests[kind];
     if (!task) {
-      const message = `the ${kind} health check of contract year ${this.input.contractYear} has not been requested; nothing to ${what}`;
+      const year = this.input.contractYear;
+      const message = `the ${kind} health check of contract year ${year} has not been requested; nothing to ${what}`;
       throw rejection(409, 'taskId', 'notRequested', message);
     }
-    if (task.state === 'done') throw rejection(409, 'taskId', 'completed', `the ${kind} health check was completed at ${task.completedAt}`);
+    if (task.state === 'done')
+      throw rejection(409, 'taskId', 'completed', `the ${kind} health check was completed at ${task.completedAt}`);
     if (final(task.state)) throw rejection(409, 'taskId', task.state, `the task is ${task.state}`);
     return task;
   }
@@ -469,11 +549,16 @@ function notice(event: string, task: Task, message: string, alsoNotify: Role[] =
 }
 
 function requireSummary(command: { summary: string }): void {
-  if (typeof command.summary !== 'string' || command.summary.trim() === '') throw rejection(422, 'summary', 'required', 'is required');
+  if (typeof command.summary !== 'string' || command.summary.trim() === '')
+    throw rejection(422, 'summary', 'required', 'is required');
 }
 
 /** A health check or review completed by `actor` with a summary. */
-function markDone(task: HealthCheckTask | AccountReviewTask, command: { actor: string; summary: string }, nowMs: number): void {
+function markDone(
+  task: HealthCheckTask | AccountReviewTask,
+  command: { actor: string; summary: string },
+  nowMs: number,
+): void {
   task.state = 'done';
   task.completedAt = iso(nowMs);
   task.completedBy = command.actor;

@@ -15,10 +15,15 @@ export function scheduledTimeOf(workflowId: string, fallbackMs: number): string 
 }
 
 export async function healthCheckStarterWorkflow(input: { accountId: string }): Promise<StartHealthCheckYearResult> {
-  const { startHealthCheckYear } = proxyActivities<HealthCheckActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 20 } });
+  const { startHealthCheckYear } = proxyActivities<HealthCheckActivities>({
+    startToCloseTimeout: '1m',
+    retry: { maximumAttempts: 20 },
+  });
   const scheduledAt = scheduledTimeOf(workflowInfo().workflowId, Date.now());
   setCurrentDetails(`Starting the contract year of ${input.accountId} that contains ${scheduledAt}`);
   const result = await startHealthCheckYear({ accountId: input.accountId, scheduledAt });
-  setCurrentDetails(`${result.action}${result.workflowId ? ` ${result.workflowId}` : ''}${result.reason ? `: ${result.reason}` : ''}`);
+  setCurrentDetails(
+    `${result.action}${result.workflowId ? ` ${result.workflowId}` : ''}${result.reason ? `: ${result.reason}` : ''}`,
+  );
   return result;
 }

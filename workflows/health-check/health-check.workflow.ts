@@ -32,7 +32,10 @@ import { deliveryRetryPolicy, resolveNotificationRetry } from '../common/retry-p
 import { ContractYearCase, final, msUntil, TaskNotice } from './contract-year-case';
 
 export async function healthCheckWorkflow(input: HealthCheckInput): Promise<HealthCheckStatus> {
-  const planning = proxyActivities<HealthCheckActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 20 } });
+  const planning = proxyActivities<HealthCheckActivities>({
+    startToCloseTimeout: '1m',
+    retry: { maximumAttempts: 20 },
+  });
   const notifier = proxyActivities<HealthCheckActivities>({
     startToCloseTimeout: '2m',
     retry: deliveryRetryPolicy(resolveNotificationRetry(input.notificationRetry)),
@@ -66,7 +69,10 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
       notifier.notifyTask(payload).then(
         () => undefined,
         (error: unknown) => {
-          const cause = error instanceof ActivityFailure && error.cause ? error.cause.message : String((error as Error)?.message ?? error);
+          const cause =
+            error instanceof ActivityFailure && error.cause
+              ? error.cause.message
+              : String((error as Error)?.message ?? error);
           year.deliveryFailed(payload, cause, Date.now());
         },
       ),
@@ -76,7 +82,10 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
   /** Escalates a request not scheduled by its due, then reminds before each (re)scheduled date. */
   async function track(kind: HealthCheckKind): Promise<void> {
     const task = year.requests[kind]!;
-    const scheduledInTime = await condition(() => task.scheduledFor !== null || final(task.state), msUntil(task.dueAt, Date.now()));
+    const scheduledInTime = await condition(
+      () => task.scheduledFor !== null || final(task.state),
+      msUntil(task.dueAt, Date.now()),
+    );
     if (!scheduledInTime) {
       const notice = year.overdue(kind, Date.now());
       publish();
@@ -89,7 +98,10 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
       const generation = year.generation(kind);
       handled = generation;
       // A reschedule (new generation) or completion before the reminder supersedes it.
-      const interrupted = await condition(() => final(task.state) || year.generation(kind) !== generation, msUntil(task.remindAt!, Date.now()));
+      const interrupted = await condition(
+        () => final(task.state) || year.generation(kind) !== generation,
+        msUntil(task.remindAt!, Date.now()),
+      );
       if (interrupted) continue;
       const notice = year.remind(kind, generation, Date.now());
       publish();
@@ -117,7 +129,12 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
       if (untilStart > 0) await sleep(untilStart);
       if (!year.reviewWanted(Date.now())) continue;
       const task = year.openReview(period, Date.now());
-      const dueInput = { supportCenter, requestedAt: task.createdAt, businessDays: reviewPlan.dueBusinessDays, verb: 'hold' };
+      const dueInput = {
+        supportCenter,
+        requestedAt: task.createdAt,
+        businessDays: reviewPlan.dueBusinessDays,
+        verb: 'hold',
+      };
       const notice = year.reviewPlanned(task, await planning.planHealthCheckDue(dueInput), Date.now());
       publish();
       notify(notice);
@@ -146,7 +163,10 @@ export async function healthCheckWorkflow(input: HealthCheckInput): Promise<Heal
     scheduleHealthCheckUpdate,
     async (command) => {
       const generation = year.schedule(command);
-      const reminder = await planning.planHealthCheckReminder({ supportCenter, scheduledFor: year.requests[command.kind]!.scheduledFor! });
+      const reminder = await planning.planHealthCheckReminder({
+        supportCenter,
+        scheduledFor: year.requests[command.kind]!.scheduledFor!,
+      });
       const notice = year.scheduled(command, generation, reminder.remindAt, Date.now());
       publish();
       notify(notice);
