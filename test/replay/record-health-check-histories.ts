@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { WorkflowHandle } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { accountReviewPeriods, accountReviewTitle } from '../../activities/health-check-cycle';
+import { accountReviewPeriods, accountReviewTitle } from '../../libs/health-checks/src';
 import {
   completeAccountReviewUpdate,
   completeHealthCheckUpdate,

@@ -1,7 +1,7 @@
 // Health-check schedules: create/update/delete `health-checks/<accountId>` to match an account, and
 // reconcile the whole set. Plain functions over a Client and the Policy, used by the activities,
-// the worker's start-up and the admin API.
-import { readAccountMemo } from '../libs/account-directory/src';
+// the worker's start-up and the admin API; never by workflow code (they call the Temporal Client).
+import { readAccountMemo } from '../../account-directory/src';
 import {
   Client,
   ScheduleAlreadyRunning,
@@ -11,7 +11,7 @@ import {
 } from '@temporalio/client';
 import { MONTHS, ScheduleOptions, ScheduleSpec } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { AccountMemo, AccountRecord } from '../libs/contracts/src/account';
+import type { AccountMemo, AccountRecord } from '../../contracts/src/account';
 import {
   HEALTH_CHECK_STARTER_WORKFLOW_TYPE,
   HEALTH_CHECK_WORKFLOW_TYPE,
@@ -20,11 +20,11 @@ import {
   healthCheckPlanChangedSignal,
   ReconcileReport,
   ScheduleSyncResult,
-} from '../libs/contracts/src/health-check';
-import { healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../libs/contracts/src/names';
-import { SA } from '../libs/contracts/src/search-attributes';
-import type { Policy } from '../libs/policy/src/policy';
-import { openOffer, yearMemo } from '../libs/health-checks/src/year-memo';
+} from '../../contracts/src/health-check';
+import { healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../../contracts/src/names';
+import { SA } from '../../contracts/src/search-attributes';
+import type { Policy } from '../../policy/src/policy';
+import { openOffer, yearMemo } from './year-memo';
 import { contractYearAt, eligibleKinds, hasAccountReviews, healthCheckInputFor, localLabel, ownerFor, scheduleSpecFor } from './health-check-cycle';
 
 /** Missed firings (server down at the anniversary) are still taken within this window. */
