@@ -7,21 +7,23 @@ import { ReconcileReport, ScheduleSyncResult, Task } from '../libs/contracts/src
 import { healthCheckWorkflowId } from '../libs/contracts/src/names';
 import { POLICY, Policy } from '../libs/policy/src';
 import { TEMPORAL_CLIENT } from '../libs/settings/src/nest';
+import { businessDaysAfter, businessDaysBefore } from '../libs/business-time/src';
 import {
-  businessDaysAfter,
-  businessDaysBefore,
   healthCheckInputFor,
   localLabel,
+  readAccount,
+  reconcileSchedules,
   REMIND_BUSINESS_DAYS_BEFORE,
   SCHEDULE_WITHIN_BUSINESS_DAYS,
-} from './health-check-cycle';
+  startYearWorkflow,
+  syncSchedule,
+} from '../libs/health-checks/src';
 import { addressOf, domainOf, taskMessage } from '../libs/notifications/src';
 import { DirectorySource, isUnreached, PEOPLE, Recipient, Unreached } from '../libs/people/src';
 import { Channels } from './channels';
 import { deliverEvent, NOTIFICATION_LOG_SINK, NotificationLogSink, stdoutSink } from './delivery';
 import { resolveRoles } from './recipients';
 import { calendarMethodFor, taskInvitation } from './task-invitations';
-import { readAccount, reconcileSchedules, startYearWorkflow, syncSchedule } from './schedule';
 import { TAM_DIRECTORY, TamDirectory } from './tam-directory';
 
 export interface TaskNotifyInput {

@@ -1,6 +1,5 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { accountReviewPeriods, contractYear, contractYearAt } from '../../activities/health-check-cycle';
-import { scheduleOptions } from '../../activities/schedule';
+import { accountReviewPeriods, contractYear, contractYearAt, scheduleOptions } from '../../libs/health-checks/src';
 import { AccountRecord, healthCheckScheduleId, healthCheckStatusQuery, healthCheckWorkflowId } from '../../libs/contracts/src';
 import { accountBody, CONTRACT_START } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';

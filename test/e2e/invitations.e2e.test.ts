@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
-import { contractYearAt } from '../../activities/health-check-cycle';
+import { contractYearAt } from '../../libs/health-checks/src';
 import { accountBody, CONTRACT_START } from '../support/fixtures';
 import { testNotificationSettings } from '../support/people';
 import { eventually } from '../support/eventually';

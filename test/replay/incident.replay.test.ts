@@ -1,9 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../support/temporal';
-import { HISTORIES_DIR, historyFromFile, recordHistories } from './record-histories';
+import { recordHistories, storedHistories } from './record-histories';
 
 // Replays every stored incident history against the current workflow bundle: a change that would
 // break running incidents (nondeterminism) fails here. RECORD_HISTORIES=1 first records the scenarios
@@ -12,11 +10,8 @@ beforeAll(async () => {
   if (process.env.RECORD_HISTORIES === '1') await recordHistories();
 });
 
-const histories = () =>
-  readdirSync(HISTORIES_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((file) => ({ file, history: historyFromFile(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
+// Health-check histories replay in health-check.replay.test.ts.
+const histories = () => storedHistories('incident-');
 
 describe('incident workflow replay', () => {
   it('has the representative histories (met, breached + level 2, reclassify, resolve before IHR; local-first deliveries; status in the memo)', () => {

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -24,19 +24,45 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 
 /**
- * Records representative incident runs on the time-skipping server into `dir` (default
- * test/histories/) as incident-<scenario>.json. A file that exists is never overwritten: stored
- * histories stand for incidents started by earlier versions, which must keep replaying. Record the
- * scenarios missing from test/histories/ (after an intended, versioned change) with
- *   RECORD_HISTORIES=1 npx jest --selectProjects integration --runInBand test/replay
- * or all of them into an empty folder to compare. All scenarios use 24x7 plans so they hold whatever
- * day they are recorded. Returns the files written.
+ * Writes the history of one recorded run to `file` unless it exists (stored histories stand for
+ * workflows started by earlier versions and are never overwritten): `start` starts the workflow,
+ * `script` drives it; the run is awaited to its close before the history is fetched.
  */
-export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
+export async function recordRun(
+  file: string,
+  written: string[],
+  start: () => Promise<WorkflowHandle>,
+  script: (handle: WorkflowHandle) => Promise<void>,
+): Promise<void> {
+  if (existsSync(file)) return;
+  const handle = await start();
+  await script(handle);
+  // Not `handle.result()`: it unlocks time skipping and the idle test server leaps years ahead.
+  for (let i = 0; i < 200 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
+  writeFileSync(file, `${toJson(await handle.fetchHistory())}\n`);
+  written.push(file);
+}
+
+/** A time-skipping server with a worker whose policy sends every event to a signing receiver. */
+export async function startRecordingEnv() {
   const receiver = await startWebhookReceiver(HOOK_SECRET);
   const policy = policyWithSubscribers([['ops', receiver.url, ['*']]]);
   const env = await createTimeSkippingEnv();
   const worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy, { providers: testProviders() });
+  return { receiver, policy, env, worker };
+}
+
+/**
+ * Records representative incident runs on the time-skipping server into `dir` (default
+ * test/histories/) as incident-<scenario>.json. A file that exists is never overwritten: stored
+ * histories stand for incidents started by earlier versions, which must keep replaying. Record the
+ * scenarios missing from test/histories/ (after an intended, versioned change) with
+ *   RECORD_HISTORIES=1 npx jest --selectProjects integration --runInBand test/replay/incident
+ * or all of them into an empty folder to compare. All scenarios use 24x7 plans so they hold whatever
+ * day they are recorded. Returns the files written.
+ */
+export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
+  const { receiver, policy, env, worker } = await startRecordingEnv();
   // A second worker whose policy adds a receiver that fails each event's first attempt (`flaky`, on
   // ihr.warning) and one that always fails (`down`, on ihr.at_risk): the durable fallback's two outcomes.
   const flaky = await startFlakyReceiver();
@@ -51,22 +77,19 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
   const written: string[] = [];
   try {
     const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandle, entered: number) => Promise<void>, taskQueue = TASK_QUEUE) => {
-      const file = join(dir, `incident-${name}.json`);
-      if (existsSync(file)) return;
       input.intake.incidentId = `INC-REPLAY-${name.toUpperCase()}`;
-      const handle = await env.client.workflow.start('incidentWorkflow', {
-        taskQueue,
-        workflowId: `incident/${input.intake.incidentId}`,
-        args: [input],
-        // Started as the API starts incidents when the clock was planned at intake (its memo included).
-        memo: { intakeHash: 'recorded', ...(input.initialClock ? publicationAtIntake(input).memo : { summary: input.intake.summary, enteredAt: input.intake.enteredAt }) },
-      });
-      for (let i = 0; i < 100 && !(await handle.query(incidentStatusQuery)).ihr; i++) await new Promise((r) => setTimeout(r, 20));
-      await script(handle, Date.parse(input.intake.enteredAt));
-      // Not `handle.result()`: it unlocks time skipping and the idle test server leaps years ahead.
-      for (let i = 0; i < 200 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
-      writeFileSync(file, `${toJson(await handle.fetchHistory())}\n`);
-      written.push(file);
+      const start = async () => {
+        const handle = await env.client.workflow.start('incidentWorkflow', {
+          taskQueue,
+          workflowId: `incident/${input.intake.incidentId}`,
+          args: [input],
+          // Started as the API starts incidents when the clock was planned at intake (its memo included).
+          memo: { intakeHash: 'recorded', ...(input.initialClock ? publicationAtIntake(input).memo : { summary: input.intake.summary, enteredAt: input.intake.enteredAt }) },
+        });
+        for (let i = 0; i < 100 && !(await handle.query(incidentStatusQuery)).ihr; i++) await new Promise((r) => setTimeout(r, 20));
+        return handle;
+      };
+      await recordRun(join(dir, `incident-${name}.json`), written, start, (h) => script(h, Date.parse(input.intake.enteredAt)));
     };
     const now = async () => env.currentTimeMs();
     const resolve = (h: WorkflowHandle) => h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
@@ -246,4 +269,12 @@ function toJson(history: temporal.api.history.v1.IHistory): string {
 /** A stored history as a `History` message for `Worker.runReplayHistory`. */
 export function historyFromFile(text: string): temporal.api.history.v1.History {
   return temporal.api.history.v1.History.fromObject(JSON.parse(text));
+}
+
+/** The stored histories whose file names start with `prefix`, sorted by name. */
+export function storedHistories(prefix: string): Array<{ file: string; history: temporal.api.history.v1.History }> {
+  return readdirSync(HISTORIES_DIR)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, history: historyFromFile(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
 }

@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import { accountReviewPeriods, accountReviewTitle } from '../../activities/health-check-cycle';
+import { accountReviewPeriods, accountReviewTitle } from '../../libs/health-checks/src';
 import { isOpen } from '../../libs/business-time/src';
 import {
   completeAccountReviewUpdate,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/common';
 import { Channels, unreachableRoles } from '../../../activities';
-import { reconcileSchedules } from '../../../activities/schedule';
+import { reconcileSchedules } from '../../../libs/health-checks/src';
 import { DirectorySource, PEOPLE } from '../../../libs/people/src';
 import { createLogger, PinoNestLogger, PinoTemporalLogger } from '../../../libs/observability/src';
 import { POLICY, Policy } from '../../../libs/policy/src';

@@ -8,6 +8,7 @@ export { CalendarConfigError, WEEKDAYS } from './calendar';
 export type { Calendar, CalendarConfig, ConfigIssue, Weekday } from './calendar';
 export type { HolidayType } from './holidays';
 export { addBusinessTime, businessTimeBetween, isOpen, nextClosing, nextOpening } from './ops';
+export { businessDaysAfter, businessDaysBefore } from './business-days';
 export { closedDays, explain, explainCounts, formatDuration, isoInZone } from './explain';
 export { luxonZone } from './zone';
 export type { ClosedDay, Explanation, ExplanationCounts } from './explain';

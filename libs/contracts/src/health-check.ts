@@ -22,7 +22,7 @@ export interface TaskOwner {
   ownerKind: 'tam' | 'queue';
 }
 
-/** One contract year of an account, as computed by `contractYearAt` (activities/health-check-cycle.ts). */
+/** One contract year of an account, as computed by `contractYearAt` (libs/health-checks/src/health-check-cycle.ts). */
 export interface ContractYear {
   contractYear: number;
   /** ISO instants: [start, end) in the support center's zone, 00:00 local on the anniversaries. */

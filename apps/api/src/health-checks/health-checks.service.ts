@@ -23,8 +23,14 @@ import { POLICY, Policy } from '../../../../libs/policy/src';
 
 /** Pages of 100 a task feed reads at the most (a TAM with more than 2,000 tasks needs paging by state). */
 const FEED_MAX_PAGES = 20;
-import { contractYearAt, eligibleKinds, healthCheckInputFor, parseScheduledDate } from '../../../../activities/health-check-cycle';
-import { reconcileSchedules, yearWorkflowStartOptions } from '../../../../activities/schedule';
+import {
+  contractYearAt,
+  eligibleKinds,
+  healthCheckInputFor,
+  parseScheduledDate,
+  reconcileSchedules,
+  yearWorkflowStartOptions,
+} from '../../../../libs/health-checks/src';
 import { AccountAccess } from '../auth/account-access';
 import { actorOf } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';

@@ -4,7 +4,7 @@
 // cannot be the action itself: this short workflow derives the scheduled time from its own ID and
 // lets an activity start that contract year's workflow (REJECT_DUPLICATE: repeats are no-ops).
 import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { HealthCheckActivities, StartHealthCheckYearResult } from '../activities/health-check.activities';
+import type { HealthCheckActivities, StartHealthCheckYearResult } from '../../activities/health-check.activities';
 
 const SCHEDULED_SUFFIX = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)$/;
 
@@ -15,10 +15,15 @@ export function scheduledTimeOf(workflowId: string, fallbackMs: number): string 
 }
 
 export async function healthCheckStarterWorkflow(input: { accountId: string }): Promise<StartHealthCheckYearResult> {
-  const { startHealthCheckYear } = proxyActivities<HealthCheckActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 20 } });
+  const { startHealthCheckYear } = proxyActivities<HealthCheckActivities>({
+    startToCloseTimeout: '1m',
+    retry: { maximumAttempts: 20 },
+  });
   const scheduledAt = scheduledTimeOf(workflowInfo().workflowId, Date.now());
   setCurrentDetails(`Starting the contract year of ${input.accountId} that contains ${scheduledAt}`);
   const result = await startHealthCheckYear({ accountId: input.accountId, scheduledAt });
-  setCurrentDetails(`${result.action}${result.workflowId ? ` ${result.workflowId}` : ''}${result.reason ? `: ${result.reason}` : ''}`);
+  setCurrentDetails(
+    `${result.action}${result.workflowId ? ` ${result.workflowId}` : ''}${result.reason ? `: ${result.reason}` : ''}`,
+  );
   return result;
 }

@@ -1,7 +1,7 @@
 // Health-check schedules: create/update/delete `health-checks/<accountId>` to match an account, and
 // reconcile the whole set. Plain functions over a Client and the Policy, used by the activities,
-// the worker's start-up and the admin API.
-import { readAccountMemo } from '../libs/account-directory/src';
+// the worker's start-up and the admin API; never by workflow code (they call the Temporal Client).
+import { readAccountMemo } from '../../account-directory/src';
 import {
   Client,
   ScheduleAlreadyRunning,
@@ -11,20 +11,20 @@ import {
 } from '@temporalio/client';
 import { MONTHS, ScheduleOptions, ScheduleSpec } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { AccountMemo, AccountRecord } from '../libs/contracts/src/account';
+import type { AccountMemo, AccountRecord } from '../../contracts/src/account';
 import {
   HEALTH_CHECK_STARTER_WORKFLOW_TYPE,
   HEALTH_CHECK_WORKFLOW_TYPE,
   HealthCheckInput,
-  HealthCheckMemo,
   HealthCheckPlanChange,
   healthCheckPlanChangedSignal,
   ReconcileReport,
   ScheduleSyncResult,
-} from '../libs/contracts/src/health-check';
-import { healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../libs/contracts/src/names';
-import { SA } from '../libs/contracts/src/search-attributes';
-import type { Policy } from '../libs/policy/src/policy';
+} from '../../contracts/src/health-check';
+import { healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../../contracts/src/names';
+import { SA } from '../../contracts/src/search-attributes';
+import type { Policy } from '../../policy/src/policy';
+import { openOffer, yearMemo } from './year-memo';
 import { contractYearAt, eligibleKinds, hasAccountReviews, healthCheckInputFor, localLabel, ownerFor, scheduleSpecFor } from './health-check-cycle';
 
 /** Missed firings (server down at the anniversary) are still taken within this window. */
@@ -109,29 +109,8 @@ async function deleteSchedule(client: Client, accountId: string): Promise<Schedu
 
 /** Start options of the year's workflow `health-check/<accountId>/<contractYear>` (memo and search attributes set at start). */
 export function yearWorkflowStartOptions(input: HealthCheckInput) {
-  const memo: HealthCheckMemo = {
-    accountId: input.accountId,
-    contractYear: input.contractYear,
-    start: input.start,
-    end: input.end,
-    planId: input.planId,
-    supportCenter: input.supportCenter,
-    kinds: input.kinds,
-    offer: {
-      taskId: `${input.accountId}:${input.contractYear}:offer`,
-      kind: 'offer',
-      title: `offer the annual health check(s): ${input.kinds.join(' + ')}`,
-      state: 'open',
-      owner: input.owner,
-      ownerKind: input.ownerKind,
-      createdAt: new Date().toISOString(),
-      dueAt: input.end,
-      offers: Object.fromEntries(input.kinds.map((k) => [k, { status: 'open' }])),
-      outcome: null,
-    },
-    requests: {},
-    reviews: [],
-  };
+  // Set at start (the workflow publishes the same memo) so the year lists before its first task runs.
+  const memo = yearMemo(input, { ...input, offer: openOffer(input, new Date().toISOString()), requests: {}, reviews: [] });
   return {
     taskQueue: TASK_QUEUE,
     workflowId: healthCheckWorkflowId(input.accountId, input.contractYear),

@@ -1,8 +1,9 @@
-// Pure calendar rules of the yearly health-check cycle (luxon, business-time): used by the
-// activities and by the API. Never imported by workflow code.
+// Pure calendar rules of the yearly health-check cycle (luxon): contract years, eligibility, the
+// year's input, review periods, schedule specs. Used by the activities and by the API; never
+// imported by workflow code, which receives every instant from activities.
 import { DateTime } from 'luxon';
-import { Calendar, luxonZone, nextClosing, nextOpening } from '../libs/business-time/src';
-import type { AccountRecord } from '../libs/contracts/src/account';
+import { luxonZone } from '../../business-time/src';
+import type { AccountRecord } from '../../contracts/src/account';
 import {
   AccountReviewPeriod,
   AccountReviewPlan,
@@ -11,8 +12,8 @@ import {
   HealthCheckInput,
   HealthCheckKind,
   TaskOwner,
-} from '../libs/contracts/src/health-check';
-import type { Policy } from '../libs/policy/src/policy';
+} from '../../contracts/src/health-check';
+import type { Policy } from '../../policy/src/policy';
 
 /** The schedule fires at this local hour on the anniversary. */
 export const SCHEDULE_HOUR = 9;
@@ -160,54 +161,6 @@ export function healthCheckInputFor(
       reviews: accountReviewPlanFor(policy, account.plan, year, zone),
     },
   };
-}
-
-/** Whether the calendar has open time on local day `day` (a DateTime at 00:00 local). */
-function openSpan(calendar: Calendar, day: DateTime): { open: number; close: number } | undefined {
-  const from = day.toMillis();
-  const to = day.plus({ days: 1 }).toMillis();
-  const open = nextOpening(calendar, from);
-  if (!(open < to)) return undefined;
-  // The last closing of the day: follow the open spans until one ends after the day.
-  let close = Math.min(nextClosing(calendar, open), to);
-  for (let next = nextOpening(calendar, close); next < to; next = nextOpening(calendar, close)) {
-    close = Math.min(nextClosing(calendar, next), to);
-  }
-  return { open, close };
-}
-
-/**
- * The end of the `days`-th business day after the day of `fromMs` (a business day is a local date
- * with open time; the request day itself does not count). Due instants land on a closing time.
- */
-export function businessDaysAfter(calendar: Calendar, fromMs: number, days: number): number {
-  let day = DateTime.fromMillis(fromMs, { zone: calendar.zone }).startOf('day');
-  let counted = 0;
-  for (let i = 0; i < 3660; i++) {
-    day = day.plus({ days: 1 });
-    const span = openSpan(calendar, day);
-    if (!span) continue;
-    counted += 1;
-    if (counted === days) return span.close;
-  }
-  throw new RangeError('not enough business days within ten years');
-}
-
-/**
- * The opening of the business day `days` business days before the local day of `dateMs`
- * (scheduled Thursday -> Tuesday's opening; scheduled Monday -> the previous Thursday's).
- */
-export function businessDaysBefore(calendar: Calendar, dateMs: number, days: number): number {
-  let day = DateTime.fromMillis(dateMs, { zone: calendar.zone }).startOf('day');
-  let counted = 0;
-  for (let i = 0; i < 3660; i++) {
-    day = day.minus({ days: 1 });
-    const span = openSpan(calendar, day);
-    if (!span) continue;
-    counted += 1;
-    if (counted === days) return span.open;
-  }
-  throw new RangeError('not enough business days within ten years');
 }
 
 /** A scheduled date: `YYYY-MM-DD` means 09:00 local in the center's zone; an instant is taken as is. */

@@ -1,15 +1,5 @@
 import { DateTime } from 'luxon';
-import { compileCalendar } from '../libs/business-time/src';
-import { CENTERS } from '../libs/business-time/src/centers.fixture';
-import {
-  anniversaryMonthDay,
-  businessDaysAfter,
-  businessDaysBefore,
-  contractYearAt,
-  parseScheduledDate,
-  scheduleSpecFor,
-} from './health-check-cycle';
-import { scheduledTimeOf } from '../workflows/health-check-starter.workflow';
+import { anniversaryMonthDay, contractYearAt, parseScheduledDate, scheduleSpecFor } from './health-check-cycle';
 
 const HEL = 'Europe/Helsinki';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: HEL }).toMillis();
@@ -36,29 +26,10 @@ describe('contract years', () => {
     expect(contractYearAt('2024-02-29', HEL, at('2028-02-28T09:00'))?.contractYear).toBe(2028);
     expect(contractYearAt('2024-02-29', HEL, at('2028-02-27T23:00'))?.contractYear).toBe(2027);
   });
-
-  it('derive the scheduled time from the starter workflow ID the schedule assigns', () => {
-    expect(scheduledTimeOf('health-checks/acme-2027-03-01T07:00:00Z', 0)).toBe('2027-03-01T07:00:00.000Z');
-    expect(scheduledTimeOf('health-checks/my-acct-2', Date.parse('2026-05-01T00:00:00Z'))).toBe('2026-05-01T00:00:00.000Z');
-  });
 });
 
-describe('business days of a center', () => {
-  const emea = compileCalendar(CENTERS.emea);
-
-  it('due: end of the 10th business day after the request day (holidays skipped)', () => {
-    // Requested Mon 30 Nov 2026 -> Mon 14 Dec 17:00 (6 Dec, Independence Day, is a Sunday).
-    expect(local(businessDaysAfter(emea, at('2026-11-30T19:00'), 10))).toBe('2026-12-14T17:00');
-    // Over Christmas: 24 (Christmas Eve), 25, 26 Dec and 1, 6 Jan closed.
-    expect(local(businessDaysAfter(emea, at('2026-12-21T10:00'), 10))).toBe('2027-01-08T17:00');
-  });
-
-  it('reminder: the opening of the business day 2 business days before the scheduled day', () => {
-    expect(local(businessDaysBefore(emea, at('2027-01-21T10:00'), 2))).toBe('2027-01-19T08:00'); // Thu -> Tue
-    expect(local(businessDaysBefore(emea, at('2027-01-18T10:00'), 2))).toBe('2027-01-14T08:00'); // Mon -> Thu
-  });
-
-  it('scheduled dates: a date means 09:00 local, an instant needs an offset', () => {
+describe('scheduled dates', () => {
+  it('a date means 09:00 local, an instant needs an offset', () => {
     expect(local(parseScheduledDate('2027-01-20', HEL)!)).toBe('2027-01-20T09:00');
     expect(parseScheduledDate('2027-01-20T10:00:00Z', HEL)).toBe(Date.parse('2027-01-20T10:00:00Z'));
     expect(parseScheduledDate('2027-01-20T10:00:00', HEL)).toBeUndefined();
