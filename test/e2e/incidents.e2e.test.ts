@@ -244,6 +244,17 @@ describe('bad input on incident endpoints is problem+json naming the field', () 
     ['response: respondedAt in the future', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'solution', respondedAt: new Date(Date.now() + 3600_000).toISOString() }, 422, 'respondedAt', 'notInFuture'],
     ['response: before entry', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'solution', respondedAt: '2020-01-01T00:00:00Z' }, 422, 'respondedAt', 'afterEntry'],
     ['severity: 7', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 7, reason: 'x' }, 400, 'severity', 'max'],
+    // Issue 14, item 16: the upper bound is 4, so 5 is refused (a bound moved to 5 fails here and in incident.schemas.spec.ts).
+    ['severity: 5', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 5, reason: 'x' }, 400, 'severity', 'max'],
+    [
+      'intake: severity 5',
+      'POST',
+      () => '/v1/incidents',
+      { accountId: 'acme', contactId: 'C-ACME-1', severity: 5, priority: 3, channel: 'portal', product: 'Engine', productVersion: '4.2', summary: 's', description: 'd' },
+      400,
+      'severity',
+      'max',
+    ],
     ['severity: missing reason', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 2 }, 400, 'reason', 'required'],
     ['severity: unchanged', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 4, reason: 'same' }, 409, 'severity', 'changed'],
     ['priority: 0', 'POST', (id) => `/v1/incidents/${id}/priority`, { priority: 0 }, 400, 'priority', 'min'],
