@@ -221,6 +221,50 @@ describe('incident lifecycle over HTTP', () => {
   });
 });
 
+describe('who may set enteredAt (issue 14, item 4)', () => {
+  const body = (extra: Record<string, unknown> = {}) => ({
+    accountId: 'acme',
+    contactId: 'C-ACME-1',
+    severity: 4,
+    priority: 4,
+    channel: 'portal',
+    product: 'Engine',
+    productVersion: '4.2',
+    summary: 'enteredAt rule',
+    description: 'e2e',
+    ...extra,
+  });
+  const past = () => new Date(Date.now() - 60_000).toISOString();
+
+  it('refuses enteredAt from a customer key with 403 naming the field and the rule', async () => {
+    const res = await stack.http('POST', '/v1/incidents', body({ enteredAt: past() }), { as: 'acme', headers: { 'Idempotency-Key': 'entered-by-customer' } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'enteredAt', rule: 'agentOrAdminOnly' })]);
+  });
+
+  it('takes enteredAt from agent and admin keys', async () => {
+    for (const as of ['agent', 'admin'] as const) {
+      const enteredAt = past();
+      const res = await stack.http('POST', '/v1/incidents', body({ enteredAt }), { as });
+      expect(res.status).toBe(201);
+      const status = await until(async () => {
+        const read = await stack.http('GET', `/v1/incidents/${res.body.incidentId}`, undefined, { as: 'agent' });
+        return read.body.degraded ? undefined : read.body;
+      }, 20_000, 'read in full');
+      expect(Date.parse(status.enteredAt)).toBe(Date.parse(enteredAt));
+    }
+  });
+
+  it('keeps idempotent retries of a customer key without enteredAt working', async () => {
+    const headers = { 'Idempotency-Key': `customer-retry-${Date.now()}` };
+    const first = await stack.http('POST', '/v1/incidents', body(), { as: 'acme', headers });
+    const retry = await stack.http('POST', '/v1/incidents', body(), { as: 'acme', headers });
+    expect([first.status, retry.status]).toEqual([201, 200]);
+    expect(retry.body.incidentId).toBe(first.body.incidentId);
+  });
+});
+
 describe('the typed client README example', () => {
   it('opens an incident, polls its status and records the response, every answer matching the document', async () => {
     await stack.sla().POST('/v1/accounts/{id}/contacts', { params: { path: { id: 'acme' } }, body: { contactId: 'C1', name: 'Carl', email: 'carl@acme.example' } });

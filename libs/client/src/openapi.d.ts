@@ -197,7 +197,7 @@ export interface paths {
         put?: never;
         /**
          * Open an incident: starts its durable SLA workflow
-         * @description The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); the same key with another body is 409. Without a key each request opens a new incident.
+         * @description The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); the same key with another body is 409. Without a key each request opens a new incident. `enteredAt` (a past entry instant) may be given by agent and admin keys only.
          */
         post: operations["openIncident"];
         delete?: never;
@@ -1098,7 +1098,10 @@ export interface components {
             summary: string;
             description: string;
             environment?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when the incident was entered, if not now (an integration replaying a ticket): agent and admin keys only (a customer key gets 403 `agentOrAdminOnly`); at most 60 s ahead and 30 days back
+             */
             enteredAt?: string;
             externalRef?: string;
         };
@@ -2093,7 +2096,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Roles allowed: customer, agent, admin */
+            /** @description The key's role may not open incidents (tam), or a customer key sent `enteredAt` (`enteredAt: agentOrAdminOnly`; agent and admin keys only) */
             403: components["responses"]["Forbidden"];
             /** @description Idempotency-Key reused with another body */
             409: components["responses"]["Conflict"];

@@ -35,7 +35,10 @@ export const openIncidentSchema = component('OpenIncidentRequest', z.strictObjec
   summary: text(200),
   description: text(20_000),
   environment: text(200).optional(),
-  enteredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-01-02T16:00:00+02:00' }).optional(),
+  enteredAt: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-01-02T16:00:00+02:00' })
+    .optional()
+    .describe('when the incident was entered, if not now (an integration replaying a ticket): agent and admin keys only (a customer key gets 403 `agentOrAdminOnly`); at most 60 s ahead and 30 days back'),
   externalRef: text(128).optional(),
 }));
 export type OpenIncidentBody = z.infer<typeof openIncidentSchema>;
