@@ -55,10 +55,13 @@ async function open(severity: Severity, enteredAgoMs: number, key?: string) {
   return { status: response.status, body: data };
 }
 
-/** The full status (not degraded) of an incident, read with the typed client. */
+/** The full status, as staff keys read it (not degraded, not the customer view). */
+const isFullStatus = (data: Schemas['Incident'] | undefined): data is Schemas['IncidentStatus'] => data !== undefined && 'deliveryFailures' in data;
+
+/** The full status (not degraded) of an incident, read with the typed client (as admin). */
 async function statusOf(incidentId: string): Promise<Schemas['IncidentStatus']> {
   const { data } = await stack.sla().GET('/v1/incidents/{id}', { params: { path: { id: incidentId } } });
-  if (!data || 'degraded' in data) throw new Error(`${incidentId}: no full status (${JSON.stringify(data)})`);
+  if (!isFullStatus(data)) throw new Error(`${incidentId}: no full status (${JSON.stringify(data)})`);
   return data;
 }
 
@@ -262,6 +265,65 @@ describe('who may set enteredAt (issue 14, item 4)', () => {
     const retry = await stack.http('POST', '/v1/incidents', body(), { as: 'acme', headers });
     expect([first.status, retry.status]).toEqual([201, 200]);
     expect(retry.body.incidentId).toBe(first.body.incidentId);
+  });
+});
+
+describe('the customer view (issue 14, item 12)', () => {
+  /** Every key and every string value of a JSON value, walked in full. */
+  const walk = (value: unknown, keys = new Set<string>(), strings: string[] = []) => {
+    if (typeof value === 'string') strings.push(value);
+    else if (Array.isArray(value)) for (const v of value) walk(v, keys, strings);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        keys.add(k);
+        walk(v, keys, strings);
+      }
+    }
+    return { keys, strings };
+  };
+
+  it('a customer key reads an incident that went through delivered escalation steps without recipients, subscriber ids, key ids or delivery internals; an agent sees them', async () => {
+    // SPE Sev 3 = 30 s (24x7): entered 25 s ago, so warn and at-risk are due at once and the breach (supportManager, tam) in 5 s.
+    const { incidentId } = (await open(3, 25_000)).body;
+    await until(async () => {
+      const body = await statusOf(incidentId);
+      return body.ladder.fired.some((s) => s.id === 'breach' && s.delivery === 'delivered') ? body : undefined;
+    }, 30_000, 'breach delivered');
+    // A response without a responder records the key (`agent:agent`); a priority change by the customer key records it too.
+    expect((await byAgent().POST('/v1/incidents/{id}/responses', { ...path(incidentId), body: { kind: 'solution' } })).response.status).toBe(200);
+    expect((await stack.sla('acme').POST('/v1/incidents/{id}/priority', { ...path(incidentId), body: { priority: 1 } })).response.status).toBe(202);
+    // The agent sees everything: addresses, subscriber ids, webhook ids, attempts, key ids.
+    const full = await until(async () => {
+      const { data } = await byAgent().GET('/v1/incidents/{id}', path(incidentId));
+      return isFullStatus(data) && data.priority === 1 && data.responses.length === 1 ? data : undefined;
+    }, 15_000, 'response and priority in the full status');
+    const reports = full.ladder.fired.map((s) => s.report).filter((r) => r !== undefined);
+    const addresses = reports.flatMap((r) => r.recipients.map((x) => x.address));
+    const targets = reports.flatMap((r) => r.delivered);
+    const webhookIds = full.ladder.fired.map((s) => s.webhookId);
+    expect(addresses).toContain(TAM_EMAIL);
+    expect(targets).toContain('e2e');
+    expect(full.responses[0].responder).toBe('agent:agent');
+    expect(full.timeline.some((e) => e.actor === 'customer:acme')).toBe(true);
+
+    // The customer: the same incident (through the typed client, so the answer matches the document) with none of it.
+    const { data: mine, response } = await stack.sla('acme').GET('/v1/incidents/{id}', path(incidentId));
+    expect(response.status).toBe(200);
+    expect(mine).toMatchObject({ incidentId, state: 'breached', priority: 1, severity: 3 });
+    const { keys, strings } = walk(mine);
+    for (const key of ['webhookId', 'report', 'recipients', 'delivered', 'attempt', 'unreached', 'deliveryFailures', 'failedSubscribers', 'error']) {
+      expect([key, keys.has(key)]).toEqual([key, false]);
+    }
+    const leaks = strings.filter(
+      (s) =>
+        targets.includes(s) ||
+        [...addresses, ...webhookIds, 'agent:agent', 'customer:acme', 'admin:admin'].some((secret) => s.includes(secret)) ||
+        /^(admin|agent|tam|customer):/.test(s),
+    );
+    expect(leaks).toEqual([]);
+    // What it may know stays: the steps that fired, the response and who of the vendor made it (by role).
+    expect((mine as { ladder: { fired: Array<{ id: string }> } }).ladder.fired.map((s) => s.id)).toEqual(['warn', 'at_risk', 'breach']);
+    expect((mine as { responses: Array<{ responder: string }> }).responses).toEqual([expect.objectContaining({ kind: 'solution', responder: 'agent', ihr: true })]);
   });
 });
 

@@ -1207,7 +1207,7 @@ export interface components {
             /** @description why delivery failed, or why the step is undeliverable */
             error?: string;
         };
-        /** @description An incident's state as of its last workflow task */
+        /** @description An incident's state as of its last workflow task (admin, agent and tam keys) */
         IncidentStatus: {
             incidentId: string;
             state: components["schemas"]["IncidentState"];
@@ -1305,6 +1305,107 @@ export interface components {
             /** @description coverage time left until the IHR is due (0 once passed; null once settled) */
             remainingBusinessMs: number | null;
         };
+        /** @description A fired ladder step without its delivery (no webhook id, recipients, targets, attempts or errors) */
+        CustomerFiredStep: {
+            id: string;
+            event: string;
+            /**
+             * Format: date-time
+             * @description planned instant
+             */
+            at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant with offset
+             */
+            firedAt: string;
+        };
+        /** @description An incident as a customer key sees it (apps/api/src/incidents/incident-views.ts): the status without the vendor's internals: no delivery reports or failures, no webhook ids, actors and key-recorded responders by role only (`agent`, not `agent:<keyId>`), timeline delivery events left out */
+        CustomerIncidentStatus: {
+            incidentId: string;
+            state: components["schemas"]["IncidentState"];
+            accountId: string;
+            planId: string;
+            planName: string;
+            supportCenter: string;
+            policyVersion: string;
+            /** @description the center calendar pinned at entry: the IHR clock counts in it */
+            calendar?: components["schemas"]["Calendar"];
+            severity: components["schemas"]["Severity"];
+            priority: components["schemas"]["Priority"];
+            summary: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant with offset
+             */
+            enteredAt: string;
+            ihr: components["schemas"]["IhrClock"] | null;
+            outcome: {
+                /** @enum {string} */
+                outcome: "met" | "breached";
+                kind: components["schemas"]["ResponseKind"];
+                responder: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                respondedAt: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                dueAt: string;
+                businessTimeTakenMs?: number;
+            } | null;
+            breachedAt: string | null;
+            responses: {
+                kind: components["schemas"]["ResponseKind"];
+                responder: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                respondedAt: string;
+                ihr: boolean;
+            }[];
+            timeline: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                at: string;
+                /** @enum {string} */
+                type: "opened" | "clock.planned" | "step.fired" | "step.delivered" | "step.delivery_failed" | "step.undeliverable" | "ihr.breached" | "response.recorded" | "severity.changed" | "priority.changed" | "resolved";
+                actor?: string;
+                details: {
+                    [key: string]: unknown;
+                };
+            }[];
+            resolution: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                at: string;
+                summary: string;
+                actor: string;
+            } | null;
+            ladder: {
+                fired: components["schemas"]["CustomerFiredStep"][];
+                pending: {
+                    id: string;
+                    event: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 instant with offset
+                     */
+                    at?: string;
+                    afterBreachMs?: number;
+                }[];
+            };
+            /** @description coverage time left until the IHR is due (0 once passed; null once settled) */
+            remainingBusinessMs: number | null;
+        };
         /** @description What lists show of an incident (search attributes and the small memo) */
         IncidentSummary: {
             incidentId: string;
@@ -1343,8 +1444,8 @@ export interface components {
             /** @constant */
             degraded: true;
         };
-        /** @description GET /v1/incidents/{id}: the full status, or the summary with `degraded: true` */
-        Incident: components["schemas"]["IncidentStatus"] | components["schemas"]["DegradedIncident"];
+        /** @description GET /v1/incidents/{id}: the full status (staff keys), the customer view (customer keys), or the summary with `degraded: true` */
+        Incident: components["schemas"]["IncidentStatus"] | components["schemas"]["CustomerIncidentStatus"] | components["schemas"]["DegradedIncident"];
         IncidentPage: {
             items: components["schemas"]["IncidentSummary"][];
             /** @description pass as `pageToken` for the next page; absent on the last page */

@@ -40,6 +40,7 @@ import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from './incident-
 import { remainingBusinessMs } from './remaining-time';
 import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
 import { assertMaySetEnteredAt } from './intake-rules';
+import { incidentViewFor } from './incident-views';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
 
@@ -251,7 +252,8 @@ export class IncidentsService {
       }
     }
     await this.assertVisible(incidentId, status.accountId, caller);
-    return { ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) };
+    // What the caller's role may see of it (a customer key: no addresses, key ids or delivery internals).
+    return incidentViewFor(caller.role)({ ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) });
   }
 
   /** Commands need a running incident: a resolved one (its workflow completed) answers 409. */
