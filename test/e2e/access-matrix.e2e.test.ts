@@ -73,6 +73,12 @@ const ENDPOINTS: Endpoint[] = [
     expect: { none: 401, unknown: 401, admin: 201, agent: 201, tam: 403, acme: 201, globex: 422, partner: 422 },
   },
   {
+    // Issue 14, item 4: only agent and admin keys may give a past entry instant (integrations replaying a ticket).
+    name: 'POST /v1/incidents (acme) with enteredAt',
+    request: () => ({ method: 'POST', path: '/v1/incidents', body: { ...incidentBody('acme', 'C-ACME-1'), enteredAt: new Date(Date.now() - 60_000).toISOString() } }),
+    expect: { none: 401, unknown: 401, admin: 201, agent: 201, tam: 403, acme: 403, globex: 403, partner: 403 },
+  },
+  {
     name: 'POST /v1/incidents (linked)',
     request: () => ({ method: 'POST', path: '/v1/incidents', body: incidentBody('linked', 'C-LINKED-1') }),
     expect: { none: 401, unknown: 401, admin: 201, agent: 201, tam: 403, acme: 422, globex: 422, partner: 201 },

@@ -55,10 +55,13 @@ async function open(severity: Severity, enteredAgoMs: number, key?: string) {
   return { status: response.status, body: data };
 }
 
-/** The full status (not degraded) of an incident, read with the typed client. */
+/** The full status, as staff keys read it (not degraded, not the customer view). */
+const isFullStatus = (data: Schemas['Incident'] | undefined): data is Schemas['IncidentStatus'] => data !== undefined && 'deliveryFailures' in data;
+
+/** The full status (not degraded) of an incident, read with the typed client (as admin). */
 async function statusOf(incidentId: string): Promise<Schemas['IncidentStatus']> {
   const { data } = await stack.sla().GET('/v1/incidents/{id}', { params: { path: { id: incidentId } } });
-  if (!data || 'degraded' in data) throw new Error(`${incidentId}: no full status (${JSON.stringify(data)})`);
+  if (!isFullStatus(data)) throw new Error(`${incidentId}: no full status (${JSON.stringify(data)})`);
   return data;
 }
 
@@ -221,6 +224,109 @@ describe('incident lifecycle over HTTP', () => {
   });
 });
 
+describe('who may set enteredAt (issue 14, item 4)', () => {
+  const body = (extra: Record<string, unknown> = {}) => ({
+    accountId: 'acme',
+    contactId: 'C-ACME-1',
+    severity: 4,
+    priority: 4,
+    channel: 'portal',
+    product: 'Engine',
+    productVersion: '4.2',
+    summary: 'enteredAt rule',
+    description: 'e2e',
+    ...extra,
+  });
+  const past = () => new Date(Date.now() - 60_000).toISOString();
+
+  it('refuses enteredAt from a customer key with 403 naming the field and the rule', async () => {
+    const res = await stack.http('POST', '/v1/incidents', body({ enteredAt: past() }), { as: 'acme', headers: { 'Idempotency-Key': 'entered-by-customer' } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'enteredAt', rule: 'agentOrAdminOnly' })]);
+  });
+
+  it('takes enteredAt from agent and admin keys', async () => {
+    for (const as of ['agent', 'admin'] as const) {
+      const enteredAt = past();
+      const res = await stack.http('POST', '/v1/incidents', body({ enteredAt }), { as });
+      expect(res.status).toBe(201);
+      const status = await until(async () => {
+        const read = await stack.http('GET', `/v1/incidents/${res.body.incidentId}`, undefined, { as: 'agent' });
+        return read.body.degraded ? undefined : read.body;
+      }, 20_000, 'read in full');
+      expect(Date.parse(status.enteredAt)).toBe(Date.parse(enteredAt));
+    }
+  });
+
+  it('keeps idempotent retries of a customer key without enteredAt working', async () => {
+    const headers = { 'Idempotency-Key': `customer-retry-${Date.now()}` };
+    const first = await stack.http('POST', '/v1/incidents', body(), { as: 'acme', headers });
+    const retry = await stack.http('POST', '/v1/incidents', body(), { as: 'acme', headers });
+    expect([first.status, retry.status]).toEqual([201, 200]);
+    expect(retry.body.incidentId).toBe(first.body.incidentId);
+  });
+});
+
+describe('the customer view (issue 14, item 12)', () => {
+  /** Every key and every string value of a JSON value, walked in full. */
+  const walk = (value: unknown, keys = new Set<string>(), strings: string[] = []) => {
+    if (typeof value === 'string') strings.push(value);
+    else if (Array.isArray(value)) for (const v of value) walk(v, keys, strings);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        keys.add(k);
+        walk(v, keys, strings);
+      }
+    }
+    return { keys, strings };
+  };
+
+  it('a customer key reads an incident that went through delivered escalation steps without recipients, subscriber ids, key ids or delivery internals; an agent sees them', async () => {
+    // SPE Sev 3 = 30 s (24x7): entered 25 s ago, so warn and at-risk are due at once and the breach (supportManager, tam) in 5 s.
+    const { incidentId } = (await open(3, 25_000)).body;
+    await until(async () => {
+      const body = await statusOf(incidentId);
+      return body.ladder.fired.some((s) => s.id === 'breach' && s.delivery === 'delivered') ? body : undefined;
+    }, 30_000, 'breach delivered');
+    // A response without a responder records the key (`agent:agent`); a priority change by the customer key records it too.
+    expect((await byAgent().POST('/v1/incidents/{id}/responses', { ...path(incidentId), body: { kind: 'solution' } })).response.status).toBe(200);
+    expect((await stack.sla('acme').POST('/v1/incidents/{id}/priority', { ...path(incidentId), body: { priority: 1 } })).response.status).toBe(202);
+    // The agent sees everything: addresses, subscriber ids, webhook ids, attempts, key ids.
+    const full = await until(async () => {
+      const { data } = await byAgent().GET('/v1/incidents/{id}', path(incidentId));
+      return isFullStatus(data) && data.priority === 1 && data.responses.length === 1 ? data : undefined;
+    }, 15_000, 'response and priority in the full status');
+    const reports = full.ladder.fired.map((s) => s.report).filter((r) => r !== undefined);
+    const addresses = reports.flatMap((r) => r.recipients.map((x) => x.address));
+    const targets = reports.flatMap((r) => r.delivered);
+    const webhookIds = full.ladder.fired.map((s) => s.webhookId);
+    expect(addresses).toContain(TAM_EMAIL);
+    expect(targets).toContain('e2e');
+    expect(full.responses[0].responder).toBe('agent:agent');
+    expect(full.timeline.some((e) => e.actor === 'customer:acme')).toBe(true);
+
+    // The customer: the same incident (through the typed client, so the answer matches the document) with none of it.
+    const { data: mine, response } = await stack.sla('acme').GET('/v1/incidents/{id}', path(incidentId));
+    expect(response.status).toBe(200);
+    expect(mine).toMatchObject({ incidentId, state: 'breached', priority: 1, severity: 3 });
+    const { keys, strings } = walk(mine);
+    for (const key of ['webhookId', 'report', 'recipients', 'delivered', 'attempt', 'unreached', 'deliveryFailures', 'failedSubscribers', 'error']) {
+      expect([key, keys.has(key)]).toEqual([key, false]);
+    }
+    const leaks = strings.filter(
+      (s) =>
+        targets.includes(s) ||
+        [...addresses, ...webhookIds, 'agent:agent', 'customer:acme', 'admin:admin'].some((secret) => s.includes(secret)) ||
+        /^(admin|agent|tam|customer):/.test(s),
+    );
+    expect(leaks).toEqual([]);
+    // What it may know stays: the steps that fired, the response and who of the vendor made it (by role).
+    expect((mine as { ladder: { fired: Array<{ id: string }> } }).ladder.fired.map((s) => s.id)).toEqual(['warn', 'at_risk', 'breach']);
+    expect((mine as { responses: Array<{ responder: string }> }).responses).toEqual([expect.objectContaining({ kind: 'solution', responder: 'agent', ihr: true })]);
+  });
+});
+
 describe('the typed client README example', () => {
   it('opens an incident, polls its status and records the response, every answer matching the document', async () => {
     await stack.sla().POST('/v1/accounts/{id}/contacts', { params: { path: { id: 'acme' } }, body: { contactId: 'C1', name: 'Carl', email: 'carl@acme.example' } });
@@ -244,6 +350,17 @@ describe('bad input on incident endpoints is problem+json naming the field', () 
     ['response: respondedAt in the future', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'solution', respondedAt: new Date(Date.now() + 3600_000).toISOString() }, 422, 'respondedAt', 'notInFuture'],
     ['response: before entry', 'POST', (id) => `/v1/incidents/${id}/responses`, { kind: 'solution', respondedAt: '2020-01-01T00:00:00Z' }, 422, 'respondedAt', 'afterEntry'],
     ['severity: 7', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 7, reason: 'x' }, 400, 'severity', 'max'],
+    // Issue 14, item 16: the upper bound is 4, so 5 is refused (a bound moved to 5 fails here and in incident.schemas.spec.ts).
+    ['severity: 5', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 5, reason: 'x' }, 400, 'severity', 'max'],
+    [
+      'intake: severity 5',
+      'POST',
+      () => '/v1/incidents',
+      { accountId: 'acme', contactId: 'C-ACME-1', severity: 5, priority: 3, channel: 'portal', product: 'Engine', productVersion: '4.2', summary: 's', description: 'd' },
+      400,
+      'severity',
+      'max',
+    ],
     ['severity: missing reason', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 2 }, 400, 'reason', 'required'],
     ['severity: unchanged', 'POST', (id) => `/v1/incidents/${id}/severity`, { severity: 4, reason: 'same' }, 409, 'severity', 'changed'],
     ['priority: 0', 'POST', (id) => `/v1/incidents/${id}/priority`, { priority: 0 }, 400, 'priority', 'min'],

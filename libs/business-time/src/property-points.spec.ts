@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { BIG_RUN, PROPERTY_SEED, caseArb, runsFor } from '../test-support/arbitraries';
+import { BIG_RUN, EdgeCounter, PROPERTY_SEED, caseArb, edgeClassesOf, runsFor } from '../test-support/arbitraries';
 import { Oracle } from '../test-support/oracle';
 import { compileCalendar, isOpen, nextClosing, nextOpening } from './index';
 
 const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : String(t));
 const LOOKAHEAD_MIN = 60 * 1440; // oracle looks 60 days ahead at most
 let cases = 0;
+const edges = new EdgeCounter();
 
 afterAll(() => {
   if (BIG_RUN) console.log(`[business-time property] isOpen/nextOpening/nextClosing: ${cases} cases, 0 mismatches`);
@@ -21,6 +22,7 @@ describe('isOpen / nextOpening / nextClosing agree with the minute-walking oracl
           const cal = compileCalendar(c.config);
           const oracle = new Oracle(c.config);
           const t = c.start;
+          edges.add(edgeClassesOf(oracle, t, 0, t));
           const open = isOpen(cal, t);
           if (open !== oracle.isOpen(t)) throw new Error(`isOpen mismatch at ${iso(t)}: lib ${open}`);
           const no = nextOpening(cal, t);
@@ -35,6 +37,11 @@ describe('isOpen / nextOpening / nextClosing agree with the minute-walking oracl
         }),
         { seed: PROPERTY_SEED + 1, numRuns: runsFor(0.4, 200) },
       );
+      // The generator weights exact openings and closings (issue 14, item 16): each is a real share of the points.
+      const shares = edges.shares();
+      if (BIG_RUN) console.log(`[business-time property] points: edge shares ${JSON.stringify(shares)}`);
+      expect(shares.startAtOpening).toBeGreaterThanOrEqual(0.1);
+      expect(shares.startAtClosing).toBeGreaterThanOrEqual(0.1);
     },
     BIG_RUN ? 24 * 3600_000 : 60_000,
   );

@@ -3,6 +3,7 @@ import Holidays from 'date-holidays';
 import fc from 'fast-check';
 import { DateTime, IANAZone } from 'luxon';
 import type { CalendarConfig, Weekday } from '../src';
+import { Oracle } from './oracle';
 
 const WD: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -62,6 +63,9 @@ function interesting(zs: ZoneSpec): { dst: number[]; hol: number[] } {
   return v;
 }
 
+/** How far the generator looks for an exact opening or closing (minutes). */
+const EDGE_LOOKAHEAD_MIN = 14 * 1440;
+
 const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 export interface Case {
@@ -97,6 +101,10 @@ export const caseArb: fc.Arbitrary<Case> = fc
     durKind: fc.constantFrom('zero', 'ms', 'minutes', 'hours', 'small'),
     durFrac: fc.integer({ min: 0, max: 1_000_000 }),
     spanMs: fc.integer({ min: 0, max: 10 * 86_400_000 }),
+    // Exact edges (issue 14, item 16): a start moved to the next opening or closing instant, and a
+    // duration that ends exactly at a closing (the first or second one after the start).
+    startEdge: fc.constantFrom('none', 'none', 'opening', 'closing'),
+    dueAtClosing: fc.constantFrom(0, 0, 1, 2),
   })
   .map((r) => {
     const zs = ZONES[r.zoneIdx];
@@ -189,7 +197,21 @@ export const caseArb: fc.Arbitrary<Case> = fc
       default:
         duration = 0;
     }
-    return { config, start, duration, span: r.spanMs, weeklyOpenMinutes: openMin, note: `${r.anchorKind}/${r.holidayMode}` };
+    // Exact edges, found by the minute-walking oracle (not by the library under test).
+    let edgeStart = start;
+    let oracle: Oracle | undefined;
+    if (r.startEdge !== 'none' || r.dueAtClosing > 0) oracle = new Oracle(config);
+    if (oracle && r.startEdge !== 'none') {
+      edgeStart = (r.startEdge === 'opening' ? oracle.nextOpening(start, EDGE_LOOKAHEAD_MIN) : oracle.nextClosing(start, EDGE_LOOKAHEAD_MIN)) ?? start;
+    }
+    if (oracle && r.dueAtClosing > 0) {
+      let closing: number | undefined = edgeStart;
+      for (let k = 0; k < r.dueAtClosing && closing !== undefined; k++) closing = oracle.nextClosing(closing + (k === 0 ? 0 : 1), EDGE_LOOKAHEAD_MIN);
+      const toClosing = closing === undefined ? 0 : oracle.between(edgeStart, closing);
+      if (toClosing > 0 && toClosing <= bound) duration = toClosing;
+    }
+    const edges = `${r.startEdge === 'none' ? '' : `/start@${r.startEdge}`}${r.dueAtClosing > 0 ? `/due@closing${r.dueAtClosing}` : ''}`;
+    return { config, start: edgeStart, duration, span: r.spanMs, weeklyOpenMinutes: openMin, note: `${r.anchorKind}/${r.holidayMode}${edges}` };
   });
 
 /** Runs per property: small fixed sample by default; BUSINESS_TIME_PROPERTY_RUNS=N spreads N runs over the properties. */
@@ -199,3 +221,36 @@ export function runsFor(share: number, defaultRuns: number): number {
 }
 export const PROPERTY_SEED = Number(process.env.BUSINESS_TIME_PROPERTY_SEED ?? 20260102);
 export const BIG_RUN = Number(process.env.BUSINESS_TIME_PROPERTY_RUNS ?? 0) > 0;
+
+/** Exact edges a case can hit; each must be a real share of the generated cases (issue 14, item 16). */
+export type EdgeClass = 'startAtOpening' | 'startAtClosing' | 'dueAtClosing';
+
+/**
+ * Which exact edges a case hits, judged by the minute-walking oracle from the values themselves (not
+ * from how the generator meant to build them): a start exactly at an opening or a closing instant,
+ * and a non-zero duration whose due instant is exactly a closing.
+ */
+export function edgeClassesOf(oracle: { isOpen(t: number): boolean }, start: number, duration: number, due: number): EdgeClass[] {
+  const out: EdgeClass[] = [];
+  if (oracle.isOpen(start) && !oracle.isOpen(start - 1)) out.push('startAtOpening');
+  if (!oracle.isOpen(start) && oracle.isOpen(start - 1)) out.push('startAtClosing');
+  if (duration > 0 && !oracle.isOpen(due) && oracle.isOpen(due - 1)) out.push('dueAtClosing');
+  return out;
+}
+
+/** Counts the edge classes over a property run, so the weighting of the generator cannot silently disappear. */
+export class EdgeCounter {
+  total = 0;
+  readonly counts: Record<EdgeClass, number> = { startAtOpening: 0, startAtClosing: 0, dueAtClosing: 0 };
+
+  add(classes: EdgeClass[]): void {
+    this.total++;
+    for (const c of classes) this.counts[c]++;
+  }
+
+  /** Share of the counted cases per class, e.g. `{ startAtOpening: 0.24, ... }`. */
+  shares(): Record<EdgeClass, number> {
+    const share = (n: number) => (this.total === 0 ? 0 : n / this.total);
+    return { startAtOpening: share(this.counts.startAtOpening), startAtClosing: share(this.counts.startAtClosing), dueAtClosing: share(this.counts.dueAtClosing) };
+  }
+}

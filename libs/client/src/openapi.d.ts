@@ -197,7 +197,7 @@ export interface paths {
         put?: never;
         /**
          * Open an incident: starts its durable SLA workflow
-         * @description The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); the same key with another body is 409. Without a key each request opens a new incident.
+         * @description The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); the same key with another body is 409. Without a key each request opens a new incident. `enteredAt` (a past entry instant) may be given by agent and admin keys only.
          */
         post: operations["openIncident"];
         delete?: never;
@@ -1114,7 +1114,10 @@ export interface components {
             summary: string;
             description: string;
             environment?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when the incident was entered, if not now (an integration replaying a ticket): agent and admin keys only (a customer key gets 403 `agentOrAdminOnly`); at most 60 s ahead and 30 days back
+             */
             enteredAt?: string;
             externalRef?: string;
         };
@@ -1220,7 +1223,7 @@ export interface components {
             /** @description why delivery failed, or why the step is undeliverable */
             error?: string;
         };
-        /** @description An incident's state as of its last workflow task */
+        /** @description An incident's state as of its last workflow task (admin, agent and tam keys) */
         IncidentStatus: {
             incidentId: string;
             state: components["schemas"]["IncidentState"];
@@ -1318,6 +1321,107 @@ export interface components {
             /** @description coverage time left until the IHR is due (0 once passed; null once settled) */
             remainingBusinessMs: number | null;
         };
+        /** @description A fired ladder step without its delivery (no webhook id, recipients, targets, attempts or errors) */
+        CustomerFiredStep: {
+            id: string;
+            event: string;
+            /**
+             * Format: date-time
+             * @description planned instant
+             */
+            at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant with offset
+             */
+            firedAt: string;
+        };
+        /** @description An incident as a customer key sees it (apps/api/src/incidents/incident-views.ts): the status without the vendor's internals: no delivery reports or failures, no webhook ids, actors and key-recorded responders by role only (`agent`, not `agent:<keyId>`), timeline delivery events left out */
+        CustomerIncidentStatus: {
+            incidentId: string;
+            state: components["schemas"]["IncidentState"];
+            accountId: string;
+            planId: string;
+            planName: string;
+            supportCenter: string;
+            policyVersion: string;
+            /** @description the center calendar pinned at entry: the IHR clock counts in it */
+            calendar?: components["schemas"]["Calendar"];
+            severity: components["schemas"]["Severity"];
+            priority: components["schemas"]["Priority"];
+            summary: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant with offset
+             */
+            enteredAt: string;
+            ihr: components["schemas"]["IhrClock"] | null;
+            outcome: {
+                /** @enum {string} */
+                outcome: "met" | "breached";
+                kind: components["schemas"]["ResponseKind"];
+                responder: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                respondedAt: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                dueAt: string;
+                businessTimeTakenMs?: number;
+            } | null;
+            breachedAt: string | null;
+            responses: {
+                kind: components["schemas"]["ResponseKind"];
+                responder: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                respondedAt: string;
+                ihr: boolean;
+            }[];
+            timeline: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                at: string;
+                /** @enum {string} */
+                type: "opened" | "clock.planned" | "step.fired" | "step.delivered" | "step.delivery_failed" | "step.undeliverable" | "ihr.breached" | "response.recorded" | "severity.changed" | "priority.changed" | "resolved";
+                actor?: string;
+                details: {
+                    [key: string]: unknown;
+                };
+            }[];
+            resolution: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                at: string;
+                summary: string;
+                actor: string;
+            } | null;
+            ladder: {
+                fired: components["schemas"]["CustomerFiredStep"][];
+                pending: {
+                    id: string;
+                    event: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 instant with offset
+                     */
+                    at?: string;
+                    afterBreachMs?: number;
+                }[];
+            };
+            /** @description coverage time left until the IHR is due (0 once passed; null once settled) */
+            remainingBusinessMs: number | null;
+        };
         /** @description What lists show of an incident (search attributes and the small memo) */
         IncidentSummary: {
             incidentId: string;
@@ -1356,8 +1460,8 @@ export interface components {
             /** @constant */
             degraded: true;
         };
-        /** @description GET /v1/incidents/{id}: the full status, or the summary with `degraded: true` */
-        Incident: components["schemas"]["IncidentStatus"] | components["schemas"]["DegradedIncident"];
+        /** @description GET /v1/incidents/{id}: the full status (staff keys), the customer view (customer keys), or the summary with `degraded: true` */
+        Incident: components["schemas"]["IncidentStatus"] | components["schemas"]["CustomerIncidentStatus"] | components["schemas"]["DegradedIncident"];
         IncidentPage: {
             items: components["schemas"]["IncidentSummary"][];
             /** @description pass as `pageToken` for the next page; absent on the last page */
@@ -2122,7 +2226,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Roles allowed: customer, agent, admin */
+            /** @description The key's role may not open incidents (tam), or a customer key sent `enteredAt` (`enteredAt: agentOrAdminOnly`; agent and admin keys only) */
             403: components["responses"]["Forbidden"];
             /** @description Idempotency-Key reused with another body */
             409: components["responses"]["Conflict"];

@@ -35,7 +35,10 @@ export const openIncidentSchema = component('OpenIncidentRequest', z.strictObjec
   summary: text(200),
   description: text(20_000),
   environment: text(200).optional(),
-  enteredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-01-02T16:00:00+02:00' }).optional(),
+  enteredAt: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-01-02T16:00:00+02:00' })
+    .optional()
+    .describe('when the incident was entered, if not now (an integration replaying a ticket): agent and admin keys only (a customer key gets 403 `agentOrAdminOnly`); at most 60 s ahead and 30 days back'),
   externalRef: text(128).optional(),
 }));
 export type OpenIncidentBody = z.infer<typeof openIncidentSchema>;
@@ -230,13 +233,32 @@ const incidentStatusShape = z.object({
 });
 assertSame<Same<z.infer<typeof incidentStatusShape>, IncidentStatus>>();
 
+const remainingBusinessMs = z.number().nullable().describe('coverage time left until the IHR is due (0 once passed; null once settled)');
+
 export const IncidentStatusSchema = component(
   'IncidentStatus',
-  incidentStatusShape.extend({
-    remainingBusinessMs: z.number().nullable().describe('coverage time left until the IHR is due (0 once passed; null once settled)'),
-  }),
-  "An incident's state as of its last workflow task",
+  incidentStatusShape.extend({ remainingBusinessMs }),
+  "An incident's state as of its last workflow task (admin, agent and tam keys)",
 );
+
+/** A fired ladder step as a customer sees it (issue 14, item 12): when it fired, not how it was delivered. */
+const CustomerFiredStepSchema = component(
+  'CustomerFiredStep',
+  FiredStepSchema.pick({ id: true, event: true, at: true, firedAt: true }),
+  'A fired ladder step without its delivery (no webhook id, recipients, targets, attempts or errors)',
+);
+
+export const CustomerIncidentStatusSchema = component(
+  'CustomerIncidentStatus',
+  incidentStatusShape.omit({ ladder: true, deliveryFailures: true }).extend({
+    ladder: z.object({ fired: z.array(CustomerFiredStepSchema), pending: z.array(PendingStepSchema) }),
+    remainingBusinessMs,
+  }),
+  'An incident as a customer key sees it (apps/api/src/incidents/incident-views.ts): the status without the ' +
+    "vendor's internals: no delivery reports or failures, no webhook ids, actors and key-recorded responders by " +
+    'role only (`agent`, not `agent:<keyId>`), timeline delivery events left out',
+);
+export type CustomerIncidentStatus = z.infer<typeof CustomerIncidentStatusSchema>;
 
 export const IncidentSummarySchema = component(
   'IncidentSummary',
@@ -265,8 +287,8 @@ export const DegradedIncidentSchema = component(
 
 export const IncidentSchema = component(
   'Incident',
-  z.union([IncidentStatusSchema, DegradedIncidentSchema]),
-  'GET /v1/incidents/{id}: the full status, or the summary with `degraded: true`',
+  z.union([IncidentStatusSchema, CustomerIncidentStatusSchema, DegradedIncidentSchema]),
+  'GET /v1/incidents/{id}: the full status (staff keys), the customer view (customer keys), or the summary with `degraded: true`',
 );
 
 export const IncidentPageSchema = component('IncidentPage', pageOf(IncidentSummarySchema));

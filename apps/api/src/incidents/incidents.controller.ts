@@ -41,7 +41,8 @@ export class IncidentsController {
     summary: 'Open an incident: starts its durable SLA workflow',
     description:
       'The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); ' +
-      'the same key with another body is 409. Without a key each request opens a new incident.',
+      'the same key with another body is 409. Without a key each request opens a new incident. `enteredAt` (a past ' +
+      'entry instant) may be given by agent and admin keys only.',
     body: openIncidentSchema,
     bodyExample: EXAMPLES.openIncident,
     idempotencyKey: true,
@@ -50,6 +51,7 @@ export class IncidentsController {
       200: { description: 'Already opened with this Idempotency-Key', schema: OpenedIncidentSchema, headers: ['Location'] },
     },
     errors: {
+      403: 'The key\'s role may not open incidents (tam), or a customer key sent `enteredAt` (`enteredAt: agentOrAdminOnly`; agent and admin keys only)',
       409: 'Idempotency-Key reused with another body',
       422: 'A rule refuses it: account, contact, plan channel, enteredAt window',
     },

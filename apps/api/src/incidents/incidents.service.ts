@@ -39,6 +39,8 @@ import { ApiMetrics } from '../observability/metrics';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from './incident-summary';
 import { remainingBusinessMs } from './remaining-time';
 import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
+import { assertMaySetEnteredAt } from './intake-rules';
+import { incidentViewFor } from './incident-views';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
 
@@ -137,6 +139,8 @@ export class IncidentsService {
    * and the start; a describe only when the Idempotency-Key was seen before.
    */
   async open(body: OpenIncidentBody, principal: Principal, idempotencyKey: string | undefined): Promise<OpenedIncident> {
+    // A role rule, decided before any account is read (403 whichever account is named).
+    assertMaySetEnteredAt(body, principal);
     const now = Date.now();
     const { account, contactId, enteredAt: enteredAtMs, warnings } = await this.checkIntake(body, principal, now, false).catch((error: unknown) => {
       // A cached account may predate a contact registered a moment ago: rejections are decided on a fresh read.
@@ -242,7 +246,8 @@ export class IncidentsService {
       }
     }
     await this.assertVisible(incidentId, status.accountId, caller);
-    return { ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) };
+    // What the caller's role may see of it (a customer key: no addresses, key ids or delivery internals).
+    return incidentViewFor(caller.role)({ ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) });
   }
 
   /** Commands need a running incident: a resolved one (its workflow completed) answers 409. */
