@@ -93,7 +93,7 @@ async function main() {
     const rows: string[][] = [];
     const summary: SummaryRow[] = [];
     let worstReport = 0;
-    let report: any;
+    let report: { totals: unknown; groups: unknown[]; breaches: unknown[]; breachesTruncated?: boolean } | undefined;
     for (const groupBy of ['plan', 'severity', 'center', 'account']) {
       const times: number[] = [];
       for (let k = 0; k < 3; k++) {
@@ -118,7 +118,7 @@ async function main() {
     }
     const total = (await stack.client.workflow.count('WorkflowType = "incidentWorkflow"')).count;
     console.log(`\ncluster bench: ${n} incidents of this run (${visible} visible at measurement), ${total} incident workflows in the namespace`);
-    console.log(`report totals (groupBy plan): ${JSON.stringify(report.totals)}; groups ${report.groups.length}; breaches listed ${report.breaches.length}${report.breachesTruncated ? ' (truncated)' : ''}\n`);
+    console.log(`report totals (groupBy plan): ${JSON.stringify(report?.totals)}; groups ${report?.groups.length}; breaches listed ${report?.breaches.length}${report?.breachesTruncated ? ' (truncated)' : ''}\n`);
     console.log(table(['request', 'median ms', 'max ms'], rows));
     const rss: string[][] = [
       ['worker (child)', fmtMB(stack.workers[0]?.rss())],

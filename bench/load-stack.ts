@@ -21,7 +21,7 @@ import { NOTIFICATION_LOG_SINK } from '../activities';
 import { createApiApp } from '../apps/api/src/create-app';
 import { createLogger } from '../libs/observability/src';
 import { DevServer, freePort, startDevServer, temporalToolchain } from '../libs/devstack/src';
-import { buildPolicy, Policy } from '../libs/policy/src';
+import { buildPolicy, Policy, PolicyDocumentInput } from '../libs/policy/src';
 import { createTestKeys, TestKeys } from '../test/support/api-keys';
 import { createSlaClient, Schemas, SlaClient } from '../libs/client/src';
 import { checkedFetch, ContractChecker, reportContractStats } from '../test/support/contract';
@@ -84,7 +84,7 @@ export async function ensureWorkflowBundle(): Promise<string> {
 export const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 
 /** The default policy document changed by `change`, validated, and written to a temp YAML file (for children). */
-export function benchPolicy(change?: (doc: any) => void): { policy: Policy; path: string } {
+export function benchPolicy(change?: (doc: PolicyDocumentInput) => void): { policy: Policy; path: string } {
   const doc = parse(readFileSync(join(ROOT, 'config', 'sla-policy.yaml'), 'utf8'));
   change?.(doc);
   const policy = buildPolicy(doc, 'bench policy');
@@ -110,7 +110,7 @@ export interface ChildHandle {
 
 export interface StackOptions {
   /** Changes to the default policy document (targets, subscribers). */
-  policy?: (doc: any) => void;
+  policy?: (doc: PolicyDocumentInput) => void;
   worker?: 'inprocess' | 'child' | 'none';
   api?: 'inprocess' | 'child';
   /** SQLite file for the dev server (drills restart it on the same file). */

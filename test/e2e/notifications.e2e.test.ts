@@ -27,7 +27,7 @@ beforeAll(async () => {
     policy: (doc) => {
       doc.plans.SP1.coverage.sev2 = '24x7';
       doc.plans.SP1.targets.sev2 = '24s';
-      doc.escalation.ladder.find((s: { id: string }) => s.id === 'level2').at = { afterBreach: '6s' };
+      doc.escalation.ladder.find((s: { id: string }) => s.id === 'level2')!.at = { afterBreach: '6s' };
     },
     worker: 'none',
     contract: true,

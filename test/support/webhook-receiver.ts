@@ -38,7 +38,7 @@ export async function startWebhookReceiver(secret: string, options: { status?: n
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      let verified = false;
+      let verified: boolean;
       const id = String(req.headers['webhook-id'] ?? '');
       const timestamp = Number(req.headers['webhook-timestamp'] ?? 0);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : (value ?? '')]));

@@ -48,7 +48,7 @@ export function parseKeysFile(text: string, source: string): ApiKeyEntry[] {
   try {
     doc = parse(text);
   } catch (error) {
-    throw new Error(`invalid API keys file ${source}: not YAML (${(error as Error).message.split('\n')[0]})`);
+    throw new Error(`invalid API keys file ${source}: not YAML (${(error as Error).message.split('\n')[0]})`, { cause: error });
   }
   // An empty file (or one with comments only) is what a truncated write or an editor's save in
   // progress looks like; it revoked every key. Only an explicit `keys: []` revokes all.

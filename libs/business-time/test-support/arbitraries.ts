@@ -179,7 +179,7 @@ export const caseArb: fc.Arbitrary<Case> = fc
     const config: CalendarConfig = { zone: zs.zone, weekly, holidays, closures, openings };
     // durations bounded by the calendar's density so that the minute-walking oracle stays fast
     const bound = Math.min(60 * 3_600_000, openMin * 2 * 60_000);
-    let duration = 0;
+    let duration: number;
     const f = r.durFrac / 1_000_000;
     switch (r.durKind) {
       case 'ms':

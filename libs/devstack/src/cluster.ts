@@ -590,13 +590,8 @@ export async function startTemporaryCluster(log: (line: string) => void = (line)
   const dataDir = mkdtempSync(join(tmpdir(), 'sla-cluster-'));
   // Run as root, PostgreSQL runs as the postgres user, which must reach its data directory inside.
   chmodSync(dataDir, 0o755);
-  let cluster: Cluster;
-  try {
-    cluster = await startCluster(binaries, { dataDir, ports: await freeClusterPorts(), ui: false, log });
-  } catch (error) {
-    // The logs stay for the reader: the error names the one to read.
-    throw error;
-  }
+  // On failure the logs stay in dataDir for the reader: the error names the one to read.
+  const cluster = await startCluster(binaries, { dataDir, ports: await freeClusterPorts(), ui: false, log });
   process.env.TEMPORAL_ADDRESS = cluster.address;
   process.env.TEMPORAL_NAMESPACE = cluster.namespace;
   return {

@@ -176,6 +176,8 @@ export const policySchema = z
   });
 
 export type PolicyDocument = z.infer<typeof policySchema>;
+/** The policy document as written (YAML before validation fills defaults): what tests and benches edit. */
+export type PolicyDocumentInput = z.input<typeof policySchema>;
 export type PlanPolicy = PolicyDocument['plans'][string];
 export type SupportCenterPolicy = PolicyDocument['supportCenters'][string];
 export type LadderStepPolicy = z.infer<typeof ladderStep>;
