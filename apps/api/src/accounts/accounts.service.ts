@@ -20,9 +20,11 @@ import { AccountMemoCache, normalizeAccountMemo, readAccountMemo } from '../../.
 import { Principal } from '../../../../libs/auth/src';
 import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
+import { AppConfig } from '../../../../libs/settings/src';
 import { actorOf } from '../auth/auth.decorators';
 import { FieldError, Problem } from '../common/problem';
 import { withWorker } from '../common/temporal-calls';
+import { APP_CONFIG } from '../core/app-config';
 import { updateIdFor } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
@@ -38,6 +40,7 @@ export class AccountsService {
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(PEOPLE) private readonly people: DirectorySource,
     private readonly cache: AccountMemoCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private handle(accountId: string) {
@@ -138,7 +141,7 @@ export class AccountsService {
   /** Runs an account write; afterwards this process's cached memo of the account is dropped. */
   private async write<T>(accountId: string, what: string, update: () => Promise<T>): Promise<T> {
     try {
-      return await withWorker(this.client, what, update, `No account ${accountId}.`);
+      return await withWorker(this.client, this.config.API_WORKER_WAIT_MS, what, update, `No account ${accountId}.`);
     } finally {
       this.cache.invalidate(accountId);
     }

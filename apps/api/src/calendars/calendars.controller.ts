@@ -5,10 +5,10 @@ import type { Principal } from '../../../../libs/auth/src';
 import { alwaysOpenCalendar, explain, explainCounts } from '../../../../libs/business-time/src';
 import { parseDuration, POLICY, Policy } from '../../../../libs/policy/src';
 import { Caller } from '../auth/auth.decorators';
-import { RATE_LIMITER } from '../auth/auth.guard';
 import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
 import { parseOrThrow } from '../common/validation';
+import { RATE_LIMITER, tooManyRequests } from '../observability/rate-limit.guard';
 import { RateLimiter } from '../observability/rate-limiter';
 import { WhatIfSchema } from './calendar.schemas';
 
@@ -96,9 +96,8 @@ export class CalendarsController {
     if (caller && this.limiter && extra > 0) {
       const allowed = this.limiter.take(caller.keyId, Date.now(), extra);
       if (!allowed.ok) {
-        throw new Problem(429, 'Too many requests', `A what-if of this length weighs ${extra + 1} requests; the key's rate limit is spent.`, [], {}, {
-          'Retry-After': String(allowed.retryAfterSeconds),
-        });
+        const detail = `A what-if of this length weighs ${extra + 1} requests; the key's rate limit is spent.`;
+        throw tooManyRequests(detail, allowed.retryAfterSeconds);
       }
     }
     if (!full) return { center, ...explainCounts(calendar, startMs, durationMs) };

@@ -1,11 +1,7 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { REJECTION, RejectionDetails } from '../../../../libs/contracts/src';
-import { appConfig } from '../../../../libs/settings/src';
 import { Problem } from './problem';
-
-/** How long a request waits for a worker to take an update or answer a query (API_WORKER_WAIT_MS). */
-export const workerWaitMs = (): number => appConfig().API_WORKER_WAIT_MS;
 
 function isDeadline(error: unknown): boolean {
   const code = (error as { code?: number })?.code;
@@ -15,10 +11,17 @@ function isDeadline(error: unknown): boolean {
 /**
  * Runs a call that needs a worker (update, query) with a deadline, and maps Temporal's answers:
  * validator rejections to their problem status, a missing workflow to 404, no worker to 503.
+ * `waitMs`: how long the request waits for a worker to take the update (`API_WORKER_WAIT_MS`).
  */
-export async function withWorker<T>(client: Client, what: string, call: () => Promise<T>, notFound?: string): Promise<T> {
+export async function withWorker<T>(
+  client: Client,
+  waitMs: number,
+  what: string,
+  call: () => Promise<T>,
+  notFound?: string,
+): Promise<T> {
   try {
-    return await client.connection.withDeadline(Date.now() + workerWaitMs(), call);
+    return await client.connection.withDeadline(Date.now() + waitMs, call);
   } catch (error) {
     throw toProblemOrRethrow(error, what, notFound);
   }

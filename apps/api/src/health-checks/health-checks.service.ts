@@ -21,6 +21,7 @@ import { Principal } from '../../../../libs/auth/src';
 import { calendarEntryFor, CalendarEntry, domainOf, feed, notificationSettingsFromEnv } from '../../../../libs/notifications/src';
 import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
+import { AppConfig } from '../../../../libs/settings/src';
 
 /** Pages of 100 a task feed reads at the most (a TAM with more than 2,000 tasks needs paging by state). */
 const FEED_MAX_PAGES = 20;
@@ -30,6 +31,7 @@ import { AccountAccess } from '../auth/account-access';
 import { actorOf } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';
 import { toProblemOrRethrow, withWorker } from '../common/temporal-calls';
+import { APP_CONFIG } from '../core/app-config';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ListTasksQuery, RequestHealthCheckBody } from './health-check.schemas';
@@ -71,6 +73,7 @@ export class HealthChecksService {
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(PEOPLE) private readonly people: DirectorySource,
     private readonly access: AccountAccess,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private async describeYear(workflowId: string): Promise<HealthCheckMemo | undefined> {
@@ -110,7 +113,8 @@ export class HealthChecksService {
     const command = { kind: body.kind, preferredDates, actor: actorOf(principal) };
     const updateId = updateIdFor(`request:${input.contractYear}`, idempotencyKey);
     try {
-      return await withWorker(this.client, `request a health check for ${accountId}`, () =>
+      const what = `request a health check for ${accountId}`;
+      return await withWorker(this.client, this.config.API_WORKER_WAIT_MS, what, () =>
         this.client.workflow.executeUpdateWithStart(requestHealthCheckUpdate, {
           args: [command],
           updateId,
@@ -247,6 +251,7 @@ export class HealthChecksService {
     if (at === undefined) throw Problem.badRequest([{ field: 'date', rule: 'format', message: 'is not a valid date' }]);
     return withWorker(
       this.client,
+      this.config.API_WORKER_WAIT_MS,
       `schedule task ${id}`,
       () =>
         task.handle.executeUpdate(scheduleHealthCheckUpdate, {
@@ -262,6 +267,7 @@ export class HealthChecksService {
     if (parsed.kind === 'review') {
       return withWorker(
         this.client,
+        this.config.API_WORKER_WAIT_MS,
         `complete task ${id}`,
         () =>
           handle.executeUpdate(completeAccountReviewUpdate, {
@@ -274,6 +280,7 @@ export class HealthChecksService {
     const task = { kind: parsed.kind as HealthCheckKind, handle };
     return withWorker(
       this.client,
+      this.config.API_WORKER_WAIT_MS,
       `complete task ${id}`,
       () =>
         task.handle.executeUpdate(completeHealthCheckUpdate, {

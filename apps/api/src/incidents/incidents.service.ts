@@ -32,7 +32,8 @@ import { FieldError, Problem } from '../common/problem';
 import { actorOf } from '../auth/auth.decorators';
 import { withWorker } from '../common/temporal-calls';
 import { updateIdFor } from '../common/update-id';
-import { appConfig } from '../../../../libs/settings/src';
+import { AppConfig } from '../../../../libs/settings/src';
+import { APP_CONFIG } from '../core/app-config';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
@@ -41,9 +42,6 @@ import { remainingBusinessMs } from './remaining-time';
 import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
-
-/** A query waits this long for a worker before the read falls back to describe() (API_QUERY_WAIT_MS). */
-const queryWaitMs = (): number => appConfig().API_QUERY_WAIT_MS;
 
 export interface OpenedIncident {
   incidentId: string;
@@ -80,6 +78,7 @@ export class IncidentsService {
     private readonly accounts: AccountsService,
     private readonly access: AccountAccess,
     private readonly metrics: ApiMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private readonly planner = new IhrClockPlanner();
@@ -240,7 +239,8 @@ export class IncidentsService {
     let status = (description.memo as Partial<IncidentMemo> | undefined)?.status;
     if (!status) {
       try {
-        status = await this.client.connection.withDeadline(Date.now() + queryWaitMs(), () => this.handle(incidentId).query(incidentStatusQuery));
+        const deadline = Date.now() + this.config.API_QUERY_WAIT_MS;
+        status = await this.client.connection.withDeadline(deadline, () => this.handle(incidentId).query(incidentStatusQuery));
       } catch {
         const summary = incidentSummary(description);
         await this.assertVisible(incidentId, summary.accountId, caller);
@@ -296,14 +296,14 @@ export class IncidentsService {
     }
     await this.openIncident(incidentId, caller);
     const args: RecordResponseInput = { kind: input.kind as ResponseKind, responder: input.responder ?? actorOf(caller), respondedAt: input.respondedAt };
-    return withWorker(this.client, `record response on ${incidentId}`, () =>
+    return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `record response on ${incidentId}`, () =>
       this.handle(incidentId).executeUpdate(recordResponseUpdate, { args: [args], updateId: updateIdFor('response', key) }),
     );
   }
 
   async reclassify(incidentId: string, input: { severity: number; reason: string }, caller: Principal, key?: string): Promise<IhrClock> {
     await this.openIncident(incidentId, caller);
-    return withWorker(this.client, `reclassify ${incidentId}`, () =>
+    return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `reclassify ${incidentId}`, () =>
       this.handle(incidentId).executeUpdate(reclassifyUpdate, {
         args: [{ severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller) }],
         updateId: updateIdFor('severity', key),
@@ -318,7 +318,7 @@ export class IncidentsService {
 
   async resolve(incidentId: string, summary: string, caller: Principal, key?: string): Promise<ResolveResult> {
     await this.openIncident(incidentId, caller);
-    return withWorker(this.client, `resolve ${incidentId}`, () =>
+    return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `resolve ${incidentId}`, () =>
       this.handle(incidentId).executeUpdate(resolveUpdate, { args: [{ summary, actor: actorOf(caller) }], updateId: updateIdFor('resolve', key) }),
     );
   }
