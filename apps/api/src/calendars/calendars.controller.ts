@@ -7,7 +7,7 @@ import { parseDuration, POLICY, Policy } from '../../../../libs/policy/src';
 import { Caller } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
-import { parseOrThrow } from '../common/validation';
+import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
 import { RATE_LIMITER, tooManyRequests } from '../observability/rate-limit.guard';
 import { RateLimiter } from '../observability/rate-limiter';
 import { WhatIfSchema } from './calendar.schemas';
@@ -30,7 +30,7 @@ export function whatIfCost(durationMs: number, full: boolean): number {
   return (1 + Math.floor(durationMs / (100 * 3600_000))) * (full ? 2 : 1);
 }
 
-const whatIfQuery = z
+export const whatIfQuery = z
   .strictObject({
     start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional().describe('ISO 8601 instant with offset; default now'),
     hours: z.coerce
@@ -80,8 +80,11 @@ export class CalendarsController {
     },
     errors: { 404: 'No such support center' },
   })
-  due(@Param('center') center: string, @Query() query: unknown, @Caller() caller?: Principal) {
-    const q = parseOrThrow(whatIfQuery, query);
+  due(
+    @Param('center') center: string,
+    @Query(new ZodValidationPipe(whatIfQuery)) q: Parsed<typeof whatIfQuery>,
+    @Caller() caller?: Principal,
+  ) {
     if (!this.policy.center(center)) {
       throw Problem.notFound(`No support center ${center}; known: ${this.policy.centerIds().join(', ')}.`);
     }

@@ -1,49 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { FieldError, Problem } from './problem';
-
-function fieldName(path: ReadonlyArray<PropertyKey>, prefix: string): string {
-  const parts = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return `${prefix}${parts}`.replace(/^\./, '') || prefix || 'body';
-}
-
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as never)[key] : undefined), input);
-}
-
-/** Zod issues as `{ field, rule, message }` with rules a client can switch on. */
-export function fieldErrors(issues: z.core.$ZodIssue[], input: unknown, prefix = ''): FieldError[] {
-  return issues.flatMap((issue): FieldError[] => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        field: fieldName([...issue.path, key], prefix),
-        rule: 'unknown',
-        message: 'is not a known field',
-      }));
-    }
-    const field = fieldName(issue.path, prefix);
-    if (valueAt(input, issue.path) === undefined) {
-      return [{ field, rule: 'required', message: 'is required' }];
-    }
-    const rule =
-      issue.code === 'custom' ? String((issue.params as { rule?: string } | undefined)?.rule ?? 'invalid')
-      : issue.code === 'too_big' ? 'max'
-      : issue.code === 'too_small' ? 'min'
-      : issue.code === 'invalid_value' ? 'enum'
-      : issue.code === 'invalid_format' ? 'format'
-      : issue.code === 'invalid_type' ? 'type'
-      : issue.code;
-    return [{ field, rule, message: issue.message }];
-  });
-}
-
-/** Parses a request part or throws a 400 problem naming every bad field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw Problem.badRequest(fieldErrors(result.error.issues, input, prefix));
-  return result.data;
-}
+import { ZodValidationPipe } from './pipes/zod-validation.pipe';
 
 /**
  * A free-text value that ends up in a Temporal visibility query (plan, center, tam, owner filters):
@@ -62,11 +20,14 @@ export function filterValue(max: number) {
 /** The `Idempotency-Key` header: optional, bounded. */
 export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
 
-/**
- * The validated `Idempotency-Key` header of a command (undefined when absent). A parameter
- * decorator rather than `@Headers()`, so the header is read and checked in one place.
- */
-export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
-  const value = ctx.switchToHttp().getRequest<Request>().headers['idempotency-key'];
-  return parseOrThrow(idempotencyKeySchema, value, 'Idempotency-Key');
+/** The raw `Idempotency-Key` header (undefined when absent). */
+const IdempotencyKeyHeader = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {
+  return ctx.switchToHttp().getRequest<Request>().headers['idempotency-key'];
 });
+
+/**
+ * The validated `Idempotency-Key` header of a command (undefined when absent). A parameter decorator
+ * rather than `@Headers()`, so the header is read and checked in one place.
+ */
+export const IdempotencyKey = () =>
+  IdempotencyKeyHeader(new ZodValidationPipe(idempotencyKeySchema, 'Idempotency-Key'));

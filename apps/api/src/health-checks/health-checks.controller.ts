@@ -1,17 +1,20 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../../../libs/auth/src';
-import { idSchema } from '../accounts/account.schemas';
+import { accountIdSchema, idSchema } from '../accounts/account.schemas';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
-import { IdempotencyKey, parseOrThrow } from '../common/validation';
+import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import { IdempotencyKey } from '../common/validation';
 import {
   AccountHealthChecksSchema,
   CompletedTaskSchema,
   completeTaskSchema,
   HealthCheckTaskSchema,
+  ListTasksQuery,
   listTasksQuerySchema,
   ReconcileReportSchema,
+  RequestHealthCheckBody,
   requestHealthCheckSchema,
   scheduleTaskSchema,
   TaskPageSchema,
@@ -20,6 +23,8 @@ import {
 } from './health-check.schemas';
 import { HealthChecksService } from './health-checks.service';
 
+const accountIdParam = new ZodValidationPipe(accountIdSchema);
+const taskIdParam = new ZodValidationPipe(taskIdSchema);
 const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
 
 @ApiTags('health checks')
@@ -44,9 +49,13 @@ export class AccountHealthChecksController {
       503: NO_WORKER,
     },
   })
-  async request(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const accountId = parseOrThrow(idSchema('account'), id, 'id');
-    return this.healthChecks.request(accountId, parseOrThrow(requestHealthCheckSchema, body), caller, key);
+  async request(
+    @Param('id', accountIdParam) accountId: string,
+    @Body(new ZodValidationPipe(requestHealthCheckSchema)) body: RequestHealthCheckBody,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.healthChecks.request(accountId, body, caller, key);
   }
 
   @Get()
@@ -58,8 +67,8 @@ export class AccountHealthChecksController {
     responses: { 200: { description: 'Health checks by contract year', schema: AccountHealthChecksSchema } },
     errors: { 404: "No such account (or not the caller's)" },
   })
-  async list(@Param('id') id: string, @Caller() caller: Principal) {
-    return this.healthChecks.forAccount(parseOrThrow(idSchema('account'), id, 'id'), caller);
+  async list(@Param('id', accountIdParam) accountId: string, @Caller() caller: Principal) {
+    return this.healthChecks.forAccount(accountId, caller);
   }
 }
 
@@ -83,8 +92,8 @@ export class TasksController {
       403: 'Roles allowed: admin, tam; a TAM key naming another `owner` (`owner: ownTasks`)',
     },
   })
-  list(@Query() query: unknown, @Caller() caller: Principal) {
-    return this.healthChecks.tasks(parseOrThrow(listTasksQuerySchema, query), caller);
+  list(@Query(new ZodValidationPipe(listTasksQuerySchema)) query: ListTasksQuery, @Caller() caller: Principal) {
+    return this.healthChecks.tasks(query, caller);
   }
 
   @Post(':id/schedule')
@@ -99,9 +108,13 @@ export class TasksController {
     responses: { 200: { description: 'The scheduled task', schema: HealthCheckTaskSchema } },
     errors: { 404: 'No such task (or not the caller\'s)', 409: 'The task is not open', 422: 'The date is outside the contract year or past', 503: NO_WORKER },
   })
-  async schedule(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const taskId = parseOrThrow(taskIdSchema, id, 'id');
-    return this.healthChecks.schedule(taskId, parseOrThrow(scheduleTaskSchema, body).date, caller, key);
+  async schedule(
+    @Param('id', taskIdParam) taskId: string,
+    @Body(new ZodValidationPipe(scheduleTaskSchema)) { date }: Parsed<typeof scheduleTaskSchema>,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.healthChecks.schedule(taskId, date, caller, key);
   }
 
   @Post(':id/complete')
@@ -116,9 +129,13 @@ export class TasksController {
     responses: { 200: { description: 'The completed task', schema: CompletedTaskSchema } },
     errors: { 404: 'No such task (or not the caller\'s)', 409: 'The task is not scheduled/open', 422: 'A rule refuses it', 503: NO_WORKER },
   })
-  async complete(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const taskId = parseOrThrow(taskIdSchema, id, 'id');
-    return this.healthChecks.complete(taskId, parseOrThrow(completeTaskSchema, body).summary, caller, key);
+  async complete(
+    @Param('id', taskIdParam) taskId: string,
+    @Body(new ZodValidationPipe(completeTaskSchema)) { summary }: Parsed<typeof completeTaskSchema>,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.healthChecks.complete(taskId, summary, caller, key);
   }
 }
 
@@ -141,8 +158,11 @@ export class TaskFeedController {
     responses: { 200: { description: 'The feed (text/calendar, RFC 5545)', contentType: 'text/calendar' } },
     errors: { 403: 'Roles allowed: admin, tam; a TAM key that names no tamId has no feed, nor another owner\'s' },
   })
-  feed(@Query() query: unknown, @Caller() caller: Principal) {
-    return this.healthChecks.taskFeed(parseOrThrow(taskFeedQuerySchema, query), caller);
+  feed(
+    @Query(new ZodValidationPipe(taskFeedQuerySchema)) query: Parsed<typeof taskFeedQuerySchema>,
+    @Caller() caller: Principal,
+  ) {
+    return this.healthChecks.taskFeed(query, caller);
   }
 }
 

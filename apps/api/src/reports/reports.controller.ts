@@ -2,8 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
-import { parseOrThrow } from '../common/validation';
-import { IhrReportSchema, reportQuery } from './report.schemas';
+import { ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import { IhrReportSchema, ReportQuery, reportQuery } from './report.schemas';
 import { ReportsService } from './reports.service';
 
 @ApiTags('reports')
@@ -25,7 +25,7 @@ export class ReportsController {
     query: reportQuery,
     responses: { 200: { description: 'The report', schema: IhrReportSchema } },
   })
-  ihr(@Query() query: unknown) {
-    return this.reports.ihr(parseOrThrow(reportQuery, query));
+  ihr(@Query(new ZodValidationPipe(reportQuery)) query: ReportQuery) {
+    return this.reports.ihr(query);
   }
 }
