@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { WORKFLOW_TYPES } from './vocabulary';
 
 /** The kinds of annual health check (plan features `healthChecks.remote` / `.onsite`). */
 export type HealthCheckKind = 'remote' | 'onsite';
@@ -229,9 +230,9 @@ export function parseTaskId(id: string): ParsedTaskId | undefined {
   return { ...base, kind: match[3] as HealthCheckKind | 'offer' };
 }
 
-/** Workflow types (names of the exported workflow functions). */
-export const HEALTH_CHECK_WORKFLOW_TYPE = 'healthCheckWorkflow';
-export const HEALTH_CHECK_STARTER_WORKFLOW_TYPE = 'healthCheckStarterWorkflow';
+/** Workflow types (names of the exported workflow functions), under the names their callers import. */
+export const HEALTH_CHECK_WORKFLOW_TYPE = WORKFLOW_TYPES.healthCheck;
+export const HEALTH_CHECK_STARTER_WORKFLOW_TYPE = WORKFLOW_TYPES.healthCheckStarter;
 
 /** Notification events of tasks (subscribe with `task.*`). */
 export const TASK_EVENTS = {

@@ -6,3 +6,4 @@ export * from './incident-publication';
 export * from './names';
 export * from './rejection';
 export * from './search-attributes';
+export * from './vocabulary';

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { isPositiveDuration } from './duration';
 
-export const CHANNELS = ['portal', 'email', 'phone'] as const;
-export const SEVERITIES = [1, 2, 3, 4] as const;
-/** Roles every support center fills (people directory `centers.<id>.<role>`). */
-export const CENTER_ROLES = ['supportQueue', 'supportLead', 'supportManager', 'supportDirector', 'dutyManager', 'customerSuccess'] as const;
-/** Who a ladder step notifies: a center role, or `tam`, the account's Technical Account Manager. */
-export const ROLES = [...CENTER_ROLES, 'tam'] as const;
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+import { CENTER_ROLES, CHANNELS, ROLES, SEVERITIES, WEEKDAYS } from '../../contracts/src/vocabulary';
+
+// The vocabulary is defined in contracts; named here too because policy users import it from the policy.
+export { CENTER_ROLES, CHANNELS, ROLES, SEVERITIES, WEEKDAYS };
+export type { CenterRole, Channel, Role, Severity } from '../../contracts/src/vocabulary';
 
 const duration = z
   .string({ error: 'must be a duration such as 4h or 1h30m' })
@@ -179,10 +177,6 @@ export type PolicyDocument = z.infer<typeof policySchema>;
 export type PlanPolicy = PolicyDocument['plans'][string];
 export type SupportCenterPolicy = PolicyDocument['supportCenters'][string];
 export type LadderStepPolicy = z.infer<typeof ladderStep>;
-export type Channel = (typeof CHANNELS)[number];
-export type Severity = (typeof SEVERITIES)[number];
-export type Role = (typeof ROLES)[number];
-export type CenterRole = (typeof CENTER_ROLES)[number];
 export type SubscriberPolicy = PolicyDocument['subscribers'][number];
 export type WebhookSubscriberPolicy = z.infer<typeof webhookSubscriber>;
 export type ChatSubscriberPolicy = z.infer<typeof chatSubscriber>;

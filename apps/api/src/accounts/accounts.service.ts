@@ -15,6 +15,7 @@ import {
   removeContactUpdate,
   SA,
   TASK_QUEUE,
+  WORKFLOW_TYPES,
 } from '../../../../libs/contracts/src';
 import { AccountMemoCache, normalizeAccountMemo, readAccountMemo } from '../../../../libs/account-directory/src';
 import { Principal } from '../../../../libs/auth/src';
@@ -24,6 +25,7 @@ import { AppConfig } from '../../../../libs/settings/src';
 import { actorOf } from '../auth/auth.decorators';
 import { FieldError, Problem } from '../common/problem';
 import { withWorker } from '../common/temporal-calls';
+import { AccountWorkflow } from '../common/workflow-types';
 import { APP_CONFIG } from '../core/app-config';
 import { updateIdFor } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
@@ -89,7 +91,7 @@ export class AccountsService {
     await this.checkRecord(record, Boolean(body.tamId));
     const memo: AccountMemo = { account: record, contacts: [], changeCount: 0 };
     try {
-      await this.client.workflow.start('accountWorkflow', {
+      await this.client.workflow.start<AccountWorkflow>(WORKFLOW_TYPES.account, {
         taskQueue: TASK_QUEUE,
         workflowId: accountWorkflowId(record.accountId),
         args: [{ view: { account: record, contacts: [], changes: [] } }],
@@ -159,7 +161,7 @@ export class AccountsService {
 
   async list(filter: { plan?: string; center?: string; tam?: string; type?: string; pageSize: number; pageToken?: string }): Promise<Page<AccountMemo['account'] & { contacts: number }>> {
     const query = andQuery([
-      `WorkflowType = "accountWorkflow"`,
+      `WorkflowType = ${literal(WORKFLOW_TYPES.account)}`,
       `ExecutionStatus = "Running"`,
       filter.plan !== undefined && `SlaPlan = ${literal(filter.plan)}`,
       filter.center !== undefined && `SlaSupportCenter = ${literal(filter.center)}`,

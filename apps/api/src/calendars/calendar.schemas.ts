@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { WEEKDAYS } from '../../../../libs/contracts/src';
 import type { CalendarConfig, ClosedDay, Explanation, ExplanationCounts } from '../../../../libs/business-time/src';
 import { component } from '../common/schema-registry';
 import { assertSame, CoverageSchema, isoDate, Same } from '../common/shapes';
 
 const wallTime = z.string().describe('local wall time HH:mm');
-const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const weekday = z.enum(WEEKDAYS);
 
 export const CalendarSchema = component(
   'Calendar',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS, SEVERITIES } from '../../../../libs/contracts/src';
 import { component } from './schema-registry';
 
 /**
@@ -36,9 +37,9 @@ export const ProblemSchema = component(
   'RFC 9457 problem details (application/problem+json). Extra members may be added by some problems.',
 );
 
-export const SeveritySchema = component('Severity', z.literal([1, 2, 3, 4]).describe('1 (critical) to 4 (low)'));
+export const SeveritySchema = component('Severity', z.literal(SEVERITIES).describe('1 (critical) to 4 (low)'));
 export const PrioritySchema = component('Priority', z.literal([1, 2, 3, 4]).describe("customer priority, 1 (highest) to 4"));
-export const ChannelSchema = component('Channel', z.enum(['portal', 'email', 'phone']));
+export const ChannelSchema = component('Channel', z.enum(CHANNELS));
 export const CoverageSchema = component('Coverage', z.enum(['24x7', 'business-hours']));
 
 /** A page of a visibility list: `nextPageToken` is absent on the last page. */

@@ -23,6 +23,7 @@ import {
   incidentWorkflowId,
   SA,
   TASK_QUEUE,
+  WORKFLOW_TYPES,
 } from '../../../../libs/contracts/src';
 import { Principal } from '../../../../libs/auth/src';
 import { IhrClockPlanner, pinSla, POLICY, Policy } from '../../../../libs/policy/src';
@@ -31,6 +32,7 @@ import { AccountAccess } from '../auth/account-access';
 import { FieldError, Problem } from '../common/problem';
 import { actorOf } from '../auth/auth.decorators';
 import { withWorker } from '../common/temporal-calls';
+import { IncidentWorkflow } from '../common/workflow-types';
 import { updateIdFor } from '../common/update-id';
 import { AppConfig } from '../../../../libs/settings/src';
 import { APP_CONFIG } from '../core/app-config';
@@ -165,7 +167,7 @@ export class IncidentsService {
     const hash = intakeHash(body);
     const workflowId = incidentWorkflowId(incidentId);
     try {
-      await this.client.workflow.start('incidentWorkflow', {
+      await this.client.workflow.start<IncidentWorkflow>(WORKFLOW_TYPES.incident, {
         taskQueue: TASK_QUEUE,
         workflowId,
         args: [input],
@@ -274,7 +276,7 @@ export class IncidentsService {
       if (!account || !this.access.allows(caller, await this.accounts.memo(account))) throw Problem.notFound(`No account ${account}.`);
     }
     const visibilityQuery = andQuery([
-      'WorkflowType = "incidentWorkflow"',
+      `WorkflowType = ${literal(WORKFLOW_TYPES.incident)}`,
       account !== undefined && `SlaAccountId = ${literal(account)}`,
       query.state !== undefined && `SlaState = ${literal(query.state)}`,
       query.severity !== undefined && `SlaSeverity = ${query.severity}`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { SA } from '../../../../libs/contracts/src';
-import { Policy, POLICY, SEVERITIES } from '../../../../libs/policy/src';
+import { SA, SEVERITIES, WORKFLOW_TYPES } from '../../../../libs/contracts/src';
+import { Policy, POLICY } from '../../../../libs/policy/src';
 import { andQuery, listPage, literal } from '../common/visibility';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from '../incidents/incident-summary';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
@@ -59,7 +59,7 @@ export class ReportsService {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
     const base = andQuery([
-      'WorkflowType = "incidentWorkflow"',
+      `WorkflowType = ${literal(WORKFLOW_TYPES.incident)}`,
       `SlaIhrDueAt >= ${literal(from.toISOString())}`,
       `SlaIhrDueAt < ${literal(to.toISOString())}`,
     ]);
@@ -114,8 +114,9 @@ export class ReportsService {
         const ids = new Set<string>();
         let pageToken: string | undefined;
         do {
+          const accounts = `WorkflowType = ${literal(WORKFLOW_TYPES.account)}`;
           const memo = ['account', 'contacts', 'changeCount'];
-          const page = await listPage(this.client, 'WorkflowType = "accountWorkflow"', PAGE_SIZE, pageToken, memo);
+          const page = await listPage(this.client, accounts, PAGE_SIZE, pageToken, memo);
           for (const item of page.items) {
             const id = item.typedSearchAttributes.get(SA.accountId);
             if (id) ids.add(id);
