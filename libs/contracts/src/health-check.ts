@@ -47,7 +47,12 @@ export interface HealthCheckInput extends ContractYear, TaskOwner {
    */
   reviews?: AccountReviewPlan;
   /** Test hook: delivery retry policy override. */
-  notificationRetry?: { initialIntervalMs?: number; backoffCoefficient?: number; maximumIntervalMs?: number; maximumAttempts?: number };
+  notificationRetry?: {
+    initialIntervalMs?: number;
+    backoffCoefficient?: number;
+    maximumIntervalMs?: number;
+    maximumAttempts?: number;
+  };
 }
 
 /** One review period of a contract year: [start, end), `review` counts from 1. */
@@ -207,9 +212,12 @@ export interface HealthCheckPlanChange {
 
 export const healthCheckStatusQuery = defineQuery<HealthCheckStatus>('healthCheckStatus');
 export const requestHealthCheckUpdate = defineUpdate<HealthCheckTask, [RequestHealthCheckInput]>('requestHealthCheck');
-export const scheduleHealthCheckUpdate = defineUpdate<HealthCheckTask, [ScheduleHealthCheckInput]>('scheduleHealthCheck');
-export const completeHealthCheckUpdate = defineUpdate<HealthCheckTask, [CompleteHealthCheckInput]>('completeHealthCheck');
-export const completeAccountReviewUpdate = defineUpdate<AccountReviewTask, [CompleteAccountReviewInput]>('completeAccountReview');
+export const scheduleHealthCheckUpdate =
+  defineUpdate<HealthCheckTask, [ScheduleHealthCheckInput]>('scheduleHealthCheck');
+export const completeHealthCheckUpdate =
+  defineUpdate<HealthCheckTask, [CompleteHealthCheckInput]>('completeHealthCheck');
+export const completeAccountReviewUpdate =
+  defineUpdate<AccountReviewTask, [CompleteAccountReviewInput]>('completeAccountReview');
 export const healthCheckPlanChangedSignal = defineSignal<[HealthCheckPlanChange]>('healthCheckPlanChanged');
 
 /** Task ids: `<accountId>:<contractYear>:offer|remote|onsite|review-<n>` (account ids never contain `:`). */

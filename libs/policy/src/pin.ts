@@ -12,7 +12,10 @@ function ladderStep(step: LadderStepPolicy): LadderStep {
     id: step.id,
     event: step.event,
     notify: [...step.notify],
-    at: 'percentOfTarget' in step.at ? { percentOfTarget: step.at.percentOfTarget } : { afterBreachMs: parseDuration(step.at.afterBreach)! },
+    at:
+      'percentOfTarget' in step.at
+        ? { percentOfTarget: step.at.percentOfTarget }
+        : { afterBreachMs: parseDuration(step.at.afterBreach)! },
   };
 }
 

@@ -49,7 +49,14 @@ const calendar = z.strictObject({
     })
     .optional(),
   closures: z
-    .array(z.strictObject({ date: isoDate, from: wallTime.optional(), to: wallTime.optional(), reason: z.string().optional() }))
+    .array(
+      z.strictObject({
+        date: isoDate,
+        from: wallTime.optional(),
+        to: wallTime.optional(),
+        reason: z.string().optional(),
+      }),
+    )
     .optional(),
   openings: z
     .array(z.strictObject({ date: isoDate, from: wallTime, to: wallTime, reason: z.string().optional() }))
@@ -123,7 +130,9 @@ const chatSubscriber = z.strictObject({
 });
 
 const subscriber = z.union([chatSubscriber, webhookSubscriber], {
-  error: 'must be a webhook subscriber (id, url, secretEnv, events) or a chat subscriber (id, kind: slack|teams, urlEnv, events)',
+  error:
+    'must be a webhook subscriber (id, url, secretEnv, events) ' +
+    'or a chat subscriber (id, kind: slack|teams, urlEnv, events)',
 });
 
 /**
@@ -136,8 +145,16 @@ export const ACCOUNT_REVIEWS_DEFAULT = { plans: ['SPE'], everyMonths: 3, dueBusi
 const accountReviews = z
   .strictObject({
     plans: z.array(z.string()),
-    everyMonths: z.number().int('must be a whole number of months').min(1, 'must be 1 to 12').max(12, 'must be 1 to 12'),
-    dueBusinessDays: z.number().int('must be a whole number of business days').min(1, 'must be 1 to 60').max(60, 'must be 1 to 60'),
+    everyMonths: z
+      .number()
+      .int('must be a whole number of months')
+      .min(1, 'must be 1 to 12')
+      .max(12, 'must be 1 to 12'),
+    dueBusinessDays: z
+      .number()
+      .int('must be a whole number of business days')
+      .min(1, 'must be 1 to 60')
+      .max(60, 'must be 1 to 60'),
   })
   .default(() => ({ ...ACCOUNT_REVIEWS_DEFAULT, plans: [...ACCOUNT_REVIEWS_DEFAULT.plans] }));
 

@@ -34,7 +34,10 @@ export const patchAccountSchema = z
     tamId: personId.nullable().optional(),
     partnerId: idSchema('partner account').nullable().optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'must change at least one field', path: [] });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'must change at least one field',
+    path: [],
+  });
 export type PatchAccountBody = z.infer<typeof patchAccountSchema>;
 
 export const registerContactSchema = component('RegisterContactRequest', z.strictObject({

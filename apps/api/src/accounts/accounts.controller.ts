@@ -25,7 +25,9 @@ import { AccountsService } from './accounts.service';
 
 const accountParams = { id: idSchema('account') };
 const accountIdParam = new ZodValidationPipe(accountIdSchema);
-const NO_WORKER = 'No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key)';
+const NO_WORKER =
+  'No worker took the change in time, or Temporal did not answer within the deadline; ' +
+  'retry (with the same Idempotency-Key)';
 
 @ApiTags('accounts')
 @Controller('v1/accounts')
@@ -43,14 +45,27 @@ export class AccountsController {
     summary: 'Create an account (starts its entity workflow account/<id>)',
     description: 'The account id is the idempotency key: the same body again answers 200 with the account.',
     body: createAccountSchema,
-    bodyExample: { id: 'acme', name: 'Acme', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-03-01' },
+    bodyExample: {
+      id: 'acme',
+      name: 'Acme',
+      type: 'customer',
+      plan: 'SP2',
+      supportCenter: 'emea',
+      contractStart: '2025-03-01',
+    },
     responses: {
       201: { description: 'Created', schema: AccountViewSchema, headers: ['Location'] },
-      200: { description: 'Same account already created (retried request)', schema: AccountViewSchema, headers: ['Location'] },
+      200: {
+        description: 'Same account already created (retried request)',
+        schema: AccountViewSchema,
+        headers: ['Location'],
+      },
     },
     errors: {
       409: 'The id is taken by an account with other details',
-      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`), partner not a partner',
+      422:
+        'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory ' +
+        '(`tamId: inDirectory`), partner not a partner',
     },
   })
   async create(
@@ -71,7 +86,11 @@ export class AccountsController {
     summary: 'List accounts (visibility): filter by plan, center, TAM, type; paginated',
     query: listAccountsQuerySchema,
     responses: { 200: { description: 'A page of accounts', schema: AccountPageSchema } },
-    errors: { 400: 'The query does not match: a filter value (`plan`, `center`, `tam`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter' },
+    errors: {
+      400:
+        'The query does not match: a filter value (`plan`, `center`, `tam`) given twice, empty, too long or holding ' +
+        'control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
+    },
   })
   list(@Query(new ZodValidationPipe(listAccountsQuerySchema)) query: Parsed<typeof listAccountsQuerySchema>) {
     return this.accounts.list(query);
@@ -104,7 +123,8 @@ export class AccountsController {
     errors: {
       404: 'No such account',
       409: 'Nothing changes, or a downgrade would leave too many contacts',
-      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
+      422:
+        'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
       503: NO_WORKER,
     },
   })
@@ -127,7 +147,11 @@ export class AccountsController {
     body: registerContactSchema,
     idempotencyKey: true,
     responses: { 201: { description: 'Registered', schema: ContactSchema } },
-    errors: { 404: "No such account (or not the caller's)", 409: 'Plan limit reached, or email/contactId already registered', 503: NO_WORKER },
+    errors: {
+      404: "No such account (or not the caller's)",
+      409: 'Plan limit reached, or email/contactId already registered',
+      503: NO_WORKER,
+    },
   })
   async registerContact(
     @Param('id', accountIdParam) accountId: string,

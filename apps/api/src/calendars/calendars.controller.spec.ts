@@ -45,7 +45,8 @@ describe('GET /v1/calendars/:center/due', () => {
   it('skips Epiphany in Helsinki', () => {
     const res = full('emea', { start: '2026-01-06T10:00:00+02:00', hours: '1' });
     expect(res.due).toBe('2026-01-07T09:00:00+02:00');
-    expect(res.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ date: '2026-01-06', reason: 'holiday' })]));
+    const epiphany = expect.objectContaining({ date: '2026-01-06', reason: 'holiday' });
+    expect(res.skipped).toEqual(expect.arrayContaining([epiphany]));
   });
 
   it.each([
@@ -78,8 +79,12 @@ describe('GET /v1/calendars/:center/due', () => {
       const res: any = due(controller, 'emea', query);
       expect(res).not.toHaveProperty('counted');
       expect(res).not.toHaveProperty('skipped');
-      expect(res.counts).toEqual({ counted: 3, skipped: { weekend: 2, holiday: 0, closure: 0, closed: 0 }, dstShifts: 0 });
-      expect(res.summary).toBe('16h of business hours from Fri 2026-11-27 16:00 EET: counted 3 intervals; skipped 2 days (2 weekend); due Tue 2026-12-01 14:00 EET');
+      const skipped = { weekend: 2, holiday: 0, closure: 0, closed: 0 };
+      expect(res.counts).toEqual({ counted: 3, skipped, dstShifts: 0 });
+      expect(res.summary).toBe(
+        '16h of business hours from Fri 2026-11-27 16:00 EET: counted 3 intervals; skipped 2 days (2 weekend); ' +
+          'due Tue 2026-12-01 14:00 EET',
+      );
       expect(res.due).toBe(full('emea', query).due);
     });
 

@@ -32,7 +32,10 @@ export function whatIfCost(durationMs: number, full: boolean): number {
 
 export const whatIfQuery = z
   .strictObject({
-    start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional().describe('ISO 8601 instant with offset; default now'),
+    start: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' })
+      .optional()
+      .describe('ISO 8601 instant with offset; default now'),
     hours: z.coerce
       .number('must be a number')
       .positive('must be above 0')
@@ -49,7 +52,10 @@ export const whatIfQuery = z
     explain: z
       .enum(['summary', 'full'], 'must be summary or full')
       .default('summary')
-      .describe(`summary (default): counts and a one-line summary; full: every counted interval and skipped day (at most ${MAX_EXPLAIN_ENTRIES} each)`),
+      .describe(
+        'summary (default): counts and a one-line summary; ' +
+          `full: every counted interval and skipped day (at most ${MAX_EXPLAIN_ENTRIES} each)`,
+      ),
   })
   .refine((q) => (q.hours === undefined) !== (q.duration === undefined), {
     message: 'give exactly one of hours or duration',
@@ -70,13 +76,17 @@ export class CalendarsController {
     temporal: false,
     summary: "What-if: the due instant of a duration counted from start in a center's calendar, with the explanation",
     description:
-      'Give exactly one of `hours` or `duration` (at most 1000 h); `start` defaults to now. The default answer gives counts and a ' +
-      'one-line summary; `explain=full` lists every counted interval and skipped day (at most 400 each; `truncated` says when more ' +
-      'were cut). A long what-if weighs more against the rate limit: 1 request plus 1 per 100 h, doubled for `explain=full`.',
+      'Give exactly one of `hours` or `duration` (at most 1000 h); `start` defaults to now. ' +
+      'The default answer gives counts and a one-line summary; `explain=full` lists every counted interval ' +
+      'and skipped day (at most 400 each; `truncated` says when more were cut). ' +
+      'A long what-if weighs more against the rate limit: 1 request plus 1 per 100 h, doubled for `explain=full`.',
     params: { center: z.string().describe('support center id, e.g. emea') },
     query: whatIfQuery,
     responses: {
-      200: { description: 'The due instant and how it was counted: counts by default, the per-day lists with `explain=full`', schema: WhatIfSchema },
+      200: {
+        description: 'The due instant and how it was counted: counts by default, the per-day lists with `explain=full`',
+        schema: WhatIfSchema,
+      },
     },
     errors: { 404: 'No such support center' },
   })
@@ -105,7 +115,7 @@ export class CalendarsController {
     }
     if (!full) return { center, ...explainCounts(calendar, startMs, durationMs) };
     const explanation = explain(calendar, startMs, durationMs);
-    const truncated = explanation.counted.length > MAX_EXPLAIN_ENTRIES || explanation.skipped.length > MAX_EXPLAIN_ENTRIES;
+    const truncated = Math.max(explanation.counted.length, explanation.skipped.length) > MAX_EXPLAIN_ENTRIES;
     return {
       center,
       ...explanation,

@@ -29,17 +29,21 @@ export async function withWorker<T>(
 
 export function toProblemOrRethrow(error: unknown, what: string, notFound?: string): unknown {
   if (error instanceof WorkflowNotFoundError) return Problem.notFound(notFound ?? `${what}: not found.`);
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === REJECTION) {
-    const details = error.cause.details?.[0] as RejectionDetails | undefined;
+  // An update's validator refused it: an ApplicationFailure as the cause.
+  const failure =
+    error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  if (failure?.type === REJECTION) {
+    const details = failure.details?.[0] as RejectionDetails | undefined;
     if (details) {
-      const title = details.status === 404 ? 'Not found' : details.status === 409 ? 'Conflict' : 'Request cannot be processed';
-      return new Problem(details.status, title, details.message, [{ field: details.field, rule: details.rule, message: details.message }]);
+      const title =
+        details.status === 404 ? 'Not found' : details.status === 409 ? 'Conflict' : 'Request cannot be processed';
+      const { field, rule, message } = details;
+      return new Problem(details.status, title, message, [{ field, rule, message }]);
     }
   }
   // A validator that refused with a plain failure: still the client's mistake, never a 500.
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const rule = error.cause.type ?? 'rejected';
-    return Problem.unprocessable([{ field: 'body', rule, message: error.cause.message }]);
+  if (failure) {
+    return Problem.unprocessable([{ field: 'body', rule: failure.type ?? 'rejected', message: failure.message }]);
   }
   if (isDeadline(error)) return Problem.unavailable(`${what}: no worker answered in time; retry shortly.`);
   return error;

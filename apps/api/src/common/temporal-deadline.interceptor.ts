@@ -24,6 +24,7 @@ export class TemporalDeadlineInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     // The handler runs inside withDeadline's scope, so it and everything it awaits carry the deadline.
     const deadline = Date.now() + this.config.API_TEMPORAL_TIMEOUT_MS;
-    return from(this.client.connection.withDeadline(deadline, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    const handled = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    return from(this.client.connection.withDeadline(deadline, handled));
   }
 }

@@ -14,11 +14,18 @@ export function filterValue(max: number) {
     .string('must be given once')
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !/\p{Cc}/u.test(value), { message: 'must not contain control characters', params: { rule: 'noControlCharacters' } });
+    .refine((value) => !/\p{Cc}/u.test(value), {
+      message: 'must not contain control characters',
+      params: { rule: 'noControlCharacters' },
+    });
 }
 
 /** The `Idempotency-Key` header: optional, bounded. */
-export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .optional();
 
 /** The raw `Idempotency-Key` header (undefined when absent). */
 const IdempotencyKeyHeader = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {

@@ -25,7 +25,9 @@ import { HealthChecksService } from './health-checks.service';
 
 const accountIdParam = new ZodValidationPipe(accountIdSchema);
 const taskIdParam = new ZodValidationPipe(taskIdSchema);
-const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
+const NO_WORKER =
+  'No worker took the command in time, or Temporal did not answer within the deadline; ' +
+  'retry with the same Idempotency-Key';
 
 @ApiTags('health checks')
 @Controller('v1/accounts/:id/health-checks')
@@ -88,7 +90,9 @@ export class TasksController {
     query: listTasksQuerySchema,
     responses: { 200: { description: 'A page of tasks', schema: TaskPageSchema } },
     errors: {
-      400: 'The query does not match: a filter value (`owner`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
+      400:
+        'The query does not match: a filter value (`owner`) given twice, empty, too long or holding ' +
+        'control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
       403: 'Roles allowed: admin, tam; a TAM key naming another `owner` (`owner: ownTasks`)',
     },
   })
@@ -106,7 +110,12 @@ export class TasksController {
     body: scheduleTaskSchema,
     idempotencyKey: true,
     responses: { 200: { description: 'The scheduled task', schema: HealthCheckTaskSchema } },
-    errors: { 404: 'No such task (or not the caller\'s)', 409: 'The task is not open', 422: 'The date is outside the contract year or past', 503: NO_WORKER },
+    errors: {
+      404: "No such task (or not the caller's)",
+      409: 'The task is not open',
+      422: 'The date is outside the contract year or past',
+      503: NO_WORKER,
+    },
   })
   async schedule(
     @Param('id', taskIdParam) taskId: string,
@@ -122,12 +131,19 @@ export class TasksController {
   @HttpCode(200)
   @Endpoint({
     operationId: 'completeTask',
-    summary: 'Record the completed health check (once scheduled) or account review (`<accountId>:<year>:review-<n>`) with its summary',
+    summary:
+      'Record the completed health check (once scheduled) or account review (`<accountId>:<year>:review-<n>`) ' +
+      'with its summary',
     params: { id: taskIdSchema },
     body: completeTaskSchema,
     idempotencyKey: true,
     responses: { 200: { description: 'The completed task', schema: CompletedTaskSchema } },
-    errors: { 404: 'No such task (or not the caller\'s)', 409: 'The task is not scheduled/open', 422: 'A rule refuses it', 503: NO_WORKER },
+    errors: {
+      404: "No such task (or not the caller's)",
+      409: 'The task is not scheduled/open',
+      422: 'A rule refuses it',
+      503: NO_WORKER,
+    },
   })
   async complete(
     @Param('id', taskIdParam) taskId: string,
@@ -150,10 +166,13 @@ export class TaskFeedController {
   @Header('Cache-Control', 'no-store')
   @Endpoint({
     operationId: 'taskFeed',
-    summary: "Open and scheduled tasks as an iCalendar feed (RFC 5545) in the TAM's zone: a TAM key gets its own, an admin key any `owner` (or all)",
+    summary:
+      "Open and scheduled tasks as an iCalendar feed (RFC 5545) in the TAM's zone: a TAM key gets its own, " +
+      'an admin key any `owner` (or all)',
     description:
-      'A subscribable calendar: scheduled health checks at their agreed time, open tasks as all-day entries on their due date, ' +
-      "each with a stable UID. A TAM key gets its own feed (another `owner` is 403, as on GET /v1/tasks); an admin key names any `owner`, or none for every owner's tasks.",
+      'A subscribable calendar: scheduled health checks at their agreed time, open tasks as all-day entries on ' +
+      'their due date, each with a stable UID. A TAM key gets its own feed (another `owner` is 403, as on ' +
+      "GET /v1/tasks); an admin key names any `owner`, or none for every owner's tasks.",
     query: taskFeedQuerySchema,
     responses: { 200: { description: 'The feed (text/calendar, RFC 5545)', contentType: 'text/calendar' } },
     errors: { 403: 'Roles allowed: admin, tam; a TAM key that names no tamId has no feed, nor another owner\'s' },
