@@ -1,8 +1,10 @@
 import { HolidaySource, HolidaySpan, HolidayType, holidaySource, knownCountry, knownRegion, knownState, validRule } from './holidays';
 import { DAY, MINUTE, ZoneClock, civil, isValidZone, parseHHmm, parseIsoDate, weekdayIndex, zoneClock } from './zone';
+import { WEEKDAYS, Weekday } from '../../contracts/src/vocabulary';
 
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+// Defined in contracts' vocabulary (a file without imports, safe in the workflow bundle); named here too.
+export { WEEKDAYS };
+export type { Weekday };
 
 export interface CalendarConfig {
   /** IANA zone */

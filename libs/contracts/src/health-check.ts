@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { WORKFLOW_TYPES } from './vocabulary';
 
 /** The kinds of annual health check (plan features `healthChecks.remote` / `.onsite`). */
 export type HealthCheckKind = 'remote' | 'onsite';
@@ -46,7 +47,12 @@ export interface HealthCheckInput extends ContractYear, TaskOwner {
    */
   reviews?: AccountReviewPlan;
   /** Test hook: delivery retry policy override. */
-  notificationRetry?: { initialIntervalMs?: number; backoffCoefficient?: number; maximumIntervalMs?: number; maximumAttempts?: number };
+  notificationRetry?: {
+    initialIntervalMs?: number;
+    backoffCoefficient?: number;
+    maximumIntervalMs?: number;
+    maximumAttempts?: number;
+  };
 }
 
 /** One review period of a contract year: [start, end), `review` counts from 1. */
@@ -206,9 +212,12 @@ export interface HealthCheckPlanChange {
 
 export const healthCheckStatusQuery = defineQuery<HealthCheckStatus>('healthCheckStatus');
 export const requestHealthCheckUpdate = defineUpdate<HealthCheckTask, [RequestHealthCheckInput]>('requestHealthCheck');
-export const scheduleHealthCheckUpdate = defineUpdate<HealthCheckTask, [ScheduleHealthCheckInput]>('scheduleHealthCheck');
-export const completeHealthCheckUpdate = defineUpdate<HealthCheckTask, [CompleteHealthCheckInput]>('completeHealthCheck');
-export const completeAccountReviewUpdate = defineUpdate<AccountReviewTask, [CompleteAccountReviewInput]>('completeAccountReview');
+export const scheduleHealthCheckUpdate =
+  defineUpdate<HealthCheckTask, [ScheduleHealthCheckInput]>('scheduleHealthCheck');
+export const completeHealthCheckUpdate =
+  defineUpdate<HealthCheckTask, [CompleteHealthCheckInput]>('completeHealthCheck');
+export const completeAccountReviewUpdate =
+  defineUpdate<AccountReviewTask, [CompleteAccountReviewInput]>('completeAccountReview');
 export const healthCheckPlanChangedSignal = defineSignal<[HealthCheckPlanChange]>('healthCheckPlanChanged');
 
 /** Task ids: `<accountId>:<contractYear>:offer|remote|onsite|review-<n>` (account ids never contain `:`). */
@@ -229,9 +238,9 @@ export function parseTaskId(id: string): ParsedTaskId | undefined {
   return { ...base, kind: match[3] as HealthCheckKind | 'offer' };
 }
 
-/** Workflow types (names of the exported workflow functions). */
-export const HEALTH_CHECK_WORKFLOW_TYPE = 'healthCheckWorkflow';
-export const HEALTH_CHECK_STARTER_WORKFLOW_TYPE = 'healthCheckStarterWorkflow';
+/** Workflow types (names of the exported workflow functions), under the names their callers import. */
+export const HEALTH_CHECK_WORKFLOW_TYPE = WORKFLOW_TYPES.healthCheck;
+export const HEALTH_CHECK_STARTER_WORKFLOW_TYPE = WORKFLOW_TYPES.healthCheckStarter;
 
 /** Notification events of tasks (subscribe with `task.*`). */
 export const TASK_EVENTS = {

@@ -1,20 +1,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarConfig, Explanation } from '../../business-time/src';
 
-export type Channel = 'portal' | 'email' | 'phone';
-export type Severity = 1 | 2 | 3 | 4;
+import type { Channel, Role, Severity } from './vocabulary';
+
+// Defined in vocabulary.ts; named here too because many files import them from this module.
+export type { Channel, Role, Severity } from './vocabulary';
 export type Priority = 1 | 2 | 3 | 4;
 /** The IHR outcome: `resolved` = resolved before any outcome. Resolution itself = the workflow completed. */
 export type IncidentState = 'pending' | 'met' | 'breached' | 'resolved';
 export type CoverageKind = '24x7' | 'business-hours';
-export type Role =
-  | 'supportQueue'
-  | 'supportLead'
-  | 'supportManager'
-  | 'supportDirector'
-  | 'dutyManager'
-  | 'customerSuccess'
-  | 'tam';
 export type SeverityKey = 'sev1' | 'sev2' | 'sev3' | 'sev4';
 export type PerSeverity<T> = Record<SeverityKey, T>;
 export const severityKey = (severity: Severity): SeverityKey => `sev${severity}`;

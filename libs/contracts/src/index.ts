@@ -7,3 +7,4 @@ export * from './names';
 export * from './rejection';
 export * from './search-attributes';
 export * from './command-fingerprint';
+export * from './vocabulary';

@@ -9,6 +9,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { stringify } from 'yaml';
 import { SA } from '../../contracts/src/search-attributes';
+import { WORKFLOW_TYPES } from '../../contracts/src/vocabulary';
 import { projectRoot } from './project-root';
 
 /**
@@ -549,7 +550,8 @@ async function waitForFrontend(address: string, namespace: string, timeoutMs: nu
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
       const missing = Object.values(SA).filter((key) => !(customAttributes && key.name in customAttributes));
       if (missing.length === 0) {
-        await connection.workflowService.countWorkflowExecutions({ namespace, query: 'WorkflowType = "incidentWorkflow"' });
+        const query = `WorkflowType = "${WORKFLOW_TYPES.incident}"`;
+        await connection.workflowService.countWorkflowExecutions({ namespace, query });
         return;
       }
       lastError = new Error(`search attributes not registered yet: ${missing.map((k) => k.name).join(', ')}`);

@@ -1,9 +1,9 @@
-import type { LadderStep, PerSeverity, PinnedSla, Severity as ContractSeverity } from '../../contracts/src/incident';
+import type { LadderStep, PerSeverity, PinnedSla, Severity } from '../../contracts/src/incident';
 import { parseDuration } from './duration';
 import { Policy } from './policy';
 import { LadderStepPolicy, SEVERITIES } from './schema';
 
-function perSeverity<T>(value: (severity: ContractSeverity) => T): PerSeverity<T> {
+function perSeverity<T>(value: (severity: Severity) => T): PerSeverity<T> {
   return Object.fromEntries(SEVERITIES.map((s) => [`sev${s}`, value(s)])) as PerSeverity<T>;
 }
 
@@ -12,7 +12,10 @@ function ladderStep(step: LadderStepPolicy): LadderStep {
     id: step.id,
     event: step.event,
     notify: [...step.notify],
-    at: 'percentOfTarget' in step.at ? { percentOfTarget: step.at.percentOfTarget } : { afterBreachMs: parseDuration(step.at.afterBreach)! },
+    at:
+      'percentOfTarget' in step.at
+        ? { percentOfTarget: step.at.percentOfTarget }
+        : { afterBreachMs: parseDuration(step.at.afterBreach)! },
   };
 }
 

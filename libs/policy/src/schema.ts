@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { isPositiveDuration } from './duration';
 
-export const CHANNELS = ['portal', 'email', 'phone'] as const;
-export const SEVERITIES = [1, 2, 3, 4] as const;
-/** Roles every support center fills (people directory `centers.<id>.<role>`). */
-export const CENTER_ROLES = ['supportQueue', 'supportLead', 'supportManager', 'supportDirector', 'dutyManager', 'customerSuccess'] as const;
-/** Who a ladder step notifies: a center role, or `tam`, the account's Technical Account Manager. */
-export const ROLES = [...CENTER_ROLES, 'tam'] as const;
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+import { CENTER_ROLES, CHANNELS, ROLES, SEVERITIES, WEEKDAYS } from '../../contracts/src/vocabulary';
+
+// The vocabulary is defined in contracts; named here too because policy users import it from the policy.
+export { CENTER_ROLES, CHANNELS, ROLES, SEVERITIES, WEEKDAYS };
+export type { CenterRole, Channel, Role, Severity } from '../../contracts/src/vocabulary';
 
 const duration = z
   .string({ error: 'must be a duration such as 4h or 1h30m' })
@@ -51,7 +49,14 @@ const calendar = z.strictObject({
     })
     .optional(),
   closures: z
-    .array(z.strictObject({ date: isoDate, from: wallTime.optional(), to: wallTime.optional(), reason: z.string().optional() }))
+    .array(
+      z.strictObject({
+        date: isoDate,
+        from: wallTime.optional(),
+        to: wallTime.optional(),
+        reason: z.string().optional(),
+      }),
+    )
     .optional(),
   openings: z
     .array(z.strictObject({ date: isoDate, from: wallTime, to: wallTime, reason: z.string().optional() }))
@@ -125,7 +130,9 @@ const chatSubscriber = z.strictObject({
 });
 
 const subscriber = z.union([chatSubscriber, webhookSubscriber], {
-  error: 'must be a webhook subscriber (id, url, secretEnv, events) or a chat subscriber (id, kind: slack|teams, urlEnv, events)',
+  error:
+    'must be a webhook subscriber (id, url, secretEnv, events) ' +
+    'or a chat subscriber (id, kind: slack|teams, urlEnv, events)',
 });
 
 /**
@@ -138,8 +145,16 @@ export const ACCOUNT_REVIEWS_DEFAULT = { plans: ['SPE'], everyMonths: 3, dueBusi
 const accountReviews = z
   .strictObject({
     plans: z.array(z.string()),
-    everyMonths: z.number().int('must be a whole number of months').min(1, 'must be 1 to 12').max(12, 'must be 1 to 12'),
-    dueBusinessDays: z.number().int('must be a whole number of business days').min(1, 'must be 1 to 60').max(60, 'must be 1 to 60'),
+    everyMonths: z
+      .number()
+      .int('must be a whole number of months')
+      .min(1, 'must be 1 to 12')
+      .max(12, 'must be 1 to 12'),
+    dueBusinessDays: z
+      .number()
+      .int('must be a whole number of business days')
+      .min(1, 'must be 1 to 60')
+      .max(60, 'must be 1 to 60'),
   })
   .default(() => ({ ...ACCOUNT_REVIEWS_DEFAULT, plans: [...ACCOUNT_REVIEWS_DEFAULT.plans] }));
 
@@ -181,10 +196,6 @@ export type PolicyDocumentInput = z.input<typeof policySchema>;
 export type PlanPolicy = PolicyDocument['plans'][string];
 export type SupportCenterPolicy = PolicyDocument['supportCenters'][string];
 export type LadderStepPolicy = z.infer<typeof ladderStep>;
-export type Channel = (typeof CHANNELS)[number];
-export type Severity = (typeof SEVERITIES)[number];
-export type Role = (typeof ROLES)[number];
-export type CenterRole = (typeof CENTER_ROLES)[number];
 export type SubscriberPolicy = PolicyDocument['subscribers'][number];
 export type WebhookSubscriberPolicy = z.infer<typeof webhookSubscriber>;
 export type ChatSubscriberPolicy = z.infer<typeof chatSubscriber>;

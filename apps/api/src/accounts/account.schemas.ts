@@ -6,6 +6,8 @@ import { filterValue } from '../common/validation';
 
 export const idSchema = (what: string) =>
   z.string().regex(ID_PATTERN, `must be a ${what} id: letters, digits, '.', '_' or '-', up to 64 characters`);
+/** The `:id` of an account route. */
+export const accountIdSchema = idSchema('account');
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const isoDate = z.iso.date('must be a date YYYY-MM-DD');
 
@@ -32,7 +34,10 @@ export const patchAccountSchema = z
     tamId: personId.nullable().optional(),
     partnerId: idSchema('partner account').nullable().optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'must change at least one field', path: [] });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'must change at least one field',
+    path: [],
+  });
 export type PatchAccountBody = z.infer<typeof patchAccountSchema>;
 
 export const registerContactSchema = component('RegisterContactRequest', z.strictObject({

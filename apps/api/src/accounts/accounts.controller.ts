@@ -5,21 +5,29 @@ import { Principal } from '../../../../libs/auth/src';
 import { AccountAccess } from '../auth/account-access';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
-import { IdempotencyKey, parseOrThrow } from '../common/validation';
+import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import { IdempotencyKey } from '../common/validation';
 import {
+  accountIdSchema,
   AccountPageSchema,
   AccountViewSchema,
   ContactSchema,
+  CreateAccountBody,
   createAccountSchema,
   idSchema,
   listAccountsQuerySchema,
+  PatchAccountBody,
   patchAccountSchema,
+  RegisterContactBody,
   registerContactSchema,
 } from './account.schemas';
 import { AccountsService } from './accounts.service';
 
 const accountParams = { id: idSchema('account') };
-const NO_WORKER = 'No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key)';
+const accountIdParam = new ZodValidationPipe(accountIdSchema);
+const NO_WORKER =
+  'No worker took the change in time, or Temporal did not answer within the deadline; ' +
+  'retry (with the same Idempotency-Key)';
 
 @ApiTags('accounts')
 @Controller('v1/accounts')
@@ -37,18 +45,35 @@ export class AccountsController {
     summary: 'Create an account (starts its entity workflow account/<id>)',
     description: 'The account id is the idempotency key: the same body again answers 200 with the account.',
     body: createAccountSchema,
-    bodyExample: { id: 'acme', name: 'Acme', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-03-01' },
+    bodyExample: {
+      id: 'acme',
+      name: 'Acme',
+      type: 'customer',
+      plan: 'SP2',
+      supportCenter: 'emea',
+      contractStart: '2025-03-01',
+    },
     responses: {
       201: { description: 'Created', schema: AccountViewSchema, headers: ['Location'] },
-      200: { description: 'Same account already created (retried request)', schema: AccountViewSchema, headers: ['Location'] },
+      200: {
+        description: 'Same account already created (retried request)',
+        schema: AccountViewSchema,
+        headers: ['Location'],
+      },
     },
     errors: {
       409: 'The id is taken by an account with other details',
-      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`), partner not a partner',
+      422:
+        'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory ' +
+        '(`tamId: inDirectory`), partner not a partner',
     },
   })
-  async create(@Body() body: unknown, @Caller() caller: Principal, @Res({ passthrough: true }) response: Response) {
-    const { view, created } = await this.accounts.create(parseOrThrow(createAccountSchema, body), caller);
+  async create(
+    @Body(new ZodValidationPipe(createAccountSchema)) body: CreateAccountBody,
+    @Caller() caller: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { view, created } = await this.accounts.create(body, caller);
     if (!created) response.status(200);
     response.location(`/v1/accounts/${view.account.accountId}`);
     return view;
@@ -61,10 +86,14 @@ export class AccountsController {
     summary: 'List accounts (visibility): filter by plan, center, TAM, type; paginated',
     query: listAccountsQuerySchema,
     responses: { 200: { description: 'A page of accounts', schema: AccountPageSchema } },
-    errors: { 400: 'The query does not match: a filter value (`plan`, `center`, `tam`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter' },
+    errors: {
+      400:
+        'The query does not match: a filter value (`plan`, `center`, `tam`) given twice, empty, too long or holding ' +
+        'control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
+    },
   })
-  list(@Query() query: unknown) {
-    return this.accounts.list(parseOrThrow(listAccountsQuerySchema, query));
+  list(@Query(new ZodValidationPipe(listAccountsQuerySchema)) query: Parsed<typeof listAccountsQuerySchema>) {
+    return this.accounts.list(query);
   }
 
   @Get(':id')
@@ -77,8 +106,7 @@ export class AccountsController {
     responses: { 200: { description: 'The account', schema: AccountViewSchema } },
     errors: { 404: "No such account (or not the caller's)" },
   })
-  async get(@Param('id') id: string, @Caller() caller: Principal) {
-    const accountId = parseOrThrow(idSchema('account'), id, 'id');
+  async get(@Param('id', accountIdParam) accountId: string, @Caller() caller: Principal) {
     await this.access.assert(caller, accountId);
     return this.accounts.read(accountId);
   }
@@ -95,13 +123,18 @@ export class AccountsController {
     errors: {
       404: 'No such account',
       409: 'Nothing changes, or a downgrade would leave too many contacts',
-      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
+      422:
+        'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
       503: NO_WORKER,
     },
   })
-  async patch(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const accountId = parseOrThrow(idSchema('account'), id, 'id');
-    return this.accounts.change(accountId, parseOrThrow(patchAccountSchema, body), caller, key);
+  async patch(
+    @Param('id', accountIdParam) accountId: string,
+    @Body(new ZodValidationPipe(patchAccountSchema)) body: PatchAccountBody,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.accounts.change(accountId, body, caller, key);
   }
 
   @Post(':id/contacts')
@@ -114,11 +147,18 @@ export class AccountsController {
     body: registerContactSchema,
     idempotencyKey: true,
     responses: { 201: { description: 'Registered', schema: ContactSchema } },
-    errors: { 404: "No such account (or not the caller's)", 409: 'Plan limit reached, or email/contactId already registered', 503: NO_WORKER },
+    errors: {
+      404: "No such account (or not the caller's)",
+      409: 'Plan limit reached, or email/contactId already registered',
+      503: NO_WORKER,
+    },
   })
-  async registerContact(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const accountId = parseOrThrow(idSchema('account'), id, 'id');
-    const input = parseOrThrow(registerContactSchema, body);
+  async registerContact(
+    @Param('id', accountIdParam) accountId: string,
+    @Body(new ZodValidationPipe(registerContactSchema)) input: RegisterContactBody,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
     await this.access.assert(caller, accountId);
     return this.accounts.registerContact(accountId, input, caller, key);
   }
@@ -132,10 +172,12 @@ export class AccountsController {
     responses: { 200: { description: 'The account after the removal', schema: AccountViewSchema } },
     errors: { 404: "No such account (or not the caller's)", 503: NO_WORKER },
   })
-  async removeContact(@Param('id') id: string, @Param('contactId') contactId: string, @Caller() caller: Principal) {
-    const accountId = parseOrThrow(idSchema('account'), id, 'id');
-    const contact = parseOrThrow(idSchema('contact'), contactId, 'contactId');
+  async removeContact(
+    @Param('id', accountIdParam) accountId: string,
+    @Param('contactId', new ZodValidationPipe(idSchema('contact'))) contactId: string,
+    @Caller() caller: Principal,
+  ) {
     await this.access.assert(caller, accountId);
-    return this.accounts.removeContact(accountId, contact, caller);
+    return this.accounts.removeContact(accountId, contactId, caller);
   }
 }

@@ -15,14 +15,18 @@ import {
   removeContactUpdate,
   SA,
   TASK_QUEUE,
+  WORKFLOW_TYPES,
 } from '../../../../libs/contracts/src';
 import { AccountMemoCache, normalizeAccountMemo, readAccountMemo } from '../../../../libs/account-directory/src';
 import { Principal } from '../../../../libs/auth/src';
 import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
+import { AppConfig } from '../../../../libs/settings/src';
 import { actorOf } from '../auth/auth.decorators';
 import { FieldError, Problem } from '../common/problem';
 import { withWorker } from '../common/temporal-calls';
+import { AccountWorkflow } from '../common/workflow-types';
+import { APP_CONFIG } from '../core/app-config';
 import { commandIdentity, executeCommand } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
@@ -38,6 +42,7 @@ export class AccountsService {
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(PEOPLE) private readonly people: DirectorySource,
     private readonly cache: AccountMemoCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private handle(accountId: string) {
@@ -86,7 +91,7 @@ export class AccountsService {
     await this.checkRecord(record, Boolean(body.tamId));
     const memo: AccountMemo = { account: record, contacts: [], changeCount: 0 };
     try {
-      await this.client.workflow.start('accountWorkflow', {
+      await this.client.workflow.start<AccountWorkflow>(WORKFLOW_TYPES.account, {
         taskQueue: TASK_QUEUE,
         workflowId: accountWorkflowId(record.accountId),
         args: [{ view: { account: record, contacts: [], changes: [] } }],
@@ -138,7 +143,7 @@ export class AccountsService {
   /** Runs an account write; afterwards this process's cached memo of the account is dropped. */
   private async write<T>(accountId: string, what: string, update: () => Promise<T>): Promise<T> {
     try {
-      return await withWorker(this.client, what, update, `No account ${accountId}.`);
+      return await withWorker(this.client, this.config.API_WORKER_WAIT_MS, what, update, `No account ${accountId}.`);
     } finally {
       this.cache.invalidate(accountId);
     }
@@ -156,7 +161,7 @@ export class AccountsService {
 
   async list(filter: { plan?: string; center?: string; tam?: string; type?: string; pageSize: number; pageToken?: string }): Promise<Page<AccountMemo['account'] & { contacts: number }>> {
     const query = andQuery([
-      `WorkflowType = "accountWorkflow"`,
+      `WorkflowType = ${literal(WORKFLOW_TYPES.account)}`,
       `ExecutionStatus = "Running"`,
       filter.plan !== undefined && `SlaPlan = ${literal(filter.plan)}`,
       filter.center !== undefined && `SlaSupportCenter = ${literal(filter.center)}`,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { WEEKDAYS } from '../../../../libs/contracts/src';
 import type { CalendarConfig, ClosedDay, Explanation, ExplanationCounts } from '../../../../libs/business-time/src';
 import { component } from '../common/schema-registry';
 import { assertSame, CoverageSchema, isoDate, Same } from '../common/shapes';
 
 const wallTime = z.string().describe('local wall time HH:mm');
-const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const weekday = z.enum(WEEKDAYS);
 
 export const CalendarSchema = component(
   'Calendar',
@@ -21,8 +22,14 @@ export const CalendarSchema = component(
         extra: z.array(z.object({ rule: z.string(), name: z.string() })).optional(),
       })
       .optional(),
-    closures: z.array(z.object({ date: isoDate, from: wallTime.optional(), to: wallTime.optional(), reason: z.string().optional() })).optional(),
-    openings: z.array(z.object({ date: isoDate, from: wallTime, to: wallTime, reason: z.string().optional() })).optional(),
+    closures: z
+      .array(
+        z.object({ date: isoDate, from: wallTime.optional(), to: wallTime.optional(), reason: z.string().optional() }),
+      )
+      .optional(),
+    openings: z
+      .array(z.object({ date: isoDate, from: wallTime, to: wallTime, reason: z.string().optional() }))
+      .optional(),
   }),
   "A support center's business-hours calendar",
 );
@@ -40,8 +47,16 @@ export const ExplanationSchema = component(
     durationMs: z.number(),
     duration: z.string().describe("human form of durationMs, e.g. '16h'"),
     counted: z.array(z.object({ from: z.string(), to: z.string(), ms: z.number() })),
-    skipped: z.array(z.object({ date: isoDate, reason: z.enum(['weekend', 'holiday', 'closure', 'closed']), name: z.string().optional() })),
-    dstShifts: z.array(z.object({ at: z.string(), offsetBefore: z.string(), offsetAfter: z.string(), effect: z.string() })),
+    skipped: z.array(
+      z.object({
+        date: isoDate,
+        reason: z.enum(['weekend', 'holiday', 'closure', 'closed']),
+        name: z.string().optional(),
+      }),
+    ),
+    dstShifts: z.array(
+      z.object({ at: z.string(), offsetBefore: z.string(), offsetAfter: z.string(), effect: z.string() }),
+    ),
     summary: z.string(),
   }),
   'How a due instant was counted: the business intervals counted, the days skipped and why, DST shifts',
@@ -60,7 +75,8 @@ export const ClosedDaySchema = component(
 assertSame<Same<z.infer<typeof ClosedDaySchema>, ClosedDay>>();
 
 /** `ExplanationCounts` of libs/business-time (documented through `WhatIfSummary`). */
-export const ExplanationCountsSchema = ExplanationSchema.omit({ counted: true, skipped: true, dstShifts: true }).extend({
+const explanationWithoutLists = ExplanationSchema.omit({ counted: true, skipped: true, dstShifts: true });
+export const ExplanationCountsSchema = explanationWithoutLists.extend({
   counts: z.object({
     counted: z.int().min(0).describe('open intervals counted (touching intervals merged)'),
     skipped: z
@@ -81,7 +97,10 @@ export const WhatIfFullSchema = component(
   'WhatIfFull',
   ExplanationSchema.extend({
     center: z.string(),
-    truncated: z.literal(true).optional().describe('`counted` or `skipped` had more than 400 entries: the first 400 are listed'),
+    truncated: z
+      .literal(true)
+      .optional()
+      .describe('`counted` or `skipped` had more than 400 entries: the first 400 are listed'),
   }),
   'The due instant of a what-if with every counted interval and skipped day (`explain=full`)',
 );

@@ -5,10 +5,10 @@ import type { Principal } from '../../../../libs/auth/src';
 import { alwaysOpenCalendar, explain, explainCounts } from '../../../../libs/business-time/src';
 import { parseDuration, POLICY, Policy } from '../../../../libs/policy/src';
 import { Caller } from '../auth/auth.decorators';
-import { RATE_LIMITER } from '../auth/auth.guard';
 import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
-import { parseOrThrow } from '../common/validation';
+import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import { RATE_LIMITER, tooManyRequests } from '../observability/rate-limit.guard';
 import { RateLimiter } from '../observability/rate-limiter';
 import { WhatIfSchema } from './calendar.schemas';
 
@@ -30,9 +30,12 @@ export function whatIfCost(durationMs: number, full: boolean): number {
   return (1 + Math.floor(durationMs / (100 * 3600_000))) * (full ? 2 : 1);
 }
 
-const whatIfQuery = z
+export const whatIfQuery = z
   .strictObject({
-    start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional().describe('ISO 8601 instant with offset; default now'),
+    start: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' })
+      .optional()
+      .describe('ISO 8601 instant with offset; default now'),
     hours: z.coerce
       .number('must be a number')
       .positive('must be above 0')
@@ -49,7 +52,10 @@ const whatIfQuery = z
     explain: z
       .enum(['summary', 'full'], 'must be summary or full')
       .default('summary')
-      .describe(`summary (default): counts and a one-line summary; full: every counted interval and skipped day (at most ${MAX_EXPLAIN_ENTRIES} each)`),
+      .describe(
+        'summary (default): counts and a one-line summary; ' +
+          `full: every counted interval and skipped day (at most ${MAX_EXPLAIN_ENTRIES} each)`,
+      ),
   })
   .refine((q) => (q.hours === undefined) !== (q.duration === undefined), {
     message: 'give exactly one of hours or duration',
@@ -70,18 +76,25 @@ export class CalendarsController {
     temporal: false,
     summary: "What-if: the due instant of a duration counted from start in a center's calendar, with the explanation",
     description:
-      'Give exactly one of `hours` or `duration` (at most 1000 h); `start` defaults to now. The default answer gives counts and a ' +
-      'one-line summary; `explain=full` lists every counted interval and skipped day (at most 400 each; `truncated` says when more ' +
-      'were cut). A long what-if weighs more against the rate limit: 1 request plus 1 per 100 h, doubled for `explain=full`.',
+      'Give exactly one of `hours` or `duration` (at most 1000 h); `start` defaults to now. ' +
+      'The default answer gives counts and a one-line summary; `explain=full` lists every counted interval ' +
+      'and skipped day (at most 400 each; `truncated` says when more were cut). ' +
+      'A long what-if weighs more against the rate limit: 1 request plus 1 per 100 h, doubled for `explain=full`.',
     params: { center: z.string().describe('support center id, e.g. emea') },
     query: whatIfQuery,
     responses: {
-      200: { description: 'The due instant and how it was counted: counts by default, the per-day lists with `explain=full`', schema: WhatIfSchema },
+      200: {
+        description: 'The due instant and how it was counted: counts by default, the per-day lists with `explain=full`',
+        schema: WhatIfSchema,
+      },
     },
     errors: { 404: 'No such support center' },
   })
-  due(@Param('center') center: string, @Query() query: unknown, @Caller() caller?: Principal) {
-    const q = parseOrThrow(whatIfQuery, query);
+  due(
+    @Param('center') center: string,
+    @Query(new ZodValidationPipe(whatIfQuery)) q: Parsed<typeof whatIfQuery>,
+    @Caller() caller?: Principal,
+  ) {
     if (!this.policy.center(center)) {
       throw Problem.notFound(`No support center ${center}; known: ${this.policy.centerIds().join(', ')}.`);
     }
@@ -96,14 +109,13 @@ export class CalendarsController {
     if (caller && this.limiter && extra > 0) {
       const allowed = this.limiter.take(caller.keyId, Date.now(), extra);
       if (!allowed.ok) {
-        throw new Problem(429, 'Too many requests', `A what-if of this length weighs ${extra + 1} requests; the key's rate limit is spent.`, [], {}, {
-          'Retry-After': String(allowed.retryAfterSeconds),
-        });
+        const detail = `A what-if of this length weighs ${extra + 1} requests; the key's rate limit is spent.`;
+        throw tooManyRequests(detail, allowed.retryAfterSeconds);
       }
     }
     if (!full) return { center, ...explainCounts(calendar, startMs, durationMs) };
     const explanation = explain(calendar, startMs, durationMs);
-    const truncated = explanation.counted.length > MAX_EXPLAIN_ENTRIES || explanation.skipped.length > MAX_EXPLAIN_ENTRIES;
+    const truncated = Math.max(explanation.counted.length, explanation.skipped.length) > MAX_EXPLAIN_ENTRIES;
     return {
       center,
       ...explanation,

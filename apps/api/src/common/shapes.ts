@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS, SEVERITIES } from '../../../../libs/contracts/src';
 import { component } from './schema-registry';
 
 /**
@@ -6,7 +7,10 @@ import { component } from './schema-registry';
  * schema registered as a named OpenAPI component (see schema-registry.ts).
  */
 
-/** `true` only when A and B are the same type: compile-time checks of zod schemas against the interfaces the workflows use. */
+/**
+ * `true` only when A and B are the same type: compile-time checks of zod schemas against the interfaces
+ * the workflows use.
+ */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const assertSame = <T extends true>(_proof?: T): void => undefined;
 
@@ -16,8 +20,15 @@ export const isoDate = z.iso.date().describe('calendar date YYYY-MM-DD');
 export const FieldErrorSchema = component(
   'FieldError',
   z.object({
-    field: z.string().describe('the request part at fault: a body path (`contacts[0].email`), a query or path parameter, or a header'),
-    rule: z.string().describe('what was violated, stable for clients to switch on: required, type, min, max, enum, format, unknown, json, planChannel, ...'),
+    field: z
+      .string()
+      .describe('the request part at fault: a body path (`contacts[0].email`), a query or path parameter, or a header'),
+    rule: z
+      .string()
+      .describe(
+        'what was violated, stable for clients to switch on: ' +
+          'required, type, min, max, enum, format, unknown, json, planChannel, ...',
+      ),
     message: z.string(),
   }),
   'One violated rule, named so a client can show it next to the field.',
@@ -40,14 +51,19 @@ export const CommandProblemSchema = component(
   'CommandProblem',
   z.looseObject({
     ...ProblemSchema.shape,
-    idempotencyKey: z.string().describe("the command's key: retry with it as `Idempotency-Key` and the command applies at most once"),
+    idempotencyKey: z
+      .string()
+      .describe("the command's key: retry with it as `Idempotency-Key` and the command applies at most once"),
   }),
   'A problem answered to a command (503): it names the key a retry must carry.',
 );
 
-export const SeveritySchema = component('Severity', z.literal([1, 2, 3, 4]).describe('1 (critical) to 4 (low)'));
-export const PrioritySchema = component('Priority', z.literal([1, 2, 3, 4]).describe("customer priority, 1 (highest) to 4"));
-export const ChannelSchema = component('Channel', z.enum(['portal', 'email', 'phone']));
+export const SeveritySchema = component('Severity', z.literal(SEVERITIES).describe('1 (critical) to 4 (low)'));
+export const PrioritySchema = component(
+  'Priority',
+  z.literal([1, 2, 3, 4]).describe('customer priority, 1 (highest) to 4'),
+);
+export const ChannelSchema = component('Channel', z.enum(CHANNELS));
 export const CoverageSchema = component('Coverage', z.enum(['24x7', 'business-hours']));
 
 /** A page of a visibility list: `nextPageToken` is absent on the last page. */

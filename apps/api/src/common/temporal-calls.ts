@@ -1,11 +1,7 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { REJECTION, RejectionDetails } from '../../../../libs/contracts/src';
-import { appConfig } from '../../../../libs/settings/src';
 import { Problem } from './problem';
-
-/** How long a request waits for a worker to take an update or answer a query (API_WORKER_WAIT_MS). */
-export const workerWaitMs = (): number => appConfig().API_WORKER_WAIT_MS;
 
 function isDeadline(error: unknown): boolean {
   const code = (error as { code?: number })?.code;
@@ -15,10 +11,17 @@ function isDeadline(error: unknown): boolean {
 /**
  * Runs a call that needs a worker (update, query) with a deadline, and maps Temporal's answers:
  * validator rejections to their problem status, a missing workflow to 404, no worker to 503.
+ * `waitMs`: how long the request waits for a worker to take the update (`API_WORKER_WAIT_MS`).
  */
-export async function withWorker<T>(client: Client, what: string, call: () => Promise<T>, notFound?: string): Promise<T> {
+export async function withWorker<T>(
+  client: Client,
+  waitMs: number,
+  what: string,
+  call: () => Promise<T>,
+  notFound?: string,
+): Promise<T> {
   try {
-    return await client.connection.withDeadline(Date.now() + workerWaitMs(), call);
+    return await client.connection.withDeadline(Date.now() + waitMs, call);
   } catch (error) {
     throw toProblemOrRethrow(error, what, notFound);
   }
@@ -26,17 +29,21 @@ export async function withWorker<T>(client: Client, what: string, call: () => Pr
 
 export function toProblemOrRethrow(error: unknown, what: string, notFound?: string): unknown {
   if (error instanceof WorkflowNotFoundError) return Problem.notFound(notFound ?? `${what}: not found.`);
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === REJECTION) {
-    const details = error.cause.details?.[0] as RejectionDetails | undefined;
+  // An update's validator refused it: an ApplicationFailure as the cause.
+  const failure =
+    error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  if (failure?.type === REJECTION) {
+    const details = failure.details?.[0] as RejectionDetails | undefined;
     if (details) {
-      const title = details.status === 404 ? 'Not found' : details.status === 409 ? 'Conflict' : 'Request cannot be processed';
-      return new Problem(details.status, title, details.message, [{ field: details.field, rule: details.rule, message: details.message }]);
+      const title =
+        details.status === 404 ? 'Not found' : details.status === 409 ? 'Conflict' : 'Request cannot be processed';
+      const { field, rule, message } = details;
+      return new Problem(details.status, title, message, [{ field, rule, message }]);
     }
   }
   // A validator that refused with a plain failure: still the client's mistake, never a 500.
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const rule = error.cause.type ?? 'rejected';
-    return Problem.unprocessable([{ field: 'body', rule, message: error.cause.message }]);
+  if (failure) {
+    return Problem.unprocessable([{ field: 'body', rule: failure.type ?? 'rejected', message: failure.message }]);
   }
   if (isDeadline(error)) return Problem.unavailable(`${what}: no worker answered in time; retry shortly.`);
   return error;

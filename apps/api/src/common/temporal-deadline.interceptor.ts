@@ -1,9 +1,9 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { from, lastValueFrom, Observable } from 'rxjs';
+import { AppConfig } from '../../../../libs/settings/src';
+import { APP_CONFIG } from '../core/app-config';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
-
-export const TEMPORAL_TIMEOUT_MS = Symbol('TEMPORAL_TIMEOUT_MS');
 
 /**
  * Every Temporal call a request makes gets a deadline (`API_TEMPORAL_TIMEOUT_MS` from the request's
@@ -18,12 +18,13 @@ export const TEMPORAL_TIMEOUT_MS = Symbol('TEMPORAL_TIMEOUT_MS');
 export class TemporalDeadlineInterceptor implements NestInterceptor {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-    @Inject(TEMPORAL_TIMEOUT_MS) private readonly timeoutMs: number,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     // The handler runs inside withDeadline's scope, so it and everything it awaits carry the deadline.
-    const deadline = Date.now() + this.timeoutMs;
-    return from(this.client.connection.withDeadline(deadline, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    const deadline = Date.now() + this.config.API_TEMPORAL_TIMEOUT_MS;
+    const handled = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    return from(this.client.connection.withDeadline(deadline, handled));
   }
 }

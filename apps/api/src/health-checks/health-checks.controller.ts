@@ -1,17 +1,20 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../../../libs/auth/src';
-import { idSchema } from '../accounts/account.schemas';
+import { accountIdSchema, idSchema } from '../accounts/account.schemas';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
-import { IdempotencyKey, parseOrThrow } from '../common/validation';
+import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import { IdempotencyKey } from '../common/validation';
 import {
   AccountHealthChecksSchema,
   CompletedTaskSchema,
   completeTaskSchema,
   HealthCheckTaskSchema,
+  ListTasksQuery,
   listTasksQuerySchema,
   ReconcileReportSchema,
+  RequestHealthCheckBody,
   requestHealthCheckSchema,
   scheduleTaskSchema,
   TaskPageSchema,
@@ -20,7 +23,11 @@ import {
 } from './health-check.schemas';
 import { HealthChecksService } from './health-checks.service';
 
-const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
+const accountIdParam = new ZodValidationPipe(accountIdSchema);
+const taskIdParam = new ZodValidationPipe(taskIdSchema);
+const NO_WORKER =
+  'No worker took the command in time, or Temporal did not answer within the deadline; ' +
+  'retry with the same Idempotency-Key';
 
 @ApiTags('health checks')
 @Controller('v1/accounts/:id/health-checks')
@@ -44,9 +51,13 @@ export class AccountHealthChecksController {
       503: NO_WORKER,
     },
   })
-  async request(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const accountId = parseOrThrow(idSchema('account'), id, 'id');
-    return this.healthChecks.request(accountId, parseOrThrow(requestHealthCheckSchema, body), caller, key);
+  async request(
+    @Param('id', accountIdParam) accountId: string,
+    @Body(new ZodValidationPipe(requestHealthCheckSchema)) body: RequestHealthCheckBody,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.healthChecks.request(accountId, body, caller, key);
   }
 
   @Get()
@@ -58,8 +69,8 @@ export class AccountHealthChecksController {
     responses: { 200: { description: 'Health checks by contract year', schema: AccountHealthChecksSchema } },
     errors: { 404: "No such account (or not the caller's)" },
   })
-  async list(@Param('id') id: string, @Caller() caller: Principal) {
-    return this.healthChecks.forAccount(parseOrThrow(idSchema('account'), id, 'id'), caller);
+  async list(@Param('id', accountIdParam) accountId: string, @Caller() caller: Principal) {
+    return this.healthChecks.forAccount(accountId, caller);
   }
 }
 
@@ -79,12 +90,14 @@ export class TasksController {
     query: listTasksQuerySchema,
     responses: { 200: { description: 'A page of tasks', schema: TaskPageSchema } },
     errors: {
-      400: 'The query does not match: a filter value (`owner`) given twice, empty, too long or holding control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
+      400:
+        'The query does not match: a filter value (`owner`) given twice, empty, too long or holding ' +
+        'control characters (rule `noControlCharacters`) is refused at once, naming the parameter',
       403: 'Roles allowed: admin, tam; a TAM key naming another `owner` (`owner: ownTasks`)',
     },
   })
-  list(@Query() query: unknown, @Caller() caller: Principal) {
-    return this.healthChecks.tasks(parseOrThrow(listTasksQuerySchema, query), caller);
+  list(@Query(new ZodValidationPipe(listTasksQuerySchema)) query: ListTasksQuery, @Caller() caller: Principal) {
+    return this.healthChecks.tasks(query, caller);
   }
 
   @Post(':id/schedule')
@@ -97,11 +110,20 @@ export class TasksController {
     body: scheduleTaskSchema,
     idempotencyKey: true,
     responses: { 200: { description: 'The scheduled task', schema: HealthCheckTaskSchema } },
-    errors: { 404: 'No such task (or not the caller\'s)', 409: 'The task is not open', 422: 'The date is outside the contract year or past', 503: NO_WORKER },
+    errors: {
+      404: "No such task (or not the caller's)",
+      409: 'The task is not open',
+      422: 'The date is outside the contract year or past',
+      503: NO_WORKER,
+    },
   })
-  async schedule(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const taskId = parseOrThrow(taskIdSchema, id, 'id');
-    return this.healthChecks.schedule(taskId, parseOrThrow(scheduleTaskSchema, body).date, caller, key);
+  async schedule(
+    @Param('id', taskIdParam) taskId: string,
+    @Body(new ZodValidationPipe(scheduleTaskSchema)) { date }: Parsed<typeof scheduleTaskSchema>,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.healthChecks.schedule(taskId, date, caller, key);
   }
 
   @Post(':id/complete')
@@ -109,16 +131,27 @@ export class TasksController {
   @HttpCode(200)
   @Endpoint({
     operationId: 'completeTask',
-    summary: 'Record the completed health check (once scheduled) or account review (`<accountId>:<year>:review-<n>`) with its summary',
+    summary:
+      'Record the completed health check (once scheduled) or account review (`<accountId>:<year>:review-<n>`) ' +
+      'with its summary',
     params: { id: taskIdSchema },
     body: completeTaskSchema,
     idempotencyKey: true,
     responses: { 200: { description: 'The completed task', schema: CompletedTaskSchema } },
-    errors: { 404: 'No such task (or not the caller\'s)', 409: 'The task is not scheduled/open', 422: 'A rule refuses it', 503: NO_WORKER },
+    errors: {
+      404: "No such task (or not the caller's)",
+      409: 'The task is not scheduled/open',
+      422: 'A rule refuses it',
+      503: NO_WORKER,
+    },
   })
-  async complete(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const taskId = parseOrThrow(taskIdSchema, id, 'id');
-    return this.healthChecks.complete(taskId, parseOrThrow(completeTaskSchema, body).summary, caller, key);
+  async complete(
+    @Param('id', taskIdParam) taskId: string,
+    @Body(new ZodValidationPipe(completeTaskSchema)) { summary }: Parsed<typeof completeTaskSchema>,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.healthChecks.complete(taskId, summary, caller, key);
   }
 }
 
@@ -133,16 +166,22 @@ export class TaskFeedController {
   @Header('Cache-Control', 'no-store')
   @Endpoint({
     operationId: 'taskFeed',
-    summary: "Open and scheduled tasks as an iCalendar feed (RFC 5545) in the TAM's zone: a TAM key gets its own, an admin key any `owner` (or all)",
+    summary:
+      "Open and scheduled tasks as an iCalendar feed (RFC 5545) in the TAM's zone: a TAM key gets its own, " +
+      'an admin key any `owner` (or all)',
     description:
-      'A subscribable calendar: scheduled health checks at their agreed time, open tasks as all-day entries on their due date, ' +
-      "each with a stable UID. A TAM key gets its own feed (another `owner` is 403, as on GET /v1/tasks); an admin key names any `owner`, or none for every owner's tasks.",
+      'A subscribable calendar: scheduled health checks at their agreed time, open tasks as all-day entries on ' +
+      'their due date, each with a stable UID. A TAM key gets its own feed (another `owner` is 403, as on ' +
+      "GET /v1/tasks); an admin key names any `owner`, or none for every owner's tasks.",
     query: taskFeedQuerySchema,
     responses: { 200: { description: 'The feed (text/calendar, RFC 5545)', contentType: 'text/calendar' } },
     errors: { 403: 'Roles allowed: admin, tam; a TAM key that names no tamId has no feed, nor another owner\'s' },
   })
-  feed(@Query() query: unknown, @Caller() caller: Principal) {
-    return this.healthChecks.taskFeed(parseOrThrow(taskFeedQuerySchema, query), caller);
+  feed(
+    @Query(new ZodValidationPipe(taskFeedQuerySchema)) query: Parsed<typeof taskFeedQuerySchema>,
+    @Caller() caller: Principal,
+  ) {
+    return this.healthChecks.taskFeed(query, caller);
   }
 }
 

@@ -20,6 +20,7 @@ import { Principal } from '../../../../libs/auth/src';
 import { calendarEntryFor, CalendarEntry, domainOf, feed, notificationSettingsFromEnv } from '../../../../libs/notifications/src';
 import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
+import { AppConfig } from '../../../../libs/settings/src';
 
 /** Pages of 100 a task feed reads at the most (a TAM with more than 2,000 tasks needs paging by state). */
 const FEED_MAX_PAGES = 20;
@@ -36,6 +37,7 @@ import { actorOf } from '../auth/auth.decorators';
 import { Problem } from '../common/problem';
 import { toProblemOrRethrow, withWorker } from '../common/temporal-calls';
 import { commandIdentity, executeCommand, sameCommand, withFingerprint } from '../common/update-id';
+import { APP_CONFIG } from '../core/app-config';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ListTasksQuery, RequestHealthCheckBody } from './health-check.schemas';
@@ -75,6 +77,7 @@ export class HealthChecksService {
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(PEOPLE) private readonly people: DirectorySource,
     private readonly access: AccountAccess,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private async describeYear(workflowId: string): Promise<HealthCheckMemo | undefined> {
@@ -114,7 +117,8 @@ export class HealthChecksService {
     const args = { kind: body.kind, preferredDates, actor: actorOf(principal) };
     const command = commandIdentity(`request:${input.contractYear}`, idempotencyKey, body);
     try {
-      return await withWorker(this.client, `request a health check for ${accountId}`, async () =>
+      const what = `request a health check for ${accountId}`;
+      return await withWorker(this.client, this.config.API_WORKER_WAIT_MS, what, async () =>
         sameCommand(
           await this.client.workflow.executeUpdateWithStart(requestHealthCheckUpdate, {
             args: [withFingerprint(args, command)],
@@ -254,6 +258,7 @@ export class HealthChecksService {
     if (at === undefined) throw Problem.badRequest([{ field: 'date', rule: 'format', message: 'is not a valid date' }]);
     return withWorker(
       this.client,
+      this.config.API_WORKER_WAIT_MS,
       `schedule task ${id}`,
       () =>
         executeCommand(
@@ -271,6 +276,7 @@ export class HealthChecksService {
     if (parsed.kind === 'review') {
       return withWorker(
         this.client,
+        this.config.API_WORKER_WAIT_MS,
         `complete task ${id}`,
         () =>
           executeCommand(
@@ -285,6 +291,7 @@ export class HealthChecksService {
     const task = { kind: parsed.kind as HealthCheckKind, handle };
     return withWorker(
       this.client,
+      this.config.API_WORKER_WAIT_MS,
       `complete task ${id}`,
       () =>
         executeCommand(

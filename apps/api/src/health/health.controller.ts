@@ -3,11 +3,11 @@ import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import { Public } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
+import { AppConfig } from '../../../../libs/settings/src';
 import { Problem } from '../common/problem';
+import { APP_CONFIG } from '../core/app-config';
 import { LivenessSchema, ReadinessSchema } from './health.schemas';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
-
-export const READY_TIMEOUT_MS = Symbol('READY_TIMEOUT_MS');
 
 @ApiTags('health')
 @Public()
@@ -15,7 +15,7 @@ export const READY_TIMEOUT_MS = Symbol('READY_TIMEOUT_MS');
 export class HealthController {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-    @Inject(READY_TIMEOUT_MS) private readonly timeoutMs: number,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('live')
@@ -40,7 +40,7 @@ export class HealthController {
     // Its own deadline (API_READY_TIMEOUT_MS), shorter than a request's: a probe that hangs on a stalled
     // server tells the orchestrator nothing until its own timeout, and holds a connection meanwhile.
     try {
-      await this.client.connection.withDeadline(Date.now() + this.timeoutMs, async () => {
+      await this.client.connection.withDeadline(Date.now() + this.config.API_READY_TIMEOUT_MS, async () => {
         await this.client.workflowService.getSystemInfo({});
         await this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace });
       });

@@ -1,5 +1,10 @@
 import { FieldError, Problem } from '../common/problem';
-import { parseOrThrow } from '../common/validation';
+import { ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import type { z } from 'zod';
+
+/** A body or query as the API validates it: through the pipe its handler uses. */
+const parseOrThrow = <S extends z.ZodType>(schema: S, value: unknown) =>
+  new ZodValidationPipe(schema).transform(value, { type: 'body' });
 import { EXAMPLES } from './incident.examples';
 import { listIncidentsQuerySchema, openIncidentSchema, reclassifySchema } from './incident.schemas';
 

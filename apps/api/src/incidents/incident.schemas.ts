@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS, ROLES } from '../../../../libs/contracts/src';
 import {
   DeliveryFailure,
   DeliveryReport,
@@ -29,7 +30,7 @@ export const openIncidentSchema = component('OpenIncidentRequest', z.strictObjec
   contactId: id('contact').optional(),
   severity: level,
   priority: level,
-  channel: z.enum(['portal', 'email', 'phone'], 'must be one of portal, email, phone'),
+  channel: z.enum(CHANNELS, `must be one of ${CHANNELS.join(', ')}`),
   product: text(100),
   productVersion: text(50),
   summary: text(200),
@@ -85,10 +86,7 @@ export const IncidentStateSchema = component(
   'IncidentState',
   z.enum(['pending', 'met', 'breached', 'resolved']).describe('the IHR outcome; `resolved` = resolved before any outcome'),
 );
-export const RoleSchema = component(
-  'Role',
-  z.enum(['supportQueue', 'supportLead', 'supportManager', 'supportDirector', 'dutyManager', 'customerSuccess', 'tam']),
-);
+export const RoleSchema = component('Role', z.enum(ROLES));
 export const ResponseKindSchema = component('ResponseKind', z.enum(['solution', 'information_request']));
 
 export const OpenedIncidentSchema = component(

@@ -4,10 +4,13 @@ import type { Response } from 'express';
 import { Principal } from '../../../../libs/auth/src';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
-import { IdempotencyKey, parseOrThrow } from '../common/validation';
+import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import { IdempotencyKey } from '../common/validation';
 import { EXAMPLES } from './incident.examples';
 import {
   IhrClockSchema,
+  ListIncidentsQuery,
+  OpenIncidentBody,
   IncidentPageSchema,
   IncidentSchema,
   incidentIdSchema,
@@ -25,6 +28,7 @@ import {
 import { IncidentsService } from './incidents.service';
 
 const params = { id: incidentIdSchema };
+const incidentIdParam = new ZodValidationPipe(incidentIdSchema);
 const ON_RESOLVED = 'The incident is resolved (`incident: open`)';
 const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
 
@@ -56,8 +60,12 @@ export class IncidentsController {
       422: 'A rule refuses it: account, contact, plan channel, enteredAt window',
     },
   })
-  async open(@Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
-    const input = parseOrThrow(openIncidentSchema, body);
+  async open(
+    @Body(new ZodValidationPipe(openIncidentSchema)) input: OpenIncidentBody,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { incidentId, created, warnings, dueAt, dueLabel } = await this.incidents.open(input, caller, key);
     if (!created) response.status(200);
     response.location(`/v1/incidents/${incidentId}`);
@@ -77,8 +85,8 @@ export class IncidentsController {
       404: "A customer key filtered by an account that is not the caller's",
     },
   })
-  list(@Query() query: unknown, @Caller() caller: Principal) {
-    return this.incidents.list(parseOrThrow(listIncidentsQuerySchema, query), caller);
+  list(@Query(new ZodValidationPipe(listIncidentsQuerySchema)) query: ListIncidentsQuery, @Caller() caller: Principal) {
+    return this.incidents.list(query, caller);
   }
 
   @Get(':id')
@@ -93,8 +101,8 @@ export class IncidentsController {
     responses: { 200: { description: 'The incident', schema: IncidentSchema } },
     errors: { 404: 'No such incident (or one of another account)' },
   })
-  get(@Param('id') id: string, @Caller() caller: Principal) {
-    return this.incidents.status(parseOrThrow(incidentIdSchema, id, 'id'), caller);
+  get(@Param('id', incidentIdParam) id: string, @Caller() caller: Principal) {
+    return this.incidents.status(id, caller);
   }
 
   @Post(':id/responses')
@@ -115,9 +123,13 @@ export class IncidentsController {
       503: NO_WORKER,
     },
   })
-  respond(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
-    return this.incidents.respond(incidentId, parseOrThrow(recordResponseSchema, body), caller, key);
+  respond(
+    @Param('id', incidentIdParam) id: string,
+    @Body(new ZodValidationPipe(recordResponseSchema)) body: Parsed<typeof recordResponseSchema>,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.incidents.respond(id, body, caller, key);
   }
 
   @Post(':id/severity')
@@ -132,9 +144,13 @@ export class IncidentsController {
     responses: { 200: { description: 'The new IHR clock', schema: IhrClockSchema } },
     errors: { 404: 'No such incident', 409: `${ON_RESOLVED}, or the same severity`, 422: 'A rule refuses it', 503: NO_WORKER },
   })
-  reclassify(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
-    return this.incidents.reclassify(incidentId, parseOrThrow(reclassifySchema, body), caller, key);
+  reclassify(
+    @Param('id', incidentIdParam) id: string,
+    @Body(new ZodValidationPipe(reclassifySchema)) body: Parsed<typeof reclassifySchema>,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.incidents.reclassify(id, body, caller, key);
   }
 
   @Post(':id/priority')
@@ -149,11 +165,13 @@ export class IncidentsController {
     responses: { 202: { description: 'Accepted', schema: PriorityChangeAcceptedSchema } },
     errors: { 404: 'No such incident', 409: ON_RESOLVED },
   })
-  async changePriority(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
-    const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
-    const { priority } = parseOrThrow(priorityChangeSchema, body);
-    await this.incidents.changePriority(incidentId, priority, caller);
-    return { incidentId, priority, accepted: true };
+  async changePriority(
+    @Param('id', incidentIdParam) id: string,
+    @Body(new ZodValidationPipe(priorityChangeSchema)) { priority }: Parsed<typeof priorityChangeSchema>,
+    @Caller() caller: Principal,
+  ) {
+    await this.incidents.changePriority(id, priority, caller);
+    return { incidentId: id, priority, accepted: true };
   }
 
   @Post(':id/resolve')
@@ -168,8 +186,12 @@ export class IncidentsController {
     responses: { 200: { description: 'Resolved', schema: ResolutionSchema } },
     errors: { 404: 'No such incident', 409: ON_RESOLVED, 503: NO_WORKER },
   })
-  resolve(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
-    const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
-    return this.incidents.resolve(incidentId, parseOrThrow(resolveSchema, body).summary, caller, key);
+  resolve(
+    @Param('id', incidentIdParam) id: string,
+    @Body(new ZodValidationPipe(resolveSchema)) { summary }: Parsed<typeof resolveSchema>,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+  ) {
+    return this.incidents.resolve(id, summary, caller, key);
   }
 }

@@ -23,6 +23,7 @@ import {
   incidentWorkflowId,
   SA,
   TASK_QUEUE,
+  WORKFLOW_TYPES,
 } from '../../../../libs/contracts/src';
 import { Principal } from '../../../../libs/auth/src';
 import { IhrClockPlanner, pinSla, POLICY, Policy } from '../../../../libs/policy/src';
@@ -32,7 +33,9 @@ import { FieldError, Problem } from '../common/problem';
 import { actorOf } from '../auth/auth.decorators';
 import { withWorker } from '../common/temporal-calls';
 import { commandIdentity, executeCommand, keyReusedProblem } from '../common/update-id';
-import { appConfig } from '../../../../libs/settings/src';
+import { IncidentWorkflow } from '../common/workflow-types';
+import { AppConfig } from '../../../../libs/settings/src';
+import { APP_CONFIG } from '../core/app-config';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
@@ -43,9 +46,6 @@ import { assertMaySetEnteredAt } from './intake-rules';
 import { incidentViewFor } from './incident-views';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
-
-/** A query waits this long for a worker before the read falls back to describe() (API_QUERY_WAIT_MS). */
-const queryWaitMs = (): number => appConfig().API_QUERY_WAIT_MS;
 
 export interface OpenedIncident {
   incidentId: string;
@@ -82,6 +82,7 @@ export class IncidentsService {
     private readonly accounts: AccountsService,
     private readonly access: AccountAccess,
     private readonly metrics: ApiMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private readonly planner = new IhrClockPlanner();
@@ -170,7 +171,7 @@ export class IncidentsService {
     const hash = intakeHash(body);
     const workflowId = incidentWorkflowId(incidentId);
     try {
-      await this.client.workflow.start('incidentWorkflow', {
+      await this.client.workflow.start<IncidentWorkflow>(WORKFLOW_TYPES.incident, {
         taskQueue: TASK_QUEUE,
         workflowId,
         args: [input],
@@ -238,7 +239,8 @@ export class IncidentsService {
     let status = (description.memo as Partial<IncidentMemo> | undefined)?.status;
     if (!status) {
       try {
-        status = await this.client.connection.withDeadline(Date.now() + queryWaitMs(), () => this.handle(incidentId).query(incidentStatusQuery));
+        const deadline = Date.now() + this.config.API_QUERY_WAIT_MS;
+        status = await this.client.connection.withDeadline(deadline, () => this.handle(incidentId).query(incidentStatusQuery));
       } catch {
         const summary = incidentSummary(description);
         await this.assertVisible(incidentId, summary.accountId, caller);
@@ -273,7 +275,7 @@ export class IncidentsService {
       if (!account || !this.access.allows(caller, await this.accounts.memo(account))) throw Problem.notFound(`No account ${account}.`);
     }
     const visibilityQuery = andQuery([
-      'WorkflowType = "incidentWorkflow"',
+      `WorkflowType = ${literal(WORKFLOW_TYPES.incident)}`,
       account !== undefined && `SlaAccountId = ${literal(account)}`,
       query.state !== undefined && `SlaState = ${literal(query.state)}`,
       query.severity !== undefined && `SlaSeverity = ${query.severity}`,
@@ -296,7 +298,7 @@ export class IncidentsService {
     await this.openIncident(incidentId, caller);
     const args: RecordResponseInput = { kind: input.kind as ResponseKind, responder: input.responder ?? actorOf(caller), respondedAt: input.respondedAt };
     const command = commandIdentity('response', key, input);
-    return withWorker(this.client, `record response on ${incidentId}`, () =>
+    return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `record response on ${incidentId}`, () =>
       executeCommand(this.handle(incidentId), recordResponseUpdate, args, command),
     );
   }
@@ -305,7 +307,9 @@ export class IncidentsService {
     await this.openIncident(incidentId, caller);
     const command = commandIdentity('severity', key, input);
     const args = { severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller) };
-    return withWorker(this.client, `reclassify ${incidentId}`, () => executeCommand(this.handle(incidentId), reclassifyUpdate, args, command));
+    return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `reclassify ${incidentId}`, () =>
+      executeCommand(this.handle(incidentId), reclassifyUpdate, args, command),
+    );
   }
 
   async changePriority(incidentId: string, priority: number, caller: Principal): Promise<void> {
@@ -316,7 +320,7 @@ export class IncidentsService {
   async resolve(incidentId: string, summary: string, caller: Principal, key?: string): Promise<ResolveResult> {
     await this.openIncident(incidentId, caller);
     const command = commandIdentity('resolve', key, { summary });
-    return withWorker(this.client, `resolve ${incidentId}`, () =>
+    return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `resolve ${incidentId}`, () =>
       executeCommand(this.handle(incidentId), resolveUpdate, { summary, actor: actorOf(caller) }, command),
     );
   }

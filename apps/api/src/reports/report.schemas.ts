@@ -9,7 +9,10 @@ const counts = {
   breached: z.int(),
   pending: z.int(),
   resolved: z.int().describe('resolved before any IHR outcome: left out of compliance'),
-  compliancePct: z.number().nullable().describe('met / (met + breached) in percent, one decimal; null when nothing is settled'),
+  compliancePct: z
+    .number()
+    .nullable()
+    .describe('met / (met + breached) in percent, one decimal; null when nothing is settled'),
 };
 
 export const IhrReportSchema = component(
@@ -32,8 +35,24 @@ export const IhrReportSchema = component(
         summary: z.string(),
       }),
     ),
-    breachesTruncated: z.boolean().describe('true when more incidents breached than the list holds (at most 200): narrow the period to see them all'),
+    breachesTruncated: z
+      .boolean()
+      .describe(
+        'true when more incidents breached than the list holds (at most 200): narrow the period to see them all',
+      ),
   }),
   'IHR compliance of the incidents due in [from, to)',
 );
 assertSame<Same<z.infer<typeof IhrReportSchema>, IhrReport>>();
+
+export const reportQuery = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
+    to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
+    groupBy: z.enum(GROUP_BY, `must be one of ${GROUP_BY.join(', ')}`).default('plan'),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'must be after from',
+    path: ['to'],
+  });
+export type ReportQuery = z.output<typeof reportQuery>;

@@ -1,142 +1,31 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Client } from '@temporalio/client';
-import { z } from 'zod';
-import { SA } from '../../../../libs/contracts/src';
-import { Policy, POLICY, SEVERITIES } from '../../../../libs/policy/src';
 import { Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
-import { parseOrThrow } from '../common/validation';
-import { andQuery, listPage, literal } from '../common/visibility';
-import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from '../incidents/incident-summary';
-import { TEMPORAL_CLIENT } from '../temporal.providers';
-import { assembleIhrReport, countByKey, emptyCounts, GROUP_BY, GroupBy, groupCountQuery, MAX_BREACHES, residueQuery, StateCounts, STATES } from './ihr-report';
-import { IhrReportSchema } from './report.schemas';
+import { ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
+import { IhrReportSchema, ReportQuery, reportQuery } from './report.schemas';
+import { ReportsService } from './reports.service';
 
-const DAY = 86400_000;
-/** Count calls in flight at once: enough to hide each call's latency, few enough to leave visibility to others. */
-const COUNT_CONCURRENCY = 8;
-/**
- * Rows per list page: an incident's memo (its whole status) travels with each row and is dropped only here,
- * so 1000 rows passed gRPC's 4 MB message limit on the cluster (a RESOURCE_EXHAUSTED the client retried for ~50 s).
- */
-const PAGE_SIZE = 200;
-
-const reportQuery = z
-  .strictObject({
-    from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
-    to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
-    groupBy: z.enum(GROUP_BY, `must be one of ${GROUP_BY.join(', ')}`).default('plan'),
-  })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
-
-/** Runs the tasks with at most `limit` in flight; results in task order. */
-async function bounded<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const results = new Array<T>(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  return results;
-}
-
-/**
- * The report counts, it does not read every incident: per group, one visibility count for the group and
- * one per IHR state of a non-empty group (SQL visibility counts GROUP BY ExecutionStatus only, not by a
- * custom attribute). Only the breach list (at most MAX_BREACHES) and incidents whose key is outside the
- * known ones (expected none) are listed.
- */
 @ApiTags('reports')
 @Controller('v1/reports')
 export class ReportsController {
-  constructor(
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-    @Inject(POLICY) private readonly policy: Policy,
-  ) {}
+  constructor(private readonly reports: ReportsService) {}
 
   @Get('ihr')
   @Roles('admin', 'agent')
   @Endpoint({
     operationId: 'ihrReport',
     summary:
-      'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list (at most 200, by due instant; breachesTruncated says when there were more)',
-    description: '`from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: the report does not read every incident.',
+      'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, ' +
+      'account or center, with the breach list (at most 200, by due instant; ' +
+      'breachesTruncated says when there were more)',
+    description:
+      '`from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: ' +
+      'the report does not read every incident.',
     query: reportQuery,
     responses: { 200: { description: 'The report', schema: IhrReportSchema } },
   })
-  async ihr(@Query() query: unknown) {
-    const q = parseOrThrow(reportQuery, query);
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
-    const base = andQuery(['WorkflowType = "incidentWorkflow"', `SlaIhrDueAt >= ${literal(from.toISOString())}`, `SlaIhrDueAt < ${literal(to.toISOString())}`]);
-    const count = async (visibility: string) => (await this.client.workflow.count(visibility)).count;
-
-    const keys = await this.groupKeys(q.groupBy);
-    const sizes = await bounded(keys.map((key) => () => count(groupCountQuery(base, q.groupBy, key))), COUNT_CONCURRENCY);
-    const present = keys.filter((_, i) => sizes[i] > 0);
-    const stateCounts = await bounded(
-      present.flatMap((key) => STATES.map((state) => () => count(groupCountQuery(base, q.groupBy, key, state)))),
-      COUNT_CONCURRENCY,
-    );
-    const counts = new Map<string, StateCounts>();
-    present.forEach((key, i) => {
-      const c = emptyCounts();
-      STATES.forEach((state, j) => (c[state] = stateCounts[i * STATES.length + j]));
-      counts.set(key, c);
-    });
-    // Incidents whose key is not a known one (a plan or center since removed from the policy): read and counted here.
-    for (const [key, c] of countByKey(await this.listAll(residueQuery(base, q.groupBy, keys)), q.groupBy)) counts.set(key, c);
-
-    // The counts say how many breached: the list stops at MAX_BREACHES (one page), and says when it is short.
-    const breached: IncidentSummary[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await listPage(this.client, `${base} AND SlaState = "breached"`, Math.min(PAGE_SIZE, MAX_BREACHES), pageToken, UNSUMMARIZED_MEMO);
-      breached.push(...page.items.map(incidentSummary));
-      pageToken = page.nextPageToken;
-    } while (pageToken && breached.length < MAX_BREACHES);
-    const totalBreached = [...counts.values()].reduce((sum, c) => sum + c.breached, 0);
-    const listed = breached.slice(0, MAX_BREACHES);
-    return assembleIhrReport(from.toISOString(), to.toISOString(), q.groupBy, counts, listed, totalBreached > listed.length);
-  }
-
-  /** The keys a group can have: from the policy, or for accounts the account workflows (far fewer than incidents). */
-  private async groupKeys(groupBy: GroupBy): Promise<string[]> {
-    switch (groupBy) {
-      case 'plan':
-        return this.policy.planIds();
-      case 'center':
-        return this.policy.centerIds();
-      case 'severity':
-        return SEVERITIES.map(String);
-      case 'account': {
-        const ids = new Set<string>();
-        let pageToken: string | undefined;
-        do {
-          const page = await listPage(this.client, 'WorkflowType = "accountWorkflow"', PAGE_SIZE, pageToken, ['account', 'contacts', 'changeCount']);
-          for (const item of page.items) {
-            const id = item.typedSearchAttributes.get(SA.accountId);
-            if (id) ids.add(id);
-          }
-          pageToken = page.nextPageToken;
-        } while (pageToken);
-        return [...ids];
-      }
-    }
-  }
-
-  private async listAll(visibility: string): Promise<IncidentSummary[]> {
-    const incidents: IncidentSummary[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await listPage(this.client, visibility, PAGE_SIZE, pageToken, UNSUMMARIZED_MEMO);
-      incidents.push(...page.items.map(incidentSummary));
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    return incidents;
+  ihr(@Query(new ZodValidationPipe(reportQuery)) query: ReportQuery) {
+    return this.reports.ihr(query);
   }
 }
