@@ -46,16 +46,20 @@ export interface EndpointSpec {
   errors?: Partial<Record<ErrorStatus, string>>;
 }
 
+/** A controller class and one of its handler methods, as decorators see them (metadata is read from both). */
+type ControllerClass = abstract new (...args: never[]) => unknown;
+type HandlerMethod = (...args: never[]) => unknown;
+
 export interface RegisteredEndpoint {
   spec: EndpointSpec;
-  controller: Function;
-  handler: Function;
+  controller: ControllerClass;
+  handler: HandlerMethod;
 }
 
 /** Every described operation, by Nest's default operation id `<Controller>_<method>`. */
 export const ENDPOINTS = new Map<string, RegisteredEndpoint>();
 
-const keyOf = (controller: Function, method: string | symbol) => `${controller.name}_${String(method)}`;
+const keyOf = (controller: ControllerClass, method: string | symbol) => `${controller.name}_${String(method)}`;
 
 /**
  * Describes an operation once: the document (parameters, body, answers, errors, headers) and the
@@ -63,7 +67,8 @@ const keyOf = (controller: Function, method: string | symbol) => `${controller.n
  */
 export function Endpoint(spec: EndpointSpec): MethodDecorator {
   return (target, method, descriptor) => {
-    ENDPOINTS.set(keyOf(target.constructor, method), { spec, controller: target.constructor, handler: descriptor.value as Function });
+    const controller = target.constructor as ControllerClass;
+    ENDPOINTS.set(keyOf(controller, method), { spec, controller, handler: descriptor.value as HandlerMethod });
   };
 }
 
