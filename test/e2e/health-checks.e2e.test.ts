@@ -154,6 +154,10 @@ describe('health-check schedules and tasks on the dev server', () => {
     const retried = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote', preferredDates: [preferred] }, { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } });
     expect(retried.status).toBe(201);
     expect(retried.body.createdAt).toBe(created.body.createdAt);
+    // The same key with another body is a conflict, not the first request's task (issue 14, item 3).
+    const reused = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote' }, { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } });
+    expect(reused.status).toBe(409);
+    expect(reused.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'sameBody' })]);
 
     const again = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote' }, { as: 'acme' });
     expect(again.status).toBe(409);
@@ -193,8 +197,11 @@ describe('health-check schedules and tasks on the dev server', () => {
     expect(past.status).toBe(422);
     expect(past.body.errors[0]).toMatchObject({ field: 'date', rule: 'future' });
 
-    const scheduled = await stack.http('POST', `/v1/tasks/${taskId}/schedule`, { date: preferred }, { as: 'tam' });
+    const scheduled = await stack.http('POST', `/v1/tasks/${taskId}/schedule`, { date: preferred }, { as: 'tam', headers: { 'Idempotency-Key': 'sch-1' } });
     expect(scheduled.status).toBe(200);
+    const rescheduledWithSameKey = await stack.http('POST', `/v1/tasks/${taskId}/schedule`, { date: `${YEAR + 1}-01-21` }, { as: 'tam', headers: { 'Idempotency-Key': 'sch-1' } });
+    expect(rescheduledWithSameKey.status).toBe(409);
+    expect(rescheduledWithSameKey.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'sameBody' })]);
     expect(scheduled.body).toMatchObject({ state: 'scheduled', scheduledBy: 'tam:tam' });
     expect(Date.parse(scheduled.body.scheduledFor)).toBe(Date.parse(`${preferred}T09:00:00+02:00`));
     expect(Date.parse(scheduled.body.remindAt)).toBeLessThan(Date.parse(scheduled.body.scheduledFor));
