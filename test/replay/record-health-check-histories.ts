@@ -14,7 +14,7 @@ import {
   scheduleHealthCheckUpdate,
   TASK_QUEUE,
 } from '../../libs/contracts/src';
-import { FAST_RETRY, skipTo } from '../workflows/helpers';
+import { skipTo, speYearInput } from '../workflows/helpers';
 import { HISTORIES_DIR, recordRun, startRecordingEnv } from './record-histories';
 
 const HEL = 'Europe/Helsinki';
@@ -76,21 +76,14 @@ export async function recordHealthCheckHistories(dir = HISTORIES_DIR): Promise<s
       kinds: HealthCheckInput['kinds'] = ['remote', 'onsite'],
     ): Promise<HealthCheckInput> => {
       const at = await now();
-      return {
+      return speYearInput({
         accountId: `replay-${name}`,
         accountName: `Replay ${name}`,
         contractYear: 2030,
         start: new Date(at - 10 * DAY).toISOString(),
         end: new Date(at + endsInDays * DAY).toISOString(),
-        owner: 'jane.doe',
-        ownerKind: 'tam',
-        planId: 'SPE',
-        planName: 'Enterprise',
-        supportCenter: 'emea',
-        zone: HEL,
         kinds,
-        notificationRetry: FAST_RETRY,
-      };
+      });
     };
 
     // Remote requested, scheduled, rescheduled (reminder generation 2), reminded, completed; the

@@ -5,7 +5,6 @@ import { accountReviewPeriods, accountReviewTitle } from '../../libs/health-chec
 import { isOpen } from '../../libs/business-time/src';
 import {
   completeAccountReviewUpdate,
-  HealthCheckInput,
   healthCheckPlanChangedSignal,
   HealthCheckStatus,
   healthCheckStatusQuery,
@@ -13,6 +12,7 @@ import {
 } from '../../libs/contracts/src';
 import { workflowBundle } from '../support/temporal';
 import { eventually } from '../support/eventually';
+import { speYearInput } from './helpers';
 import { taskWorkflowHarness } from './task-harness';
 
 // Recurring TAM account reviews in `health-check/<accountId>/<contractYear>` on the time-skipping
@@ -34,21 +34,13 @@ async function start() {
   const accountId = `rev${counter}`;
   const begin = DateTime.fromMillis(now - 60 * MIN, { zone: HEL });
   const year = { start: begin.toUTC().toISO()!, end: begin.plus({ years: 1 }).toUTC().toISO()! };
-  const input: HealthCheckInput = {
+  const input = speYearInput({
     accountId,
     accountName: `Review ${counter}`,
     contractYear: 2100 + counter,
     ...year,
-    owner: 'jane.doe',
-    ownerKind: 'tam',
-    planId: 'SPE',
-    planName: 'Enterprise',
-    supportCenter: 'emea',
-    zone: HEL,
-    kinds: ['remote', 'onsite'],
     reviews: { enabled: true, everyMonths: 3, dueBusinessDays: 10, title: accountReviewTitle(3), periods: accountReviewPeriods(year, HEL, 3) },
-    notificationRetry: { initialIntervalMs: 100, maximumIntervalMs: 400, maximumAttempts: 3 },
-  };
+  });
   const handle = await harness.env.client.workflow.start('healthCheckWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: `health-check/${accountId}/${input.contractYear}`,

@@ -9,6 +9,7 @@ import {
   TASK_QUEUE,
 } from '../../libs/contracts/src';
 import { eventually } from '../support/eventually';
+import { speYearInput } from './helpers';
 import { taskWorkflowHarness } from './task-harness';
 
 // The year timeline of `health-check/<accountId>/<contractYear>` on the time-skipping server:
@@ -30,21 +31,14 @@ async function start(days: { startedDaysAgo: number; endsInDays: number }, kinds
   const now = await harness.env.currentTimeMs();
   counter += 1;
   const accountId = `acct${counter}`;
-  const input: HealthCheckInput = {
+  const input = speYearInput({
     accountId,
     accountName: `Account ${counter}`,
     contractYear: 2000 + counter,
     start: new Date(now - days.startedDaysAgo * DAY).toISOString(),
     end: new Date(now + days.endsInDays * DAY).toISOString(),
-    owner: 'jane.doe',
-    ownerKind: 'tam',
-    planId: 'SPE',
-    planName: 'Enterprise',
-    supportCenter: 'emea',
-    zone: HEL,
     kinds,
-    notificationRetry: { initialIntervalMs: 100, maximumIntervalMs: 400, maximumAttempts: 3 },
-  };
+  });
   const handle = await harness.env.client.workflow.start('healthCheckWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: `health-check/${accountId}/${input.contractYear}`,

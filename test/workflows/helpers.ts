@@ -3,7 +3,14 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { NOTIFICATION_LOG_SINK, TAM_DIRECTORY } from '../../activities';
-import { IncidentIntake, IncidentWorkflowInput, NotificationRetry, Priority, Severity } from '../../libs/contracts/src';
+import {
+  HealthCheckInput,
+  IncidentIntake,
+  IncidentWorkflowInput,
+  NotificationRetry,
+  Priority,
+  Severity,
+} from '../../libs/contracts/src';
 import { IhrClockPlanner, pinSla, Policy } from '../../libs/policy/src';
 import { testPolicy } from '../support/temporal';
 
@@ -100,4 +107,24 @@ export const isoOf = (t: DateTime) => t.toUTC().toISO()!;
 /** Event type names of a history (`WORKFLOW_TASK_STARTED`, `MARKER_RECORDED`, ...), in order. */
 export function eventTypes(history: temporal.api.history.v1.IHistory): string[] {
   return (history.events ?? []).map((e) => temporal.api.enums.v1.EventType[e.eventType!].replace(/^EVENT_TYPE_/, ''));
+}
+
+/**
+ * A contract year of an SPE account of the EMEA center with TAM jane.doe (the workflow takes its
+ * bounds as given): identity, bounds and kinds from the caller, the rest as every test year has it.
+ */
+export function speYearInput(
+  year: Pick<HealthCheckInput, 'accountId' | 'accountName' | 'contractYear' | 'start' | 'end'> & Partial<HealthCheckInput>,
+): HealthCheckInput {
+  return {
+    owner: TAM_ID,
+    ownerKind: 'tam',
+    planId: 'SPE',
+    planName: 'Enterprise',
+    supportCenter: 'emea',
+    zone: 'Europe/Helsinki',
+    kinds: ['remote', 'onsite'],
+    notificationRetry: FAST_RETRY,
+    ...year,
+  };
 }
