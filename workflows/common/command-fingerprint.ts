@@ -7,12 +7,19 @@ import { fingerprintOf, REQUEST_FINGERPRINT } from '../../libs/contracts/src/com
  * Idempotency-Key comes back with another body. Results only: the commands a workflow emits are unchanged.
  */
 class CommandFingerprintEcho implements WorkflowInboundCallsInterceptor {
-  async handleUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>): Promise<unknown> {
-    const result = await next(input);
+  handleUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>): Promise<unknown> {
     const fingerprint = fingerprintOf(input.args[0]);
-    if (!fingerprint || !result || typeof result !== 'object' || Array.isArray(result)) return result;
-    return { ...result, [REQUEST_FINGERPRINT]: fingerprint };
+    // Without a fingerprint (every update recorded before the echo existed) the handler's own promise
+    // is returned untouched: an extra `then` would complete the update a microtask later, after
+    // commands it used to precede, and older histories would no longer replay.
+    if (!fingerprint) return next(input);
+    return next(input).then((result) => echo(result, fingerprint));
   }
+}
+
+function echo(result: unknown, fingerprint: string): unknown {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return result;
+  return { ...result, [REQUEST_FINGERPRINT]: fingerprint };
 }
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({ inbound: [new CommandFingerprintEcho()] });
