@@ -1,10 +1,12 @@
 // Deterministic workflow code only: no I/O, no calendar math (activities plan the clock). The rules live
 // in IncidentCase; this file wires handlers and the timer to it, in the order the recorded histories expect.
-import { allHandlersFinished, condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import {
   IncidentStatus,
   IncidentWorkflowInput,
   incidentStatusQuery,
+  RecordResponseInput,
+  RequestInstant,
   priorityChangedSignal,
   reclassifyUpdate,
   recordResponseUpdate,
@@ -15,6 +17,21 @@ import { StepDeliveries } from './deliveries';
 import { IncidentCase } from './incident-case';
 import { incidentMetrics } from './metrics';
 import { StatusPublisher } from './publisher';
+
+/**
+ * Patch id of request instants: incidents started since take a response, reclassification or
+ * resolution at the instant the API received it (`receivedAt` in the update's arguments, clamped to
+ * [entry, now]) and record who recorded a response dated in the past. Runs begun before apply every
+ * command at workflow time, as they did, whatever their arguments carry.
+ */
+export const REQUEST_INSTANTS_PATCH = 'request-instants';
+
+/** The arguments without what only runs with REQUEST_INSTANTS_PATCH read. */
+function withoutRequestInstant<T extends RequestInstant>(args: T): T {
+  if (!args || typeof args !== 'object') return args;
+  const { receivedAt: _receivedAt, recordedByKeyId: _recordedBy, ...rest } = args as T & RecordResponseInput;
+  return rest as unknown as T;
+}
 
 /**
  * One workflow per incident (`incident/<incidentId>`): takes the IHR clock the API planned at intake (or
@@ -29,6 +46,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const publisher = new StatusPublisher(incident);
   const deliveries = new StepDeliveries(incident, input, publisher.countLocal);
   const clockPlanning = new ClockPlanning(input, publisher.countLocal);
+  // Decided once, at the start of the run (the third patch marker of a new run).
+  const requestInstants = patched(REQUEST_INSTANTS_PATCH);
+  const fromRequest = <T extends RequestInstant>(args: T): T => (requestInstants ? args : withoutRequestInstant(args));
   /** Set by handlers when the main loop must re-plan its next wake-up. */
   let wake = false;
   // Updates that plan or measure run one at a time, in arrival order.
@@ -51,7 +71,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     (response) =>
       serialized(async () => {
         await condition(() => incident.clock !== undefined);
-        const recorded = incident.recordResponse(Date.now(), response);
+        const recorded = incident.recordResponse(Date.now(), fromRequest(response));
         if (recorded.ihr) {
           wake = true;
           publisher.publish();
@@ -59,7 +79,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         const businessTimeTakenMs = await clockPlanning.measure(incident.severity, recorded.respondedAt, recorded.ihr);
         return incident.responseMeasured(recorded, businessTimeTakenMs);
       }),
-    { validator: (response) => incident.checkResponse(Date.now(), response) },
+    { validator: (response) => incident.checkResponse(Date.now(), fromRequest(response)) },
   );
 
   setHandler(
@@ -70,7 +90,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       return serialized(async () => {
         await condition(() => incident.clock !== undefined);
         const next = await clockPlanning.plan(change.severity, incident.clock!.generation + 1);
-        incident.reclassify(Date.now(), change, next);
+        incident.reclassify(Date.now(), fromRequest(change), next);
         publisher.publish();
         fireCriticalOpenIfDue(Date.now());
         wake = true;
@@ -83,7 +103,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(
     resolveUpdate,
     (resolution) => {
-      const result = incident.resolve(Date.now(), resolution);
+      const result = incident.resolve(Date.now(), fromRequest(resolution));
       publisher.publish();
       return result;
     },

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Principal } from '../../../../libs/auth/src';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
+import { ReceivedAt } from '../common/received-at';
 import { IdempotencyKey, parseOrThrow } from '../common/validation';
 import { EXAMPLES } from './incident.examples';
 import {
@@ -113,9 +114,15 @@ export class IncidentsController {
       503: NO_WORKER,
     },
   })
-  respond(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
+  respond(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+    @ReceivedAt() receivedAt: string,
+  ) {
     const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
-    return this.incidents.respond(incidentId, parseOrThrow(recordResponseSchema, body), caller, key);
+    return this.incidents.respond(incidentId, parseOrThrow(recordResponseSchema, body), caller, key, receivedAt);
   }
 
   @Post(':id/severity')
@@ -130,9 +137,15 @@ export class IncidentsController {
     responses: { 200: { description: 'The new IHR clock', schema: IhrClockSchema } },
     errors: { 404: 'No such incident', 409: `${ON_RESOLVED}, or the same severity`, 422: 'A rule refuses it', 503: NO_WORKER },
   })
-  reclassify(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
+  reclassify(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+    @ReceivedAt() receivedAt: string,
+  ) {
     const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
-    return this.incidents.reclassify(incidentId, parseOrThrow(reclassifySchema, body), caller, key);
+    return this.incidents.reclassify(incidentId, parseOrThrow(reclassifySchema, body), caller, key, receivedAt);
   }
 
   @Post(':id/priority')
@@ -166,8 +179,14 @@ export class IncidentsController {
     responses: { 200: { description: 'Resolved', schema: ResolutionSchema } },
     errors: { 404: 'No such incident', 409: ON_RESOLVED, 503: NO_WORKER },
   })
-  resolve(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal, @IdempotencyKey() key: string | undefined) {
+  resolve(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Caller() caller: Principal,
+    @IdempotencyKey() key: string | undefined,
+    @ReceivedAt() receivedAt: string,
+  ) {
     const incidentId = parseOrThrow(incidentIdSchema, id, 'id');
-    return this.incidents.resolve(incidentId, parseOrThrow(resolveSchema, body).summary, caller, key);
+    return this.incidents.resolve(incidentId, parseOrThrow(resolveSchema, body).summary, caller, key, receivedAt);
   }
 }
