@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { SA } from '../../../../libs/contracts/src';
+import { IncidentMemo, LATE_RESPONSE_FLAG, SA } from '../../../../libs/contracts/src';
 import { Policy, POLICY, SEVERITIES } from '../../../../libs/policy/src';
 import { Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
@@ -11,6 +11,7 @@ import { andQuery, listPage, literal } from '../common/visibility';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from '../incidents/incident-summary';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { assembleIhrReport, countByKey, emptyCounts, GROUP_BY, GroupBy, groupCountQuery, MAX_BREACHES, residueQuery, StateCounts, STATES } from './ihr-report';
+import { IncidentLateResponses, lateResponseList, MAX_LATE_RESPONSES_LISTED } from './ihr-report';
 import { IhrReportSchema } from './report.schemas';
 
 const DAY = 86400_000;
@@ -64,7 +65,11 @@ export class ReportsController {
     operationId: 'ihrReport',
     summary:
       'IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list (at most 200, by due instant; breachesTruncated says when there were more)',
-    description: '`from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: the report does not read every incident.',
+    description:
+      '`from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: ' +
+      'the report does not read every incident. `lateResponses`: responses recorded more than 15 minutes after ' +
+      'the `respondedAt` they claim, with the recording key' +
+      ' (at most 200, by `recordedAt`; `lateResponsesTruncated` says when there were more).',
     query: reportQuery,
     responses: { 200: { description: 'The report', schema: IhrReportSchema } },
   })
@@ -101,7 +106,26 @@ export class ReportsController {
     } while (pageToken && breached.length < MAX_BREACHES);
     const totalBreached = [...counts.values()].reduce((sum, c) => sum + c.breached, 0);
     const listed = breached.slice(0, MAX_BREACHES);
-    return assembleIhrReport(from.toISOString(), to.toISOString(), q.groupBy, counts, listed, totalBreached > listed.length);
+    const late = await this.lateResponses(base);
+    const breachesTruncated = totalBreached > listed.length;
+    return assembleIhrReport(from.toISOString(), to.toISOString(), q.groupBy, counts, listed, breachesTruncated, late);
+  }
+
+  /** Late-recorded responses of the period: incidents flagged SlaLateResponse, at most one list's worth. */
+  private async lateResponses(base: string) {
+    const incidents: IncidentLateResponses[] = [];
+    let pageToken: string | undefined;
+    do {
+      const visibility = `${base} AND ${SA.lateResponse.name} = ${literal(LATE_RESPONSE_FLAG)}`;
+      const page = await listPage(this.client, visibility, PAGE_SIZE, pageToken, UNSUMMARIZED_MEMO);
+      for (const item of page.items) {
+        const memo = (item.memo ?? {}) as Partial<IncidentMemo>;
+        const incidentId = item.workflowId.replace(/^incident\//, '');
+        incidents.push({ incidentId, lateResponses: memo.lateResponses, lateResponseCount: memo.lateResponseCount });
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken && incidents.length < MAX_LATE_RESPONSES_LISTED);
+    return lateResponseList(incidents, pageToken !== undefined);
   }
 
   /** The keys a group can have: from the policy, or for accounts the account workflows (far fewer than incidents). */
