@@ -40,6 +40,10 @@ describe('incident workflow replay', () => {
         // Since patch notify-channels: explanation and next step sent to people; steps no channel reaches undeliverable.
         'incident-channels-breached-level2.json',
         'incident-channels-undeliverable.json',
+        // Since patch request-instants: commands at the instant the API received them (a response received
+        // before due applied after the breach: met; a response dated an hour back, recorded late).
+        'incident-request-instants-late-met.json',
+        'incident-request-instants-recorded-late.json',
       ]),
     );
   });
