@@ -19,16 +19,18 @@ import { incidentMetrics } from './metrics';
 import { StatusPublisher } from './publisher';
 
 /**
- * Patch id of request instants: incidents started since take a response, reclassification or
- * resolution at the instant the API received it (`receivedAt` in the update's arguments, clamped to
- * [entry, now]) and record who recorded a response dated in the past. Runs begun before apply every
- * command at workflow time, as they did, whatever their arguments carry.
+ * Patch id of request instants: a response, reclassification or resolution that carries `receivedAt`
+ * (the instant the API received it) takes effect then, clamped to [entry, now], and a response dated
+ * in the past records who recorded it. Checked when a command carrying `receivedAt` is applied (its
+ * marker lands in that workflow task, so runs that never get one, and their histories, are unchanged);
+ * a command applied before the patch (an older worker ignored `receivedAt`) replays at workflow time.
  */
 export const REQUEST_INSTANTS_PATCH = 'request-instants';
 
-/** The arguments without what only runs with REQUEST_INSTANTS_PATCH read. */
-function withoutRequestInstant<T extends RequestInstant>(args: T): T {
-  if (!args || typeof args !== 'object') return args;
+/** The command as the workflow applies it: without `receivedAt` (and the recorder) unless patched. */
+function fromRequest<T extends RequestInstant>(args: T): T {
+  if (!args || typeof args !== 'object' || args.receivedAt === undefined) return args;
+  if (patched(REQUEST_INSTANTS_PATCH)) return args;
   const { receivedAt: _receivedAt, recordedByKeyId: _recordedBy, ...rest } = args as T & RecordResponseInput;
   return rest as unknown as T;
 }
@@ -46,9 +48,6 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const publisher = new StatusPublisher(incident);
   const deliveries = new StepDeliveries(incident, input, publisher.countLocal);
   const clockPlanning = new ClockPlanning(input, publisher.countLocal);
-  // Decided once, at the start of the run (the third patch marker of a new run).
-  const requestInstants = patched(REQUEST_INSTANTS_PATCH);
-  const fromRequest = <T extends RequestInstant>(args: T): T => (requestInstants ? args : withoutRequestInstant(args));
   /** Set by handlers when the main loop must re-plan its next wake-up. */
   let wake = false;
   // Updates that plan or measure run one at a time, in arrival order.
@@ -79,7 +78,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         const businessTimeTakenMs = await clockPlanning.measure(incident.severity, recorded.respondedAt, recorded.ihr);
         return incident.responseMeasured(recorded, businessTimeTakenMs);
       }),
-    { validator: (response) => incident.checkResponse(Date.now(), fromRequest(response)) },
+    // Validators issue no commands (no patch check here) and do not run on replay.
+    { validator: (response) => incident.checkResponse(Date.now(), response) },
   );
 
   setHandler(
