@@ -91,6 +91,12 @@ describe('incident workflow replay', () => {
     renamePatch(history, 'status-in-memo');
     await expect(replay(history, 'status-memo-unpatched')).rejects.toThrow(DeterminismViolationError);
   });
+
+  it('detects nondeterminism in request-instants histories (the marker where the first API command applies)', async () => {
+    const history = storedHistory('incident-request-instants-late-met.json');
+    renamePatch(history, 'request-instants');
+    await expect(replay(history, 'request-instants-unpatched')).rejects.toThrow(DeterminismViolationError);
+  });
 });
 
 type StoredHistory = ReturnType<typeof histories>[number]['history'];
