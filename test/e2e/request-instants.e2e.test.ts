@@ -81,9 +81,8 @@ describe('a response takes effect when the API received it (issue 14, item 1)', 
     const dueAt = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body.ihr.dueAt as string;
     await stack.stopWorker();
     let unavailable;
-    let sentMs = 0;
+    const sentMs = Date.now();
     try {
-      sentMs = Date.now();
       unavailable = await stack.http(
         'POST',
         `/v1/incidents/${incidentId}/responses`,
