@@ -35,6 +35,10 @@ describe('incident workflow replay', () => {
         // Since patch notify-channels: explanation and next step sent to people; steps no channel reaches undeliverable.
         'incident-channels-breached-level2.json',
         'incident-channels-undeliverable.json',
+        // Since patch request-instants: commands at the instant the API received them (a response received
+        // before due applied after the breach: met; a response dated an hour back, recorded late).
+        'incident-request-instants-late-met.json',
+        'incident-request-instants-recorded-late.json',
       ]),
     );
   });
@@ -81,6 +85,12 @@ describe('incident workflow replay', () => {
     const history = storedHistory('incident-status-memo-met.json');
     renamePatch(history, 'status-in-memo');
     await expect(replay(history, 'status-memo-unpatched')).rejects.toThrow(DeterminismViolationError);
+  });
+
+  it('detects nondeterminism in request-instants histories (the marker where the first API command applies)', async () => {
+    const history = storedHistory('incident-request-instants-late-met.json');
+    renamePatch(history, 'request-instants');
+    await expect(replay(history, 'request-instants-unpatched')).rejects.toThrow(DeterminismViolationError);
   });
 });
 

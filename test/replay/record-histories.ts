@@ -58,7 +58,8 @@ export async function startRecordingEnv() {
  * histories stand for incidents started by earlier versions, which must keep replaying. Record the
  * scenarios missing from test/histories/ (after an intended, versioned change) with
  *   RECORD_HISTORIES=1 npx jest --selectProjects integration --runInBand test/replay/incident
- * or all of them into an empty folder to compare. All scenarios use 24x7 plans so they hold whatever
+ * or all of them into an empty folder to compare; RECORD_SCENARIOS=a,b (scenario names, e.g.
+ * request-instants-late-met) records only those. All scenarios use 24x7 plans so they hold whatever
  * day they are recorded. Returns the files written.
  */
 export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
@@ -75,8 +76,10 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
   // A worker whose policy has no subscriber and no SMTP: every step reaches nobody (undeliverable).
   const bareWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policyWithSubscribers([]), { providers: testProviders(), taskQueue: BARE_QUEUE });
   const written: string[] = [];
+  const only = process.env.RECORD_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean);
   try {
     const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandle, entered: number) => Promise<void>, taskQueue = TASK_QUEUE) => {
+      if (only?.length && !only.includes(name)) return;
       input.intake.incidentId = `INC-REPLAY-${name.toUpperCase()}`;
       const start = async () => {
         const handle = await env.client.workflow.start('incidentWorkflow', {
@@ -201,6 +204,47 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     // continued by the current bundle (patch marker at at-risk, local attempts from there on): SPE Sev 2
     // at intake, the whole ladder with level 2, a late response, resolve. Recorded once with both
     // bundles on the time-skipping server (workers without a sticky cache) and kept as it is.
+
+    // Request instants (patch request-instants): commands carry the instant the API received them.
+    const receivedAt = (ms: number) => new Date(ms).toISOString();
+    // A response received a minute before due reaches the worker only after the breach and level 2 fired:
+    // met at its received instant, the breach retracted; a resolution applied after it was received.
+    const spe = async (severity: 2 | 3) =>
+      incidentInput(policy, { planId: 'SPE', severity, enteredAt: await now(), clockAtIntake: true });
+    await run('request-instants-late-met', await spe(2), async (h, entered) => {
+      const dueMs = entered + 2 * HOUR;
+      await skipTo(env, dueMs + HOUR + MIN);
+      await settled(h, 4);
+      const response = {
+        kind: 'solution' as const,
+        responder: 'agent',
+        receivedAt: receivedAt(dueMs - MIN),
+        recordedByKeyId: 'agent',
+      };
+      await h.executeUpdate(recordResponseUpdate, { args: [response] });
+      const resolution = { summary: 'done', actor: 'agent:agent', receivedAt: receivedAt((await now()) - 5_000) };
+      await h.executeUpdate(resolveUpdate, { args: [resolution] });
+    });
+    // A response dated an hour back (recorded late: memo list and SlaLateResponse), a reclassification and a
+    // resolution, each at its received instant.
+    await run('request-instants-recorded-late', await spe(3), async (h, entered) => {
+      await skipTo(env, entered + 2 * HOUR);
+      await settled(h, 1);
+      const response = {
+        kind: 'solution' as const,
+        responder: 'Jane Doe',
+        respondedAt: receivedAt(entered + HOUR),
+        receivedAt: receivedAt((await now()) - 2_000),
+        recordedByKeyId: 'agent',
+      };
+      await h.executeUpdate(recordResponseUpdate, { args: [response] });
+      const at = receivedAt((await now()) - 1_000);
+      const change = { severity: 4 as const, reason: 'cosmetic', actor: 'agent:agent', receivedAt: at };
+      await h.executeUpdate(reclassifyUpdate, { args: [change] });
+      await skipTo(env, entered + 3 * HOUR);
+      const resolution = { summary: 'done', actor: 'agent:agent', receivedAt: receivedAt((await now()) - 1_000) };
+      await h.executeUpdate(resolveUpdate, { args: [resolution] });
+    });
 
     // Resolved before any IHR.
     await run('resolve-before-ihr', incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await now() }), async (h) => {

@@ -362,3 +362,162 @@ describe('IncidentCase', () => {
     expect(sp1.incident.criticalOpenDue()?.id).toBe(CRITICAL_OPEN_STEP_ID);
   });
 });
+
+// Issue 14, item 1: a command takes effect at the instant the API received it (`receivedAt`), clamped
+// to [entry, now]; item 4: a response dated in the past carries when and by which key it was recorded.
+describe('IncidentCase: instants are the request’s (patch request-instants)', () => {
+  it('a response received before due but applied after the timer breached: met at the received instant', () => {
+    const { incident, clock, enteredMs, dueMs, outcomes } = openIncident('SP2', 2, MONDAY_08);
+    const level2 = clock.steps.find((step) => step.afterBreachMs !== undefined)!;
+    // The update waited (a worker backlog) past level 2's instant: the breach and level 2 fired first.
+    const appliedMs = dueMs + level2.afterBreachMs! + MIN;
+    const fired = runTimer(incident, enteredMs, appliedMs);
+    expect(fired.map((f) => f.id)).toContain('level2');
+    expect(incident.snapshot().state).toBe('breached');
+
+    const receivedAt = iso(dueMs - MIN);
+    const recorded = incident.recordResponse(appliedMs, { kind: 'solution', responder: 'agent-1', receivedAt });
+    expect(recorded).toMatchObject({
+      ihr: true,
+      respondedAt: receivedAt,
+      outcome: { outcome: 'met', respondedAt: receivedAt },
+    });
+    const status = incident.snapshot();
+    expect(status).toMatchObject({ state: 'met', breachedAt: null, outcome: { outcome: 'met' } });
+    expect(status.responses).toEqual([expect.objectContaining({ respondedAt: receivedAt, ihr: true })]);
+    // The record keeps what happened: the breach and its notifications, then the response at its instant.
+    const types = status.timeline.map((e) => e.type);
+    expect(types.indexOf('ihr.breached')).toBeLessThan(types.indexOf('response.recorded'));
+    expect(status.ladder.fired.map((f) => f.id)).toEqual(expect.arrayContaining(['breach', 'level2']));
+    expect(status.timeline.at(-1)).toEqual({
+      at: receivedAt,
+      type: 'response.recorded',
+      actor: 'agent-1',
+      details: {
+        kind: 'solution',
+        respondedAt: receivedAt,
+        ihr: true,
+        appliedAt: iso(appliedMs),
+        breachRetracted: clock.dueAt,
+      },
+    });
+    expect(status.ladder.pending).toEqual([]);
+    expect(incident.nextWakeUp(appliedMs)).toBeUndefined();
+    expect(outcomes).toEqual(['breached', 'met']);
+    expect(incident.visibleState().state).toBe('met');
+  });
+
+  it('a receivedAt in the worker’s future is taken as now; one before entry as the entry instant', () => {
+    const skewed = openIncident('SP2', 3, FRIDAY_16);
+    const now = skewed.enteredMs + HOUR;
+    const ahead = { kind: 'solution' as const, responder: 'a', receivedAt: iso(now + 5_000) };
+    expect(() => skewed.incident.checkResponse(now, ahead)).not.toThrow();
+    expect(skewed.incident.recordResponse(now, ahead).respondedAt).toBe(iso(now));
+
+    const early = openIncident('SP2', 3, FRIDAY_16);
+    const before = { kind: 'solution' as const, responder: 'a', receivedAt: iso(early.enteredMs - HOUR) };
+    expect(early.incident.recordResponse(early.enteredMs + HOUR, before).respondedAt).toBe(FRIDAY_16);
+
+    // Not an instant at all (a caller that is not the API): now.
+    const garbled = openIncident('SP2', 3, FRIDAY_16);
+    const odd = { kind: 'solution' as const, responder: 'a', receivedAt: 'yesterday' };
+    expect(garbled.incident.recordResponse(garbled.enteredMs + HOUR, odd).respondedAt).toBe(
+      iso(garbled.enteredMs + HOUR),
+    );
+  });
+
+  it('a respondedAt the client clock put a little after the request arrived is taken as the arrival', () => {
+    const { incident, enteredMs } = openIncident('SP2', 3, FRIDAY_16);
+    const receivedMs = enteredMs + HOUR;
+    const response = {
+      kind: 'solution' as const,
+      responder: 'a',
+      respondedAt: iso(receivedMs + 2_000),
+      receivedAt: iso(receivedMs),
+    };
+    // Validated against the later of the worker's now and the arrival (the API and worker clocks differ).
+    expect(() => incident.checkResponse(receivedMs - 5_000, response)).not.toThrow();
+    expect(incident.recordResponse(receivedMs + 10_000, response).respondedAt).toBe(iso(receivedMs));
+  });
+
+  it('a resolution received before due, applied after the breach fired: resolved, the breach retracted', () => {
+    const { incident, dueMs } = openIncident('SP2', 3, FRIDAY_16);
+    runTimer(incident, dueMs + MIN, dueMs + MIN);
+    expect(incident.snapshot().state).toBe('breached');
+    const receivedAt = iso(dueMs - MIN);
+    const result = incident.resolve(dueMs + MIN, { summary: 'fixed', actor: 'agent:k1', receivedAt });
+    expect(result).toEqual({ state: 'resolved', resolvedAt: receivedAt });
+    expect(incident.snapshot()).toMatchObject({ state: 'resolved', breachedAt: null, resolution: { at: receivedAt } });
+    expect(incident.snapshot().timeline.at(-1)).toMatchObject({
+      at: receivedAt,
+      type: 'resolved',
+      details: { state: 'resolved', appliedAt: iso(dueMs + MIN), breachRetracted: iso(dueMs + MIN) },
+    });
+  });
+
+  it('a reclassification takes effect at its received instant: a due instant passed since is no breach then', () => {
+    const { incident, pinned, enteredMs } = openIncident('SP2', 4, MONDAY_08);
+    const replanned = planner.plan({ pinned, severity: 1, enteredAt: MONDAY_08, generation: 1 });
+    const newDueMs = Date.parse(replanned.dueAt);
+    const receivedAt = iso(newDueMs - MIN);
+    const change = { severity: 1 as const, reason: 'production down', actor: 'lead', receivedAt };
+    incident.reclassify(newDueMs + HOUR, change, replanned);
+    expect(incident.snapshot().timeline.at(-1)).toMatchObject({ at: receivedAt, type: 'severity.changed' });
+    // Pending at the received instant; the timer (woken now) then breaches it.
+    expect(incident.snapshot().state).toBe('pending');
+    expect(incident.breachIfDue(newDueMs + HOUR)).toBe(true);
+    expect(enteredMs).toBeLessThan(newDueMs);
+  });
+
+  it('a response dated in the past carries recordedAt and the key that recorded it; over 15 min late is listed', () => {
+    const { incident, enteredMs } = openIncident('SP2', 3, FRIDAY_16);
+    const receivedMs = enteredMs + HOUR;
+    const claimed = iso(receivedMs - 20 * MIN);
+    const late = {
+      kind: 'solution' as const,
+      responder: 'Jane Doe',
+      respondedAt: claimed,
+      receivedAt: iso(receivedMs),
+      recordedByKeyId: 'k-agent-7',
+    };
+    const recorded = incident.recordResponse(receivedMs + 500, late);
+    expect(recorded.outcome).toMatchObject({
+      respondedAt: claimed,
+      recordedAt: iso(receivedMs),
+      recordedByKeyId: 'k-agent-7',
+    });
+    const status = incident.snapshot();
+    expect(status.responses[0]).toMatchObject({
+      responder: 'Jane Doe',
+      recordedAt: iso(receivedMs),
+      recordedByKeyId: 'k-agent-7',
+    });
+    expect(status.timeline.at(-1)).toMatchObject({
+      at: iso(receivedMs),
+      type: 'response.recorded',
+      actor: 'Jane Doe',
+      details: { respondedAt: claimed, recordedAt: iso(receivedMs), recordedByKeyId: 'k-agent-7' },
+    });
+    expect(incident.visibleState().lateResponses).toEqual([
+      { respondedAt: claimed, recordedAt: iso(receivedMs), recordedByKeyId: 'k-agent-7', lagMs: 20 * MIN, ihr: true },
+    ]);
+
+    // Ten minutes back: recorded with its recorder, but not late.
+    const second = { ...late, respondedAt: iso(receivedMs + 50 * MIN), receivedAt: iso(receivedMs + HOUR) };
+    incident.recordResponse(receivedMs + HOUR, second);
+    expect(incident.snapshot().responses[1]).toMatchObject({
+      recordedAt: iso(receivedMs + HOUR),
+      recordedByKeyId: 'k-agent-7',
+    });
+    expect(incident.visibleState().lateResponses).toHaveLength(1);
+
+    // Without a claimed instant the response is at its arrival: nothing to add.
+    const plain = incident.recordResponse(receivedMs + 2 * HOUR, {
+      kind: 'solution',
+      responder: 'b',
+      receivedAt: iso(receivedMs + 2 * HOUR),
+    });
+    expect(plain.ihr).toBe(false);
+    expect(incident.snapshot().responses[2]).not.toHaveProperty('recordedByKeyId');
+  });
+});

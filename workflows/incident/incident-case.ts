@@ -8,6 +8,7 @@ import type {
   IhrOutcome,
   IncidentStatus,
   IncidentWorkflowInput,
+  LateResponse,
   PendingStep,
   PlannedStep,
   PriorityChangedInput,
@@ -16,11 +17,12 @@ import type {
   RecordResponseResult,
   ResolveInput,
   ResolveResult,
+  RecordedBy,
   Role,
   Severity,
   TimelineEvent,
 } from '../../libs/contracts/src/incident';
-import { RESPONSE_KINDS, severityKey } from '../../libs/contracts/src/incident';
+import { LATE_RESPONSE_MS, MAX_LATE_RESPONSES, RESPONSE_KINDS, severityKey } from '../../libs/contracts/src/incident';
 import type { IncidentVisibleState } from '../../libs/contracts/src/incident-publication';
 import { rejection } from '../../libs/contracts/src/rejection';
 
@@ -82,6 +84,8 @@ const isSeverity = (v: unknown): v is Severity => v === 1 || v === 2 || v === 3 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 /** "Tue 13 Jan 14:00 Europe/Helsinki" of "IHR due Tue 13 Jan 14:00 Europe/Helsinki". */
 const dueInstantLabel = (clock: IhrClock) => clock.dueLabel.replace(/^IHR due /, '');
+/** How far a claimed `respondedAt` may lie after the request's arrival (the caller's clock), as `enteredAt`. */
+const CLAIM_SKEW_MS = 60_000;
 
 /**
  * One incident: the status the query answers and its transitions. Validation (`check*`) throws the
@@ -98,6 +102,9 @@ export class IncidentCase {
   /** Severity the last accepted reclassification asked for (validators compare with it). */
   private requestedSeverity: Severity;
   private readonly fired = new Set<string>();
+  /** Responses recorded more than LATE_RESPONSE_MS after their claimed instant: the first few, and their count. */
+  private readonly lateResponses: LateResponse[] = [];
+  private lateResponseCount = 0;
 
   constructor(
     private readonly input: Pick<IncidentWorkflowInput, 'intake' | 'pinned'>,
@@ -198,6 +205,10 @@ export class IncidentCase {
       );
     }
     if (!nonEmpty(response.responder)) throw rejection(422, 'responder', 'required', 'responder is required');
+    // With the request's instant, the worker's now and the caller's clock may differ a little: the
+    // claim may lie up to CLAIM_SKEW_MS after either (the transition then takes it as the arrival).
+    const receivedMs = response.receivedAt === undefined ? NaN : Date.parse(response.receivedAt);
+    const latestMs = Number.isNaN(receivedMs) ? now : Math.max(now, receivedMs) + CLAIM_SKEW_MS;
     if (response.respondedAt !== undefined) {
       const t = Date.parse(response.respondedAt);
       if (Number.isNaN(t)) throw rejection(422, 'respondedAt', 'format', 'respondedAt must be an ISO instant');
@@ -209,28 +220,49 @@ export class IncidentCase {
           `respondedAt ${response.respondedAt} lies before the incident entered (${this.input.intake.enteredAt})`,
         );
       }
-      if (t > now) {
+      if (t > latestMs) {
         throw rejection(422, 'respondedAt', 'notInFuture', `respondedAt ${response.respondedAt} lies in the future`);
       }
     }
   }
 
   /**
-   * Records a response (at `respondedAt`, default now); the first one is the IHR: met at or before the
-   * due instant, breached after it (rule 4).
+   * The instant a command takes effect: when the API received its request (`receivedAt`), clamped to
+   * [entry, now] (never in the workflow's future, whatever the clocks of API and worker say, and never
+   * before entry); now when the request carries none.
+   */
+  requestInstant(now: number, receivedAt: string | undefined): number {
+    const receivedMs = receivedAt === undefined ? NaN : Date.parse(receivedAt);
+    if (Number.isNaN(receivedMs)) return now;
+    return Math.min(now, Math.max(this.enteredMs, receivedMs));
+  }
+
+  /**
+   * Records a response (at `respondedAt`, default the request's instant, else now); the first one is
+   * the IHR: met at or before the due instant, breached after it (rule 4) — also when the timer
+   * breached it first because the worker got to the request late: the breach is then retracted (its
+   * entry and the notifications it fired stay on the record, see docs/escalation.md).
    */
   recordResponse(now: number, response: RecordResponseInput): RecordedResponse {
     const clock = this.requireClock();
-    const respondedMs = response.respondedAt !== undefined ? Date.parse(response.respondedAt) : now;
+    const fromRequest = response.receivedAt !== undefined;
+    const receivedMs = this.requestInstant(now, response.receivedAt);
+    const claimedMs = response.respondedAt !== undefined ? Date.parse(response.respondedAt) : undefined;
+    let respondedMs = claimedMs ?? receivedMs;
+    if (fromRequest) respondedMs = Math.max(this.enteredMs, Math.min(respondedMs, receivedMs));
     const respondedAt = iso(respondedMs);
+    const recordedBy = fromRequest && claimedMs !== undefined ? this.recordedBy(response, receivedMs) : {};
+    if (recordedBy.recordedAt !== undefined && receivedMs - respondedMs > LATE_RESPONSE_MS) {
+      this.noteLate(respondedMs, recordedBy, this.status.outcome === null);
+    }
     const isIhr = this.status.outcome === null;
-    this.status.responses.push({ kind: response.kind, responder: response.responder, respondedAt, ihr: isIhr });
-    this.note(now, 'response.recorded', { kind: response.kind, respondedAt, ihr: isIhr }, response.responder);
+    const { kind, responder } = response;
+    this.status.responses.push({ kind, responder, respondedAt, ihr: isIhr, ...recordedBy });
+    const retracted = this.status.breachedAt;
     if (isIhr) {
       const dueMs = Date.parse(clock.dueAt);
       const outcome = respondedMs <= dueMs ? 'met' : 'breached';
-      const { kind, responder } = response;
-      this.status.outcome = { outcome, kind, responder, respondedAt, dueAt: clock.dueAt };
+      this.status.outcome = { outcome, kind, responder, respondedAt, dueAt: clock.dueAt, ...recordedBy };
       this.status.state = outcome;
       // Count the transition out of pending once (a breach fired by the timer was counted then).
       if (outcome === 'met' || this.status.breachedAt === null) this.metrics.outcome(this.metricTags(), outcome);
@@ -242,7 +274,35 @@ export class IncidentCase {
         this.status.breachedAt = iso(dueMs);
       }
     }
+    const details: Record<string, unknown> = { kind, respondedAt, ihr: isIhr, ...recordedBy };
+    if (fromRequest) {
+      details.appliedAt = iso(now);
+      if (isIhr && retracted !== null && this.status.breachedAt === null) details.breachRetracted = retracted;
+    }
+    this.note(receivedMs, 'response.recorded', details, responder);
     return { ihr: isIhr, respondedAt, outcome: this.status.outcome! };
+  }
+
+  /** When (the request's instant) and by which key a response with a claimed instant was recorded. */
+  private recordedBy(response: RecordResponseInput, receivedMs: number): RecordedBy {
+    return {
+      recordedAt: iso(receivedMs),
+      ...(response.recordedByKeyId !== undefined ? { recordedByKeyId: response.recordedByKeyId } : {}),
+    };
+  }
+
+  /** A response recorded more than LATE_RESPONSE_MS after its claimed instant: counted, the first few kept. */
+  private noteLate(respondedMs: number, recordedBy: RecordedBy, ihr: boolean): void {
+    this.lateResponseCount++;
+    if (this.lateResponses.length >= MAX_LATE_RESPONSES) return;
+    const recordedMs = Date.parse(recordedBy.recordedAt!);
+    this.lateResponses.push({
+      respondedAt: iso(respondedMs),
+      recordedAt: recordedBy.recordedAt!,
+      recordedByKeyId: recordedBy.recordedByKeyId ?? null,
+      lagMs: recordedMs - respondedMs,
+      ihr,
+    });
   }
 
   /** The response's business time (entry to response, measured by an activity): kept on the IHR. */
@@ -272,12 +332,17 @@ export class IncidentCase {
     this.requestedSeverity = change.severity;
   }
 
-  /** Applies the clock planned for the new severity (retargeted from entry, rule 5) and notes the change. */
+  /**
+   * Applies the clock planned for the new severity (retargeted from entry, rule 5) at the request's
+   * instant (a due instant passed by then is a breach then) and notes the change.
+   */
   reclassify(now: number, change: ReclassifyInput, next: IhrClock): void {
     const from = this.status.severity;
-    this.applyClock(now, next);
-    const details = { from, to: change.severity, reason: change.reason, dueAt: next.dueAt };
-    this.note(now, 'severity.changed', details, change.actor);
+    const atMs = this.requestInstant(now, change.receivedAt);
+    this.applyClock(atMs, next);
+    const details: Record<string, unknown> = { from, to: change.severity, reason: change.reason, dueAt: next.dueAt };
+    if (change.receivedAt !== undefined) details.appliedAt = iso(now);
+    this.note(atMs, 'severity.changed', details, change.actor);
   }
 
   /** The rules a resolution breaks, thrown as a rejection (an update validator: changes nothing). */
@@ -288,16 +353,37 @@ export class IncidentCase {
     if (!nonEmpty(resolution.actor)) throw rejection(422, 'actor', 'required', 'actor is required');
   }
 
-  /** Resolves the incident: an IHR still pending ends `resolved`; steps not fired never will. */
+  /**
+   * Resolves the incident at the request's instant: an IHR still pending then ends `resolved` (a breach
+   * the timer fired since, the worker getting to the request late, is retracted); steps not fired never will.
+   */
   resolve(now: number, resolution: ResolveInput): ResolveResult {
     this.resolved = true;
-    const at = iso(now);
+    const atMs = this.requestInstant(now, resolution.receivedAt);
+    const at = iso(atMs);
+    const details: Record<string, unknown> = {};
+    if (resolution.receivedAt !== undefined) {
+      details.appliedAt = iso(now);
+      const dueAt = this.currentClock?.dueAt;
+      const breachedLate = this.status.state === 'breached' && this.status.outcome === null;
+      if (breachedLate && dueAt !== undefined && Date.parse(dueAt) > atMs) {
+        details.breachRetracted = this.status.breachedAt;
+        this.status.state = 'pending';
+        this.status.breachedAt = null;
+        this.breachedAtMs = undefined;
+      }
+    }
     if (this.status.state === 'pending') {
       this.status.state = 'resolved';
       this.metrics.outcome(this.metricTags(), 'resolved');
     }
     this.status.resolution = { at, summary: resolution.summary, actor: resolution.actor };
-    this.note(now, 'resolved', { state: this.status.state, summary: resolution.summary }, resolution.actor);
+    this.note(
+      atMs,
+      'resolved',
+      { state: this.status.state, summary: resolution.summary, ...details },
+      resolution.actor,
+    );
     return { state: this.status.state, resolvedAt: at };
   }
 
@@ -439,6 +525,9 @@ export class IncidentCase {
       priority: this.status.priority,
       dueAt: this.currentClock?.dueAt,
       dueLabel: this.currentClock?.dueLabel,
+      ...(this.lateResponseCount > 0
+        ? { lateResponses: [...this.lateResponses], lateResponseCount: this.lateResponseCount }
+        : {}),
     };
   }
 

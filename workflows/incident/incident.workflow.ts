@@ -1,10 +1,12 @@
 // Deterministic workflow code only: no I/O, no calendar math (activities plan the clock). The rules live
 // in IncidentCase; this file wires handlers and the timer to it, in the order the recorded histories expect.
-import { allHandlersFinished, condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import {
   IncidentStatus,
   IncidentWorkflowInput,
   incidentStatusQuery,
+  RecordResponseInput,
+  RequestInstant,
   priorityChangedSignal,
   reclassifyUpdate,
   recordResponseUpdate,
@@ -15,6 +17,23 @@ import { StepDeliveries } from './deliveries';
 import { IncidentCase } from './incident-case';
 import { incidentMetrics } from './metrics';
 import { StatusPublisher } from './publisher';
+
+/**
+ * Patch id of request instants: a response, reclassification or resolution that carries `receivedAt`
+ * (the instant the API received it) takes effect then, clamped to [entry, now], and a response dated
+ * in the past records who recorded it. Checked when a command carrying `receivedAt` is applied (its
+ * marker lands in that workflow task, so runs that never get one, and their histories, are unchanged);
+ * a command applied before the patch (an older worker ignored `receivedAt`) replays at workflow time.
+ */
+export const REQUEST_INSTANTS_PATCH = 'request-instants';
+
+/** The command as the workflow applies it: without `receivedAt` (and the recorder) unless patched. */
+function fromRequest<T extends RequestInstant>(args: T): T {
+  if (!args || typeof args !== 'object' || args.receivedAt === undefined) return args;
+  if (patched(REQUEST_INSTANTS_PATCH)) return args;
+  const { receivedAt: _receivedAt, recordedByKeyId: _recordedBy, ...rest } = args as T & RecordResponseInput;
+  return rest as unknown as T;
+}
 
 /**
  * One workflow per incident (`incident/<incidentId>`): takes the IHR clock the API planned at intake (or
@@ -51,7 +70,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     (response) =>
       serialized(async () => {
         await condition(() => incident.clock !== undefined);
-        const recorded = incident.recordResponse(Date.now(), response);
+        const recorded = incident.recordResponse(Date.now(), fromRequest(response));
         if (recorded.ihr) {
           wake = true;
           publisher.publish();
@@ -59,6 +78,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         const businessTimeTakenMs = await clockPlanning.measure(incident.severity, recorded.respondedAt, recorded.ihr);
         return incident.responseMeasured(recorded, businessTimeTakenMs);
       }),
+    // Validators issue no commands (no patch check here) and do not run on replay.
     { validator: (response) => incident.checkResponse(Date.now(), response) },
   );
 
@@ -70,7 +90,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       return serialized(async () => {
         await condition(() => incident.clock !== undefined);
         const next = await clockPlanning.plan(change.severity, incident.clock!.generation + 1);
-        incident.reclassify(Date.now(), change, next);
+        incident.reclassify(Date.now(), fromRequest(change), next);
         publisher.publish();
         fireCriticalOpenIfDue(Date.now());
         wake = true;
@@ -83,7 +103,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(
     resolveUpdate,
     (resolution) => {
-      const result = incident.resolve(Date.now(), resolution);
+      const result = incident.resolve(Date.now(), fromRequest(resolution));
       publisher.publish();
       return result;
     },

@@ -306,7 +306,7 @@ export interface paths {
         };
         /**
          * IHR compliance of incidents due in [from, to): met/breached/pending counts and % by plan, severity, account or center, with the breach list (at most 200, by due instant; breachesTruncated says when there were more)
-         * @description `from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: the report does not read every incident.
+         * @description `from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: the report does not read every incident. `lateResponses`: responses recorded more than 15 minutes after the `respondedAt` they claim, with the recording key (at most 200, by `recordedAt`; `lateResponsesTruncated` says when there were more).
          */
         get: operations["ihrReport"];
         put?: never;
@@ -1259,6 +1259,13 @@ export interface components {
                  */
                 dueAt: string;
                 businessTimeTakenMs?: number;
+                /**
+                 * Format: date-time
+                 * @description a response dated in the past: the instant the API received the request that recorded it
+                 */
+                recordedAt?: string;
+                /** @description a response dated in the past: the API key id of the caller that recorded it (internal) */
+                recordedByKeyId?: string;
             } | null;
             breachedAt: string | null;
             responses: {
@@ -1270,6 +1277,13 @@ export interface components {
                  */
                 respondedAt: string;
                 ihr: boolean;
+                /**
+                 * Format: date-time
+                 * @description a response dated in the past: the instant the API received the request that recorded it
+                 */
+                recordedAt?: string;
+                /** @description a response dated in the past: the API key id of the caller that recorded it (internal) */
+                recordedByKeyId?: string;
             }[];
             ladder: {
                 fired: components["schemas"]["FiredStep"][];
@@ -1372,6 +1386,13 @@ export interface components {
                  */
                 dueAt: string;
                 businessTimeTakenMs?: number;
+                /**
+                 * Format: date-time
+                 * @description a response dated in the past: the instant the API received the request that recorded it
+                 */
+                recordedAt?: string;
+                /** @description a response dated in the past: the API key id of the caller that recorded it (internal) */
+                recordedByKeyId?: string;
             } | null;
             breachedAt: string | null;
             responses: {
@@ -1383,6 +1404,13 @@ export interface components {
                  */
                 respondedAt: string;
                 ihr: boolean;
+                /**
+                 * Format: date-time
+                 * @description a response dated in the past: the instant the API received the request that recorded it
+                 */
+                recordedAt?: string;
+                /** @description a response dated in the past: the API key id of the caller that recorded it (internal) */
+                recordedByKeyId?: string;
             }[];
             timeline: {
                 /**
@@ -1605,6 +1633,28 @@ export interface components {
             }[];
             /** @description true when more incidents breached than the list holds (at most 200): narrow the period to see them all */
             breachesTruncated: boolean;
+            /** @description responses recorded more than 15 minutes after the instant they claim, by recordedAt (at most 200) */
+            lateResponses: {
+                incidentId: string;
+                /**
+                 * Format: date-time
+                 * @description the instant the response claims (`respondedAt` as given)
+                 */
+                respondedAt: string;
+                /**
+                 * Format: date-time
+                 * @description the instant the API received the request that recorded it
+                 */
+                recordedAt: string;
+                /** @description the API key id of the caller that recorded it (internal, not for customers) */
+                recordedByKeyId: string | null;
+                /** @description recordedAt - respondedAt */
+                lagMs: number;
+                /** @description true when the response is the IHR */
+                ihr: boolean;
+            }[];
+            /** @description true when there were more late responses than the list holds: narrow the period to see them all */
+            lateResponsesTruncated: boolean;
         };
     };
     responses: {

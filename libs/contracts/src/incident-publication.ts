@@ -1,5 +1,5 @@
 import type { SearchAttributePair } from '@temporalio/common';
-import type { IncidentMemo, IncidentState, IncidentWorkflowInput, Priority, Severity } from './incident';
+import type { IncidentMemo, IncidentState, IncidentWorkflowInput, LateResponse, Priority, Severity } from './incident';
 import { SA } from './search-attributes';
 
 /** What an incident shows without its worker: the fields of its memo and search attributes that change. */
@@ -13,7 +13,13 @@ export interface IncidentVisibleState {
   priority: Priority;
   dueAt?: string;
   dueLabel?: string;
+  /** Responses recorded late (bounded) and their count; absent while there are none. */
+  lateResponses?: LateResponse[];
+  lateResponseCount?: number;
 }
+
+/** The value of SlaLateResponse on an incident with a late-recorded response. */
+export const LATE_RESPONSE_FLAG = 'late';
 
 export interface IncidentPublication {
   /** Merged into the memo (the API's `intakeHash` stays). */
@@ -40,12 +46,15 @@ export function incidentPublication(view: IncidentVisibleState): IncidentPublica
     priority: view.priority,
     planId: view.planId,
     supportCenter: view.supportCenter,
+    // Only when there is one: incidents without late responses publish exactly what they did before.
+    ...(view.lateResponseCount ? { lateResponses: view.lateResponses, lateResponseCount: view.lateResponseCount } : {}),
   };
   const attributes: SearchAttributePair[] = [
     { key: SA.state, value: view.state },
     { key: SA.severity, value: view.severity },
     { key: SA.priority, value: view.priority },
     ...(view.dueAt ? [{ key: SA.ihrDueAt, value: new Date(view.dueAt) }] : []),
+    ...(view.lateResponseCount ? [{ key: SA.lateResponse, value: LATE_RESPONSE_FLAG }] : []),
   ];
   return { memo, attributes, key: JSON.stringify(memo) };
 }

@@ -109,11 +109,22 @@ export interface IhrClock {
 export type ResponseKind = 'solution' | 'information_request';
 export const RESPONSE_KINDS: readonly ResponseKind[] = ['solution', 'information_request'];
 
-export interface RecordResponseInput {
+/**
+ * The instant the API received a command's request (ISO), set by the API, never by its caller: the
+ * command takes effect then, clamped to [entry, workflow now] (patch `request-instants`), not when a
+ * worker gets to it. Absent (older APIs, tests): workflow time.
+ */
+export interface RequestInstant {
+  receivedAt?: string;
+}
+
+export interface RecordResponseInput extends RequestInstant {
   kind: ResponseKind;
   responder: string;
-  /** ISO instant; default: now (workflow time). */
+  /** ISO instant claimed by the caller; default: the request's instant (`receivedAt`, else workflow time). */
   respondedAt?: string;
+  /** The API key id of the caller that recorded it (set by the API, whatever `responder` says). */
+  recordedByKeyId?: string;
 }
 
 export interface RecordResponseResult {
@@ -126,13 +137,13 @@ export interface RecordResponseResult {
   businessTimeTakenMs: number;
 }
 
-export interface ReclassifyInput {
+export interface ReclassifyInput extends RequestInstant {
   severity: Severity;
   reason: string;
   actor: string;
 }
 
-export interface ResolveInput {
+export interface ResolveInput extends RequestInstant {
   summary: string;
   actor: string;
 }
@@ -147,7 +158,19 @@ export interface PriorityChangedInput {
   actor: string;
 }
 
-export interface IhrOutcome {
+/**
+ * When and by which key a response with a claimed `respondedAt` was recorded (both absent for a
+ * response at its arrival, and in incidents older than patch `request-instants`). `recordedByKeyId`
+ * is an API key id: internal, never shown to customers.
+ */
+export interface RecordedBy {
+  /** The instant the API received the request that recorded it. */
+  recordedAt?: string;
+  /** The API key id of the caller that recorded it. */
+  recordedByKeyId?: string;
+}
+
+export interface IhrOutcome extends RecordedBy {
   outcome: 'met' | 'breached';
   kind: ResponseKind;
   responder: string;
@@ -156,10 +179,25 @@ export interface IhrOutcome {
   businessTimeTakenMs?: number;
 }
 
-export interface ResponseRecord {
+export interface ResponseRecord extends RecordedBy {
   kind: ResponseKind;
   responder: string;
   respondedAt: string;
+  ihr: boolean;
+}
+
+/** A response recorded more than LATE_RESPONSE_MS after the instant it claims (the IHR report lists them). */
+export const LATE_RESPONSE_MS = 15 * 60_000;
+/** The late responses an incident's memo lists (the first ones; `lateResponseCount` counts them all). */
+export const MAX_LATE_RESPONSES = 10;
+
+export interface LateResponse {
+  respondedAt: string;
+  recordedAt: string;
+  /** API key id (internal): customers must not see it. */
+  recordedByKeyId: string | null;
+  /** recordedAt - respondedAt. */
+  lagMs: number;
   ihr: boolean;
 }
 
@@ -270,6 +308,10 @@ export interface IncidentMemo {
   priority?: Priority;
   planId?: string;
   supportCenter?: string;
+  /** Responses recorded late (at most MAX_LATE_RESPONSES, the first); absent when none (patch `request-instants`). */
+  lateResponses?: LateResponse[];
+  /** How many responses were recorded late in all; absent when none. */
+  lateResponseCount?: number;
   /**
    * What the status query answers, as of the last completed workflow task. Absent until the first
    * task ran and in incidents started before the workflow kept it (patch `status-in-memo`).

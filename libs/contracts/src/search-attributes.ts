@@ -13,6 +13,8 @@ export const SA = {
   state: defineSearchAttributeKey('SlaState', SearchAttributeType.KEYWORD),
   ihrDueAt: defineSearchAttributeKey('SlaIhrDueAt', SearchAttributeType.DATETIME),
   owner: defineSearchAttributeKey('SlaOwner', SearchAttributeType.KEYWORD),
+  /** `late` once a response was recorded more than 15 min after its claimed instant (the IHR report lists them). */
+  lateResponse: defineSearchAttributeKey('SlaLateResponse', SearchAttributeType.KEYWORD),
 } as const;
 
 /** The CLI spells types as `Keyword`, `Int`, `Datetime`. */

@@ -126,6 +126,17 @@ export const IhrClockSchema = component(
 );
 assertSame<Same<z.infer<typeof IhrClockSchema>, IhrClock>>();
 
+/** When and by which key a response dated in the past (`respondedAt` given) was recorded. */
+const recordedBy = {
+  recordedAt: instant
+    .optional()
+    .describe('a response dated in the past: the instant the API received the request that recorded it'),
+  recordedByKeyId: z
+    .string()
+    .optional()
+    .describe('a response dated in the past: the API key id of the caller that recorded it (internal)'),
+};
+
 const IhrOutcomeSchema = z.object({
   outcome: z.enum(['met', 'breached']),
   kind: ResponseKindSchema,
@@ -133,10 +144,17 @@ const IhrOutcomeSchema = z.object({
   respondedAt: instant,
   dueAt: instant,
   businessTimeTakenMs: z.number().optional(),
+  ...recordedBy,
 });
 assertSame<Same<z.infer<typeof IhrOutcomeSchema>, IhrOutcome>>();
 
-const ResponseRecordSchema = z.object({ kind: ResponseKindSchema, responder: z.string(), respondedAt: instant, ihr: z.boolean() });
+const ResponseRecordSchema = z.object({
+  kind: ResponseKindSchema,
+  responder: z.string(),
+  respondedAt: instant,
+  ihr: z.boolean(),
+  ...recordedBy,
+});
 assertSame<Same<z.infer<typeof ResponseRecordSchema>, ResponseRecord>>();
 
 export const DeliveryReportSchema = component(

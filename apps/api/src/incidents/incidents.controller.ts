@@ -6,6 +6,7 @@ import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
 import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
 import { IdempotencyKey } from '../common/validation';
+import { ReceivedAt } from '../common/received-at';
 import { EXAMPLES } from './incident.examples';
 import {
   IhrClockSchema,
@@ -128,8 +129,9 @@ export class IncidentsController {
     @Body(new ZodValidationPipe(recordResponseSchema)) body: Parsed<typeof recordResponseSchema>,
     @Caller() caller: Principal,
     @IdempotencyKey() key: string | undefined,
+    @ReceivedAt() receivedAt: string,
   ) {
-    return this.incidents.respond(id, body, caller, key);
+    return this.incidents.respond(id, body, caller, key, receivedAt);
   }
 
   @Post(':id/severity')
@@ -149,8 +151,9 @@ export class IncidentsController {
     @Body(new ZodValidationPipe(reclassifySchema)) body: Parsed<typeof reclassifySchema>,
     @Caller() caller: Principal,
     @IdempotencyKey() key: string | undefined,
+    @ReceivedAt() receivedAt: string,
   ) {
-    return this.incidents.reclassify(id, body, caller, key);
+    return this.incidents.reclassify(id, body, caller, key, receivedAt);
   }
 
   @Post(':id/priority')
@@ -191,7 +194,8 @@ export class IncidentsController {
     @Body(new ZodValidationPipe(resolveSchema)) { summary }: Parsed<typeof resolveSchema>,
     @Caller() caller: Principal,
     @IdempotencyKey() key: string | undefined,
+    @ReceivedAt() receivedAt: string,
   ) {
-    return this.incidents.resolve(id, summary, caller, key);
+    return this.incidents.resolve(id, summary, caller, key, receivedAt);
   }
 }

@@ -289,24 +289,43 @@ export class IncidentsService {
     return { items: page.items.map(incidentSummary), nextPageToken: page.nextPageToken };
   }
 
-  async respond(incidentId: string, input: RecordResponseBody, caller: Principal, key?: string): Promise<RecordResponseResult> {
+  // `receivedAt`: when the request arrived (the command takes effect then); default: as the method starts.
+  async respond(
+    incidentId: string,
+    input: RecordResponseBody,
+    caller: Principal,
+    key?: string,
+    receivedAt = new Date().toISOString(),
+  ): Promise<RecordResponseResult> {
     if ((AUTOMATED_KINDS as readonly string[]).includes(input.kind)) {
       throw Problem.unprocessable([
         { field: 'kind', rule: 'humanResponse', message: `${input.kind}: automated acknowledgements never count as a human response` },
       ]);
     }
     await this.openIncident(incidentId, caller);
-    const args: RecordResponseInput = { kind: input.kind as ResponseKind, responder: input.responder ?? actorOf(caller), respondedAt: input.respondedAt };
+    const args: RecordResponseInput = {
+      kind: input.kind as ResponseKind,
+      responder: input.responder ?? actorOf(caller),
+      respondedAt: input.respondedAt,
+      receivedAt,
+      recordedByKeyId: caller.keyId,
+    };
     const command = commandIdentity('response', key, input);
     return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `record response on ${incidentId}`, () =>
       executeCommand(this.handle(incidentId), recordResponseUpdate, args, command),
     );
   }
 
-  async reclassify(incidentId: string, input: { severity: number; reason: string }, caller: Principal, key?: string): Promise<IhrClock> {
+  async reclassify(
+    incidentId: string,
+    input: { severity: number; reason: string },
+    caller: Principal,
+    key?: string,
+    receivedAt = new Date().toISOString(),
+  ): Promise<IhrClock> {
     await this.openIncident(incidentId, caller);
     const command = commandIdentity('severity', key, input);
-    const args = { severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller) };
+    const args = { severity: input.severity as Severity, reason: input.reason, actor: actorOf(caller), receivedAt };
     return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `reclassify ${incidentId}`, () =>
       executeCommand(this.handle(incidentId), reclassifyUpdate, args, command),
     );
@@ -317,11 +336,17 @@ export class IncidentsService {
     await this.handle(incidentId).signal(priorityChangedSignal, { priority: priority as Priority, actor: actorOf(caller) });
   }
 
-  async resolve(incidentId: string, summary: string, caller: Principal, key?: string): Promise<ResolveResult> {
+  async resolve(
+    incidentId: string,
+    summary: string,
+    caller: Principal,
+    key?: string,
+    receivedAt = new Date().toISOString(),
+  ): Promise<ResolveResult> {
     await this.openIncident(incidentId, caller);
     const command = commandIdentity('resolve', key, { summary });
     return withWorker(this.client, this.config.API_WORKER_WAIT_MS, `resolve ${incidentId}`, () =>
-      executeCommand(this.handle(incidentId), resolveUpdate, { summary, actor: actorOf(caller) }, command),
+      executeCommand(this.handle(incidentId), resolveUpdate, { summary, actor: actorOf(caller), receivedAt }, command),
     );
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AuthenticatedRequest } from '../auth/auth.decorators';
+import { markReceived } from '../common/received-at';
 import { ApiMetrics } from './metrics';
 
 export const API_LOGGER = Symbol('API_LOGGER');
@@ -17,6 +18,7 @@ export class RequestLogMiddleware implements NestMiddleware {
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
+    markReceived(req);
     const started = process.hrtime.bigint();
     const presented = req.header('x-request-id');
     const requestId = presented && REQUEST_ID.test(presented) ? presented : randomUUID();

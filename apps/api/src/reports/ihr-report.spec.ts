@@ -1,5 +1,12 @@
 import { IncidentSummary } from '../incidents/incident-summary';
-import { assembleIhrReport, buildIhrReport, emptyCounts, groupCountQuery, residueQuery } from './ihr-report';
+import {
+  assembleIhrReport,
+  buildIhrReport,
+  emptyCounts,
+  groupCountQuery,
+  lateResponseList,
+  residueQuery,
+} from './ihr-report';
 
 const incident = (n: number, planId: string, severity: number, state: IncidentSummary['state']): IncidentSummary => ({
   incidentId: `INC-${n}`,
@@ -80,5 +87,46 @@ describe('count-based report', () => {
     expect(report.groups.map((g) => g.key)).toEqual(['SP1', 'SPE']);
     expect(report.breaches.map((b) => b.incidentId)).toEqual(['INC-2']);
     expect(report.breachesTruncated).toBe(true);
+  });
+});
+
+describe('late responses (issue 14, item 4)', () => {
+  const late = (respondedAt: string, recordedAt: string, ihr = true) => ({
+    respondedAt,
+    recordedAt,
+    recordedByKeyId: 'k-agent',
+    lagMs: Date.parse(recordedAt) - Date.parse(respondedAt),
+    ihr,
+  });
+
+  it('lists them by recording instant with their incident, bounded, and says when the list is short', () => {
+    const a = late('2026-01-02T09:00:00.000Z', '2026-01-02T10:00:00.000Z');
+    const b = late('2026-01-01T09:00:00.000Z', '2026-01-01T09:30:00.000Z');
+    const c = late('2026-01-03T09:00:00.000Z', '2026-01-03T11:00:00.000Z', false);
+    const incidents = [
+      { incidentId: 'INC-A', lateResponses: [a, c], lateResponseCount: 2 },
+      { incidentId: 'INC-B', lateResponses: [b], lateResponseCount: 1 },
+    ];
+    const list = lateResponseList(incidents, false);
+    expect(list.lateResponses.map((r) => [r.incidentId, r.recordedAt])).toEqual([
+      ['INC-B', b.recordedAt],
+      ['INC-A', a.recordedAt],
+      ['INC-A', c.recordedAt],
+    ]);
+    expect(list.lateResponses[0]).toEqual({ incidentId: 'INC-B', ...b });
+    expect(list.lateResponsesTruncated).toBe(false);
+    expect(lateResponseList(incidents, false, 2)).toMatchObject({ lateResponsesTruncated: true });
+    expect(lateResponseList(incidents, true).lateResponsesTruncated).toBe(true);
+    // An incident whose memo lists only its first late responses.
+    const partial = [{ incidentId: 'INC-C', lateResponses: [a], lateResponseCount: 11 }];
+    expect(lateResponseList(partial, false).lateResponsesTruncated).toBe(true);
+  });
+
+  it('the report carries them; none by default', () => {
+    const one = late('2026-01-02T09:00:00.000Z', '2026-01-02T10:00:00.000Z');
+    const incidents = [{ incidentId: 'INC-A', lateResponses: [one], lateResponseCount: 1 }];
+    const report = buildIhrReport([], 'a', 'b', 'plan', incidents);
+    expect(report.lateResponses).toHaveLength(1);
+    expect(buildIhrReport([], 'a', 'b', 'plan')).toMatchObject({ lateResponses: [], lateResponsesTruncated: false });
   });
 });

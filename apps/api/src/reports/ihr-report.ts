@@ -1,4 +1,4 @@
-import { IncidentState } from '../../../../libs/contracts/src';
+import { IncidentState, LateResponse } from '../../../../libs/contracts/src';
 import { literal } from '../common/visibility';
 import { IncidentSummary } from '../incidents/incident-summary';
 
@@ -13,6 +13,39 @@ export type StateCounts = Record<IncidentState, number>;
  * incidents on the cluster at 3.3 s; narrow the period to list more.
  */
 export const MAX_BREACHES = 200;
+
+/** The late-response list holds at most this many responses (like the breach list: one page of incidents). */
+export const MAX_LATE_RESPONSES_LISTED = 200;
+
+/** A response recorded more than 15 minutes after the instant it claims, with the key that recorded it. */
+export interface LateResponseRow extends LateResponse {
+  incidentId: string;
+}
+
+export type LateResponseList = Pick<IhrReport, 'lateResponses' | 'lateResponsesTruncated'>;
+
+/** What the report reads of an incident with late responses: its memo's bounded list and full count. */
+export interface IncidentLateResponses {
+  incidentId: string;
+  lateResponses?: LateResponse[];
+  lateResponseCount?: number;
+}
+
+/**
+ * The late responses of the incidents read, by recording instant, at most `max`; truncated when there
+ * were more (more incidents than read, or an incident whose memo lists only its first ones).
+ */
+export function lateResponseList(
+  incidents: IncidentLateResponses[],
+  moreIncidents: boolean,
+  max = MAX_LATE_RESPONSES_LISTED,
+): LateResponseList {
+  const rows = incidents
+    .flatMap(({ incidentId, lateResponses = [] }) => lateResponses.map((late) => ({ incidentId, ...late })))
+    .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.incidentId.localeCompare(b.incidentId));
+  const partial = incidents.some((i) => (i.lateResponseCount ?? 0) > (i.lateResponses?.length ?? 0));
+  return { lateResponses: rows.slice(0, max), lateResponsesTruncated: moreIncidents || partial || rows.length > max };
+}
 
 export interface ComplianceCounts {
   total: number;
@@ -37,6 +70,10 @@ export interface IhrReport {
   breaches: Breach[];
   /** true when more incidents breached than the list holds: narrow the period to see them all. */
   breachesTruncated: boolean;
+  /** Responses recorded more than 15 min after their claimed instant, by recording instant (bounded). */
+  lateResponses: LateResponseRow[];
+  /** true when there were more late responses than the list holds: narrow the period to see them all. */
+  lateResponsesTruncated: boolean;
 }
 
 /** The search attribute each grouping counts by, and how a key is written in a visibility query. */
@@ -96,7 +133,15 @@ export function countByKey(incidents: IncidentSummary[], groupBy: GroupBy): Map<
  * The report from state counts per group (empty groups left out) and the breached incidents read;
  * pure so it is easy to test. Totals are the sum of the groups, so the two always agree.
  */
-export function assembleIhrReport(from: string, to: string, groupBy: GroupBy, counts: Map<string, StateCounts>, breached: IncidentSummary[], breachesTruncated = false): IhrReport {
+export function assembleIhrReport(
+  from: string,
+  to: string,
+  groupBy: GroupBy,
+  counts: Map<string, StateCounts>,
+  breached: IncidentSummary[],
+  breachesTruncated = false,
+  late: LateResponseList = { lateResponses: [], lateResponsesTruncated: false },
+): IhrReport {
   const total = emptyCounts();
   for (const c of counts.values()) for (const state of STATES) total[state] += c[state];
   const groups = [...counts.entries()]
@@ -107,10 +152,17 @@ export function assembleIhrReport(from: string, to: string, groupBy: GroupBy, co
     .filter((i) => i.state === 'breached')
     .sort((a, b) => (a.ihrDueAt ?? '').localeCompare(b.ihrDueAt ?? ''))
     .map(({ incidentId, accountId, planId, supportCenter, severity, priority, ihrDueAt, summary }) => ({ incidentId, accountId, planId, supportCenter, severity, priority, ihrDueAt, summary }));
-  return { from, to, groupBy, totals: compliance(total), groups, breaches, breachesTruncated };
+  return { from, to, groupBy, totals: compliance(total), groups, breaches, breachesTruncated, ...late };
 }
 
 /** Compliance of incidents already read, grouped (every incident in hand; the breach list complete). */
-export function buildIhrReport(incidents: IncidentSummary[], from: string, to: string, groupBy: GroupBy): IhrReport {
-  return assembleIhrReport(from, to, groupBy, countByKey(incidents, groupBy), incidents);
+export function buildIhrReport(
+  incidents: IncidentSummary[],
+  from: string,
+  to: string,
+  groupBy: GroupBy,
+  late: IncidentLateResponses[] = [],
+): IhrReport {
+  const counts = countByKey(incidents, groupBy);
+  return assembleIhrReport(from, to, groupBy, counts, incidents, false, lateResponseList(late, false));
 }

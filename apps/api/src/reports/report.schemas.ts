@@ -40,6 +40,24 @@ export const IhrReportSchema = component(
       .describe(
         'true when more incidents breached than the list holds (at most 200): narrow the period to see them all',
       ),
+    lateResponses: z
+      .array(
+        z.object({
+          incidentId: z.string(),
+          respondedAt: instant.describe('the instant the response claims (`respondedAt` as given)'),
+          recordedAt: instant.describe('the instant the API received the request that recorded it'),
+          recordedByKeyId: z
+            .string()
+            .nullable()
+            .describe('the API key id of the caller that recorded it (internal, not for customers)'),
+          lagMs: z.number().describe('recordedAt - respondedAt'),
+          ihr: z.boolean().describe('true when the response is the IHR'),
+        }),
+      )
+      .describe('responses recorded more than 15 minutes after the instant they claim, by recordedAt (at most 200)'),
+    lateResponsesTruncated: z
+      .boolean()
+      .describe('true when there were more late responses than the list holds: narrow the period to see them all'),
   }),
   'IHR compliance of the incidents due in [from, to)',
 );

@@ -21,7 +21,9 @@ export class ReportsController {
       'breachesTruncated says when there were more)',
     description:
       '`from` defaults to 30 days before `to`, `to` to now. Counted through the visibility count API: ' +
-      'the report does not read every incident.',
+      'the report does not read every incident. `lateResponses`: responses recorded more than 15 minutes after ' +
+      'the `respondedAt` they claim, with the recording key (at most 200, by `recordedAt`; ' +
+      '`lateResponsesTruncated` says when there were more).',
     query: reportQuery,
     responses: { 200: { description: 'The report', schema: IhrReportSchema } },
   })

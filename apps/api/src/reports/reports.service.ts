@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { SA, SEVERITIES, WORKFLOW_TYPES } from '../../../../libs/contracts/src';
+import { IncidentMemo, LATE_RESPONSE_FLAG, SA, SEVERITIES, WORKFLOW_TYPES } from '../../../../libs/contracts/src';
 import { Policy, POLICY } from '../../../../libs/policy/src';
 import { andQuery, listPage, literal } from '../common/visibility';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from '../incidents/incident-summary';
@@ -12,7 +12,10 @@ import {
   GroupBy,
   groupCountQuery,
   IhrReport,
+  IncidentLateResponses,
+  lateResponseList,
   MAX_BREACHES,
+  MAX_LATE_RESPONSES_LISTED,
   residueQuery,
   StateCounts,
   STATES,
@@ -98,7 +101,25 @@ export class ReportsService {
     const totalBreached = [...counts.values()].reduce((sum, c) => sum + c.breached, 0);
     const listed = breached.slice(0, MAX_BREACHES);
     const truncated = totalBreached > listed.length;
-    return assembleIhrReport(from.toISOString(), to.toISOString(), q.groupBy, counts, listed, truncated);
+    const late = await this.lateResponses(base);
+    return assembleIhrReport(from.toISOString(), to.toISOString(), q.groupBy, counts, listed, truncated, late);
+  }
+
+  /** Late-recorded responses of the period: incidents flagged SlaLateResponse, at most one list's worth. */
+  private async lateResponses(base: string) {
+    const incidents: IncidentLateResponses[] = [];
+    let pageToken: string | undefined;
+    do {
+      const visibility = `${base} AND ${SA.lateResponse.name} = ${literal(LATE_RESPONSE_FLAG)}`;
+      const page = await listPage(this.client, visibility, PAGE_SIZE, pageToken, UNSUMMARIZED_MEMO);
+      for (const item of page.items) {
+        const memo = (item.memo ?? {}) as Partial<IncidentMemo>;
+        const incidentId = item.workflowId.replace(/^incident\//, '');
+        incidents.push({ incidentId, lateResponses: memo.lateResponses, lateResponseCount: memo.lateResponseCount });
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken && incidents.length < MAX_LATE_RESPONSES_LISTED);
+    return lateResponseList(incidents, pageToken !== undefined);
   }
 
   /** The keys a group can have: from the policy, or for accounts the account workflows (far fewer than incidents). */
