@@ -225,6 +225,10 @@ const incidentStatusShape = z.object({
   responses: z.array(ResponseRecordSchema),
   ladder: z.object({ fired: z.array(FiredStepSchema), pending: z.array(PendingStepSchema) }),
   timeline: z.array(TimelineEventSchema),
+  timelineTotal: z.number().int().optional()
+    .describe('Entries in the whole timeline, where `timeline` holds only the last ones'),
+  timelineTruncated: z.boolean().optional()
+    .describe('true: `timeline` holds the last entries only; GET /v1/incidents/{id}/timeline pages them all'),
   deliveryFailures: z.array(DeliveryFailureSchema),
   resolution: z.object({ at: instant, summary: z.string(), actor: z.string() }).nullable(),
 });
