@@ -1,10 +1,18 @@
 // Deterministic workflow code only: no I/O, no calendar math (activities plan the clock). The rules live
 // in IncidentCase; this file wires handlers and the timer to it, in the order the recorded histories expect.
-import { allHandlersFinished, condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  makeContinueAsNewFunc,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   IncidentStatus,
   IncidentWorkflowInput,
   incidentStatusQuery,
+  incidentTimelineQuery,
   priorityChangedSignal,
   reclassifyUpdate,
   recordResponseUpdate,
@@ -15,6 +23,15 @@ import { StepDeliveries } from './deliveries';
 import { IncidentCase } from './incident-case';
 import { incidentMetrics } from './metrics';
 import { StatusPublisher } from './publisher';
+
+/**
+ * A run continues as new once its history passes either limit (or the server suggests it), so an
+ * incident changed many times never nears Temporal's hard limits (50 MB / 51,200 events terminate the
+ * workflow, and the SLA clock with it; warnings from 10 MB / 10,240 events). Well below both: a run's
+ * replay stays quick. Tests lower them through `input.historyLimits`. Patch `bounded-history` only.
+ */
+export const CONTINUE_AS_NEW_AT_EVENTS = 4_000;
+export const CONTINUE_AS_NEW_AT_BYTES = 4 * 1024 * 1024;
 
 /**
  * One workflow per incident (`incident/<incidentId>`): takes the IHR clock the API planned at intake (or
@@ -45,6 +62,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   // ---- handlers (registered before the first await so early updates and queries find them)
   setHandler(incidentStatusQuery, () => incident.snapshot());
+  setHandler(incidentTimelineQuery, (request) => incident.timelinePage(request));
 
   setHandler(
     recordResponseUpdate,
@@ -97,29 +115,66 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   publisher.keepStatusCurrent();
 
   // ---- the clock
-  incident.open(Date.now());
-  let first = input.initialClock;
-  if (first) {
-    publisher.startedWith(input);
+  const { continued } = input;
+  if (continued && publisher.boundedHistory) {
+    // Continued as new: the previous run's state, its clock's instants and its memo as they were.
+    incident.restore(continued);
+    publisher.continued();
   } else {
-    setCurrentDetails('planning the IHR clock');
-    first = await clockPlanning.plan(intake.severity, 0);
+    incident.open(Date.now());
+    let first = input.initialClock;
+    if (first) {
+      publisher.startedWith(input);
+    } else {
+      setCurrentDetails('planning the IHR clock');
+      first = await clockPlanning.plan(intake.severity, 0);
+    }
+    incident.applyClock(Date.now(), first);
+    publisher.publish();
+    fireCriticalOpenIfDue(Date.parse(intake.enteredAt));
   }
-  incident.applyClock(Date.now(), first);
-  publisher.publish();
-  fireCriticalOpenIfDue(Date.parse(intake.enteredAt));
+
+  const limits = {
+    events: input.historyLimits?.events ?? CONTINUE_AS_NEW_AT_EVENTS,
+    bytes: input.historyLimits?.bytes ?? CONTINUE_AS_NEW_AT_BYTES,
+  };
+  const historyFull = () => {
+    if (!publisher.boundedHistory) return false;
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > limits.events || info.historySize > limits.bytes;
+  };
 
   while (!incident.isResolved) {
     const now = Date.now();
     if (incident.breachIfDue(now)) publisher.publish();
     for (const { step, atMs } of incident.stepsDue(now)) deliveries.fire(step, atMs);
+    if (historyFull()) {
+      // After the breach and the steps due now fired (at their instants): deliveries and handlers end in
+      // this run (their results land in its state), then the state moves on to the next run.
+      setCurrentDetails('continuing as new');
+      await deliveries.settled();
+      await condition(allHandlersFinished);
+      if (!incident.isResolved) {
+        publisher.publishNow();
+        const info = workflowInfo();
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { initialClock, continued: _previous, ...rest } = input;
+        const continueRun = makeContinueAsNewFunc<typeof incidentWorkflow>({
+          memo: info.memo,
+          typedSearchAttributes: info.typedSearchAttributes,
+        });
+        await continueRun({ ...rest, continued: incident.carry((continued?.runs ?? 0) + 1) });
+      }
+      break;
+    }
     const next = incident.nextWakeUp(now);
     setCurrentDetails(incident.stage(next));
     wake = false;
     if (next) {
-      await condition(() => incident.isResolved || wake, next.ms - now, { summary: `${next.event} at ${next.label}` });
+      const summary = `${next.event} at ${next.label}`;
+      await condition(() => incident.isResolved || wake || historyFull(), next.ms - now, { summary });
     } else {
-      await condition(() => incident.isResolved || wake);
+      await condition(() => incident.isResolved || wake || historyFull());
     }
   }
 
