@@ -94,7 +94,7 @@ async function changePriority(h: WorkflowHandle, from: number, to: number): Prom
 async function timelineOf(h: WorkflowHandle, pageSize = 100): Promise<{ total: number; entries: TimelineEvent[] }> {
   const entries: TimelineEvent[] = [];
   let pageToken: string | undefined;
-  let total = 0;
+  let total: number;
   do {
     const page = await latest(h).query(incidentTimelineQuery, { pageSize, pageToken });
     entries.push(...page.entries);
