@@ -40,6 +40,12 @@ describe('incident workflow replay', () => {
         // Since patch notify-channels: explanation and next step sent to people; steps no channel reaches undeliverable.
         'incident-channels-breached-level2.json',
         'incident-channels-undeliverable.json',
+        // Since patch bounded-history: the memo's status bounded (30 changes), and an incident continued as
+        // new twice (run 1 ends at the limit, run 2 fires the ladder and ends, the last run resolves).
+        'incident-bounded-met.json',
+        'incident-continued-run1.json',
+        'incident-continued-run2.json',
+        'incident-continued.json',
       ]),
     );
   });
@@ -86,6 +92,14 @@ describe('incident workflow replay', () => {
     const history = storedHistory('incident-status-memo-met.json');
     renamePatch(history, 'status-in-memo');
     await expect(replay(history, 'status-memo-unpatched')).rejects.toThrow(DeterminismViolationError);
+  });
+
+  it('detects nondeterminism in bounded-history histories (another patch where the code asks for it)', async () => {
+    for (const file of ['incident-bounded-met.json', 'incident-continued-run2.json']) {
+      const history = storedHistory(file);
+      renamePatch(history, 'bounded-history');
+      await expect(replay(history, `${file}-unpatched`)).rejects.toThrow(DeterminismViolationError);
+    }
   });
 });
 
