@@ -226,6 +226,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole timeline of an incident, oldest first, page by page
+         * @description Every entry, never dropped (the incident's status shows the last entries only, with `timelineTotal` and `timelineTruncated`). Answered by a worker: 503 when none answers in time.
+         */
+        get: operations["getIncidentTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/incidents/{id}/responses": {
         parameters: {
             query?: never;
@@ -1294,6 +1314,10 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description Entries in the whole timeline, where `timeline` holds only the last ones */
+            timelineTotal?: number;
+            /** @description true: `timeline` holds the last entries only; GET /v1/incidents/{id}/timeline pages them all */
+            timelineTruncated?: boolean;
             deliveryFailures: {
                 /**
                  * Format: date-time
@@ -1360,6 +1384,25 @@ export interface components {
         Incident: components["schemas"]["IncidentStatus"] | components["schemas"]["DegradedIncident"];
         IncidentPage: {
             items: components["schemas"]["IncidentSummary"][];
+            /** @description pass as `pageToken` for the next page; absent on the last page */
+            nextPageToken?: string;
+        };
+        TimelinePage: {
+            entries: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                at: string;
+                /** @enum {string} */
+                type: "opened" | "clock.planned" | "step.fired" | "step.delivered" | "step.delivery_failed" | "step.undeliverable" | "ihr.breached" | "response.recorded" | "severity.changed" | "priority.changed" | "resolved";
+                actor?: string;
+                details: {
+                    [key: string]: unknown;
+                };
+            }[];
+            /** @description entries in the whole timeline */
+            total: number;
             /** @description pass as `pageToken` for the next page; absent on the last page */
             nextPageToken?: string;
         };
@@ -2158,6 +2201,41 @@ export interface operations {
             /** @description No such incident (or one of another account) */
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIncidentTimeline: {
+        parameters: {
+            query?: {
+                /** @description entries a page (1-1000) */
+                pageSize?: number;
+                /** @description the `nextPageToken` of the previous page */
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description pageSize out of 1-1000, or a pageToken not from this API */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such incident (or one of another account) */
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description No worker answered in time; retry shortly */
             503: components["responses"]["Unavailable"];
         };
     };

@@ -19,10 +19,12 @@ import {
   ResponseKind,
   Severity,
   incidentStatusQuery,
+  incidentTimelineQuery,
   publicationAtIntake,
   incidentWorkflowId,
   SA,
   TASK_QUEUE,
+  TimelinePage,
 } from '../../../../libs/contracts/src';
 import { Principal } from '../../../../libs/auth/src';
 import { IhrClockPlanner, pinSla, POLICY, Policy } from '../../../../libs/policy/src';
@@ -38,7 +40,7 @@ import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from './incident-summary';
 import { remainingBusinessMs } from './remaining-time';
-import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
+import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema, TimelineQuery } from './incident.schemas';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
 
@@ -243,6 +245,17 @@ export class IncidentsService {
     }
     await this.assertVisible(incidentId, status.accountId, caller);
     return { ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) };
+  }
+
+  /**
+   * A page of the whole timeline (oldest first), answered by the workflow's `timeline` query: the memo
+   * keeps the last entries only (patch bounded-history). 503 when no worker answers in time.
+   */
+  async timeline(incidentId: string, query: TimelineQuery, caller: Principal): Promise<TimelinePage> {
+    const summary = incidentSummary(await this.describe(incidentId));
+    await this.assertVisible(incidentId, summary.accountId, caller);
+    const request = { pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) };
+    return withWorker(this.client, `timeline of ${incidentId}`, () => this.handle(incidentId).query(incidentTimelineQuery, request));
   }
 
   /** Commands need a running incident: a resolved one (its workflow completed) answers 409. */
