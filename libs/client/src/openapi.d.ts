@@ -148,6 +148,26 @@ export interface paths {
         patch: operations["changeAccount"];
         trace?: never;
     };
+    "/v1/accounts/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole change log of an account, oldest first, page by page
+         * @description Every change, never dropped (the account read shows the last 20 with `changeCount`). Answered by a worker.
+         */
+        get: operations["getAccountChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{id}/contacts": {
         parameters: {
             query?: never;
@@ -569,13 +589,22 @@ export interface components {
         AccountView: {
             account: components["schemas"]["Account"];
             contacts: components["schemas"]["Contact"][];
-            /** @description every change after creation, oldest first */
+            /** @description the last changes (20 at most, oldest first); every change: GET /v1/accounts/{id}/changes */
             changes: components["schemas"]["AccountChange"][];
+            /** @description changes after creation in all (accounts whose log is paged) */
+            changeCount?: number;
             /**
              * @description read from the memo because no worker answered: `changes` is empty
              * @constant
              */
             degraded?: true;
+        };
+        AccountChangesPage: {
+            entries: components["schemas"]["AccountChange"][];
+            /** @description changes after creation in all */
+            total: number;
+            /** @description pass as `pageToken` for the next page; absent on the last page */
+            nextPageToken?: string;
         };
         AccountListItem: {
             accountId: string;
@@ -1981,6 +2010,41 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             /** @description No worker took the change in time, or Temporal did not answer within the deadline; retry (with the same Idempotency-Key) */
             503: components["responses"]["CommandUnavailable"];
+        };
+    };
+    getAccountChanges: {
+        parameters: {
+            query?: {
+                /** @description entries a page (1-1000) */
+                pageSize?: number;
+                /** @description the `nextPageToken` of the previous page */
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the change log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountChangesPage"];
+                };
+            };
+            /** @description pageSize out of 1-1000, or a pageToken not from this API */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such account (or not the caller's) */
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description No worker answered in time; retry shortly */
+            503: components["responses"]["Unavailable"];
         };
     };
     registerContact: {

@@ -7,6 +7,8 @@ import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
 import { IdempotencyKey, parseOrThrow } from '../common/validation';
 import {
+  AccountChangesPageSchema,
+  accountChangesQuerySchema,
   AccountPageSchema,
   AccountViewSchema,
   ContactSchema,
@@ -81,6 +83,27 @@ export class AccountsController {
     const accountId = parseOrThrow(idSchema('account'), id, 'id');
     await this.access.assert(caller, accountId);
     return this.accounts.read(accountId);
+  }
+
+  @Get(':id/changes')
+  @Roles('admin', 'agent', 'tam', 'customer')
+  @Endpoint({
+    operationId: 'getAccountChanges',
+    summary: 'The whole change log of an account, oldest first, page by page',
+    description: 'Every change, never dropped (the account read shows the last 20 with `changeCount`). Answered by a worker.',
+    params: accountParams,
+    query: accountChangesQuerySchema,
+    responses: { 200: { description: 'A page of the change log', schema: AccountChangesPageSchema } },
+    errors: {
+      400: 'pageSize out of 1-1000, or a pageToken not from this API',
+      404: "No such account (or not the caller's)",
+      503: 'No worker answered in time; retry shortly',
+    },
+  })
+  async changes(@Param('id') id: string, @Query() query: unknown, @Caller() caller: Principal) {
+    const accountId = parseOrThrow(idSchema('account'), id, 'id');
+    await this.access.assert(caller, accountId);
+    return this.accounts.changes(accountId, parseOrThrow(accountChangesQuerySchema, query));
   }
 
   @Patch(':id')
