@@ -252,7 +252,8 @@ describe('the change log: the last entries on the account, every entry paged (is
   it('shows the last 20 changes with changeCount; GET …/changes pages all of them, oldest first', async () => {
     await create(account('churn', 'SP2'));
     for (let i = 0; i < 13; i++) {
-      const added = await stack.http('POST', '/v1/accounts/churn/contacts', { contactId: `C-CH-${i}`, name: 'N', email: `n${i}@churn.example` });
+      const body = { contactId: `C-CH-${i}`, name: 'N', email: `n${i}@churn.example` };
+      const added = await stack.http('POST', '/v1/accounts/churn/contacts', body);
       expect(added.status).toBe(201);
       expect((await stack.http('DELETE', `/v1/accounts/churn/contacts/C-CH-${i}`)).status).toBe(200);
     }
@@ -268,7 +269,8 @@ describe('the change log: the last entries on the account, every entry paged (is
       entries.push(...data!.entries);
       pageToken = data!.nextPageToken;
     } while (pageToken);
-    expect(entries.map((c) => c.to ?? c.from)).toEqual(Array.from({ length: 13 }, (_, i) => [`C-CH-${i}`, `C-CH-${i}`]).flat());
+    const pairs = Array.from({ length: 13 }, (_, i) => [`C-CH-${i}`, `C-CH-${i}`]);
+    expect(entries.map((c) => c.to ?? c.from)).toEqual(pairs.flat());
     expect(entries.slice(-20)).toEqual(read.changes);
     expect((await stack.http('GET', '/v1/accounts/churn/changes?pageSize=1001')).status).toBe(400);
     expect((await stack.http('GET', '/v1/accounts/churn/changes', undefined, { as: 'acme' })).status).toBe(404);

@@ -226,7 +226,8 @@ describe('the timeline is bounded in the status and whole through its paged read
     const { body } = await open(4, 0);
     const { incidentId } = body;
     for (let i = 1; i <= 30; i++) {
-      const sent = await stack.sla('acme').POST('/v1/incidents/{id}/priority', { ...path(incidentId), body: { priority: i % 2 ? 1 : 2 } });
+      const body = { priority: i % 2 ? 1 : 2 } as const;
+      const sent = await stack.sla('acme').POST('/v1/incidents/{id}/priority', { ...path(incidentId), body });
       expect(sent.response.status).toBe(202);
     }
     const status = await until(async () => {
@@ -240,7 +241,8 @@ describe('the timeline is bounded in the status and whole through its paged read
     let pageToken: string | undefined;
     do {
       const query = { pageSize: 7, ...(pageToken ? { pageToken } : {}) };
-      const { data } = await stack.sla('acme').GET('/v1/incidents/{id}/timeline', { params: { path: { id: incidentId }, query } });
+      const params = { path: { id: incidentId }, query };
+      const { data } = await stack.sla('acme').GET('/v1/incidents/{id}/timeline', { params });
       expect(data!.total).toBe(status.timelineTotal);
       entries.push(...data!.entries);
       pageToken = data!.nextPageToken;
@@ -250,7 +252,8 @@ describe('the timeline is bounded in the status and whole through its paged read
     expect(entries.filter((e) => e.type === 'priority.changed')).toHaveLength(30);
     expect(entries.slice(-20)).toEqual(status.timeline);
 
-    const raw = (q: string, as: 'acme' | 'globex' = 'acme') => stack.http('GET', `/v1/incidents/${incidentId}/timeline?${q}`, undefined, { as });
+    const raw = (q: string, as: 'acme' | 'globex' = 'acme') =>
+      stack.http('GET', `/v1/incidents/${incidentId}/timeline?${q}`, undefined, { as });
     expect((await raw('pageSize=0')).status).toBe(400);
     expect((await raw('pageToken=abc')).status).toBe(400);
     expect((await raw('', 'globex')).status).toBe(404);

@@ -49,7 +49,8 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
   const bareWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policyWithSubscribers([]), { providers: testProviders(), taskQueue: BARE_QUEUE });
   const written: string[] = [];
   try {
-    const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandleWithFirstExecutionRunId, entered: number) => Promise<void>, taskQueue = TASK_QUEUE) => {
+    type Script = (h: WorkflowHandleWithFirstExecutionRunId, entered: number) => Promise<void>;
+    const run = async (name: string, input: IncidentWorkflowInput, script: Script, taskQueue = TASK_QUEUE) => {
       const file = join(dir, `incident-${name}.json`);
       if (existsSync(file)) return;
       input.intake.incidentId = `INC-REPLAY-${name.toUpperCase()}`;
@@ -66,13 +67,16 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       for (let i = 0; i < 200 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
       writeFileSync(file, `${toJson(await handle.fetchHistory())}\n`);
       written.push(file);
-      // Continued as new: the earlier runs too (each ends with its continue-as-new), as incident-<scenario>-run<n>.json.
+      // Continued as new: the earlier runs too (each ends with its continue-as-new), as
+      // incident-<scenario>-run<n>.json.
       const earlier: string[] = [];
-      let before = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      const continuedFrom = (h: temporal.api.history.v1.IHistory) =>
+        h.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      let before = continuedFrom(await handle.fetchHistory());
       while (before) {
         const history = await env.client.workflow.getHandle(handle.workflowId, before).fetchHistory();
         earlier.unshift(toJson(history));
-        before = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+        before = continuedFrom(history);
       }
       earlier.forEach((text, i) => {
         const runFile = join(dir, `incident-${name}-run${i + 1}.json`);
@@ -188,20 +192,35 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     // Bounded history (patch bounded-history): 30 priority changes first (the memo's status carries the
     // last 20 timeline entries and the total), then the met lifecycle.
     const priorityChanges = async (h: WorkflowHandle, count: number) => {
-      for (let i = 1; i <= count; i++) await h.signal(priorityChangedSignal, { priority: i % 2 ? 1 : 2, actor: 'customer' });
+      for (let i = 1; i <= count; i++) {
+        await h.signal(priorityChangedSignal, { priority: i % 2 ? 1 : 2, actor: 'customer' });
+      }
     };
-    await run('bounded-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
+    const boundedInput = incidentInput(policy, {
+      planId: 'SPE',
+      severity: 3,
+      enteredAt: await now(),
+      clockAtIntake: true,
+    });
+    await run('bounded-met', boundedInput, async (h, entered) => {
       await priorityChanges(h, 30);
       await localMet(h, entered);
     });
     // Continued as new (a run past input.historyLimits.events): 40 priority changes, then the breached
     // lifecycle with level 2, a late response, resolve; the runs continue as new on the way (all stored).
-    const continuedInput = incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true });
+    const continuedInput = incidentInput(policy, {
+      planId: 'SPE',
+      severity: 2,
+      enteredAt: await now(),
+      clockAtIntake: true,
+    });
     continuedInput.historyLimits = { events: 40 };
     await run('continued', continuedInput, async (h, entered) => {
       await priorityChanges(h, 40);
       const latest = env.client.workflow.getHandle(h.workflowId);
-      for (let i = 0; i < 200 && (await latest.describe()).runId === h.firstExecutionRunId; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 200 && (await latest.describe()).runId === h.firstExecutionRunId; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await channelsBreached(h, entered);
     });
 

@@ -38,8 +38,16 @@ afterAll(async () => {
 
 function accountInput(accountId: string): AccountWorkflowInput {
   const account = {
-    accountId, name: 'Acme', type: 'customer' as const, plan: 'SP2', supportCenter: 'emea', contractStart: '2025-01-01',
-    tamId: null, partnerId: null, createdAt: new Date().toISOString(), createdBy: 'admin:test',
+    accountId,
+    name: 'Acme',
+    type: 'customer' as const,
+    plan: 'SP2',
+    supportCenter: 'emea',
+    contractStart: '2025-01-01',
+    tamId: null,
+    partnerId: null,
+    createdAt: new Date().toISOString(),
+    createdBy: 'admin:test',
   };
   return { view: { account, contacts: [], changes: [] } };
 }
@@ -47,7 +55,11 @@ function accountInput(accountId: string): AccountWorkflowInput {
 async function historyOf(workflowId: string): Promise<{ events: number; bytes: number; runId: string }> {
   const { runId } = await env.client.workflow.getHandle(workflowId).describe();
   const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-  return { events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length, runId };
+  return {
+    events: history.events?.length ?? 0,
+    bytes: temporal.api.history.v1.History.encode(history).finish().length,
+    runId,
+  };
 }
 
 /** Registers and removes a contact `pairs` times (2 change-log entries a pair). */
@@ -56,7 +68,14 @@ async function churn(workflowId: string, from: number, to: number): Promise<void
   for (let i = from; i <= to; i++) {
     const contactId = `C-${i}`;
     await handle.executeUpdate(registerContactUpdate, {
-      args: [{ contact: { contactId, name: 'N', email: `n${i}@acme.example`, phone: null }, actor: 'admin:test', planId: 'SP2', maxContacts: 4 }],
+      args: [
+        {
+          contact: { contactId, name: 'N', email: `n${i}@acme.example`, phone: null },
+          actor: 'admin:test',
+          planId: 'SP2',
+          maxContacts: 4,
+        },
+      ],
     });
     await handle.executeUpdate(removeContactUpdate, { args: [{ contactId, actor: 'admin:test' }] });
   }
@@ -67,7 +86,9 @@ async function allChanges(workflowId: string) {
   const entries = [];
   let pageToken: string | undefined;
   do {
-    const page = await env.client.workflow.getHandle(workflowId).query(accountChangesQuery, { pageSize: 64, pageToken });
+    const page = await env.client.workflow
+      .getHandle(workflowId)
+      .query(accountChangesQuery, { pageSize: 64, pageToken });
     entries.push(...page.entries);
     pageToken = page.nextPageToken;
   } while (pageToken);
@@ -93,7 +114,9 @@ describe('account history stays bounded, its change log whole (issue 14, item 6)
     const changes = await allChanges(workflowId);
     expect(changes).toHaveLength(320);
     expect(changes.map((c) => (c.field === 'contacts' ? (c.to ?? c.from) : ''))[0]).toBe('C-1');
-    expect((await env.client.workflow.getHandle(workflowId).query(accountViewQuery)).changes.length).toBeLessThanOrEqual(20);
+    expect(
+      (await env.client.workflow.getHandle(workflowId).query(accountViewQuery)).changes.length,
+    ).toBeLessThanOrEqual(20);
     await env.client.workflow.getHandle(workflowId).terminate('done');
   }, 180_000);
 
@@ -102,11 +125,14 @@ describe('account history stays bounded, its change log whole (issue 14, item 6)
     const input = { ...accountInput('can'), historyLimits: { events: 50 } };
     const first = await env.client.workflow.start('accountWorkflow', { taskQueue: QUEUE, workflowId, args: [input] });
     await churn(workflowId, 1, 40);
-    for (let i = 0; i < 100 && (await historyOf(workflowId)).runId === first.firstExecutionRunId; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 100 && (await historyOf(workflowId)).runId === first.firstExecutionRunId; i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect((await historyOf(workflowId)).runId).not.toBe(first.firstExecutionRunId);
     const changes = await allChanges(workflowId);
     expect(changes).toHaveLength(80);
-    expect(changes.filter((c) => c.to !== null).map((c) => c.to)).toEqual(Array.from({ length: 40 }, (_, i) => `C-${i + 1}`));
+    expect(changes.filter((c) => c.to !== null).map((c) => c.to)).toEqual(
+      Array.from({ length: 40 }, (_, i) => `C-${i + 1}`),
+    );
     await env.client.workflow.getHandle(workflowId).terminate('done');
   }, 180_000);
 });

@@ -106,7 +106,12 @@ async function timelineOf(h: WorkflowHandle, pageSize = 100): Promise<{ total: n
 
 describe('incident history stays bounded (issue 14, item 6)', () => {
   it('grows linearly: changes 201-300 add about as many bytes as changes 1-100', async () => {
-    const input = incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await env.currentTimeMs(), clockAtIntake: true });
+    const input = incidentInput(policy, {
+      planId: 'SPE',
+      severity: 4,
+      enteredAt: await env.currentTimeMs(),
+      clockAtIntake: true,
+    });
     const h = await start(input);
     // 20 changes first: the memo's timeline then holds as many entries as it ever will.
     await changePriority(h, 1, 20);
@@ -139,7 +144,7 @@ describe('incident history stays bounded (issue 14, item 6)', () => {
     expect(memo.status!.timeline).toEqual(entries.slice(-memo.status!.timeline.length));
   }, 120_000);
 
-  it('continues as new: same workflow, memo and search attributes; the ladder fires at its instants; no entry lost', async () => {
+  it('continues as new: same id, memo, attributes; the ladder fires at its instants; no entry lost', async () => {
     const entered = await env.currentTimeMs();
     const input = incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: entered, clockAtIntake: true });
     input.historyLimits = { events: 60 };
@@ -154,8 +159,9 @@ describe('incident history stays bounded (issue 14, item 6)', () => {
       await new Promise((r) => setTimeout(r, 25));
     }
     expect(runs.size).toBeGreaterThan(1);
-    expect((await latest(h).fetchHistory()).events![0].workflowExecutionStartedEventAttributes!.continuedExecutionRunId)
-      .toBe(firstRun);
+    expect(
+      (await latest(h).fetchHistory()).events![0].workflowExecutionStartedEventAttributes!.continuedExecutionRunId,
+    ).toBe(firstRun);
     // The new run shows what the old one showed, from the server alone.
     const described = await latest(h).describe();
     expect(described.workflowId).toBe(h.workflowId);

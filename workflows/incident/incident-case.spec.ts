@@ -397,6 +397,7 @@ describe('bounded status, paged timeline, carried state (issue 14, item 6)', () 
     expect(next.nextWakeUp(dueMs + MIN)).toEqual(incident.nextWakeUp(dueMs + MIN));
     const after = runTimer(next, dueMs + MIN, dueMs + 2 * HOUR);
     expect(after.map((f) => [f.id, f.at])).toEqual([['level2', iso(dueMs + HOUR)]]);
-    expect(next.snapshot().timeline.slice(0, incident.snapshot().timeline.length)).toEqual(incident.snapshot().timeline);
+    const carriedTimeline = incident.snapshot().timeline;
+    expect(next.snapshot().timeline.slice(0, carriedTimeline.length)).toEqual(carriedTimeline);
   });
 });

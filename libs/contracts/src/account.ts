@@ -96,7 +96,12 @@ export interface AccountChangesPage {
   nextPageToken?: string;
 }
 
-export const accountChangesQuery = defineQuery<AccountChangesPage, [{ pageSize?: number; pageToken?: string }]>('changes');
+export interface AccountChangesRequest {
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export const accountChangesQuery = defineQuery<AccountChangesPage, [AccountChangesRequest]>('changes');
 export const changeAccountUpdate = defineUpdate<AccountView, [ChangeAccountCommand]>('changeAccount');
 export const registerContactUpdate = defineUpdate<Contact, [RegisterContactCommand]>('registerContact');
 export const removeContactUpdate = defineUpdate<AccountView, [RemoveContactCommand]>('removeContact');

@@ -90,7 +90,8 @@ export class AccountsController {
   @Endpoint({
     operationId: 'getAccountChanges',
     summary: 'The whole change log of an account, oldest first, page by page',
-    description: 'Every change, never dropped (the account read shows the last 20 with `changeCount`). Answered by a worker.',
+    description:
+      'Every change, never dropped (the account read shows the last 20 with `changeCount`). Answered by a worker.',
     params: accountParams,
     query: accountChangesQuerySchema,
     responses: { 200: { description: 'A page of the change log', schema: AccountChangesPageSchema } },

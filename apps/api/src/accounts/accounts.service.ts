@@ -153,7 +153,8 @@ export class AccountsService {
   async changes(accountId: string, query: AccountChangesQuery): Promise<AccountChangesPage> {
     await this.memo(accountId);
     const request = { pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) };
-    return withWorker(this.client, `changes of ${accountId}`, () => this.handle(accountId).query(accountChangesQuery, request));
+    const changesQuery = () => this.handle(accountId).query(accountChangesQuery, request);
+    return withWorker(this.client, `changes of ${accountId}`, changesQuery);
   }
 
   /** The full view with the change log from the workflow; the memo (no change log) when no worker answers. */

@@ -40,7 +40,13 @@ import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from './incident-summary';
 import { remainingBusinessMs } from './remaining-time';
-import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema, TimelineQuery } from './incident.schemas';
+import {
+  AUTOMATED_KINDS,
+  ListIncidentsQuery,
+  OpenIncidentBody,
+  recordResponseSchema,
+  TimelineQuery,
+} from './incident.schemas';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
 
@@ -255,7 +261,8 @@ export class IncidentsService {
     const summary = incidentSummary(await this.describe(incidentId));
     await this.assertVisible(incidentId, summary.accountId, caller);
     const request = { pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) };
-    return withWorker(this.client, `timeline of ${incidentId}`, () => this.handle(incidentId).query(incidentTimelineQuery, request));
+    const timelineQuery = () => this.handle(incidentId).query(incidentTimelineQuery, request);
+    return withWorker(this.client, `timeline of ${incidentId}`, timelineQuery);
   }
 
   /** Commands need a running incident: a resolved one (its workflow completed) answers 409. */
