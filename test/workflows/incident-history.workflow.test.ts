@@ -124,12 +124,23 @@ describe('incident history stays bounded (issue 14, item 6)', () => {
     const at300 = await historyOf(h);
     const first = at100.bytes - at0.bytes;
     const last = at300.bytes - at200.bytes;
-    console.log('history after 20/120/220/320 changes', [at0, at100, at200, at300]);
-    // Quadratic before the fix (each change upserted the whole, growing timeline): last ≈ 12 × first.
-    // Per event too (signals may share a workflow task, so the events per 100 changes vary a little).
-    const perEvent = (a: typeof at0, b: typeof at0) => (b.bytes - a.bytes) / (b.events - a.events);
-    expect(last / first).toBeLessThan(1.5);
-    expect(perEvent(at200, at300) / perEvent(at0, at100)).toBeLessThan(1.3);
+    // Quadratic before the fix (each change upserted the whole, growing timeline): last 2-12 × first,
+    // depending on how many signals share a workflow task (each task upserts once). That varies with the
+    // machine's load, so the size of the largest memo upsert of each window is compared too: it grew
+    // with the timeline before the fix (2.4 × here), it is the same since.
+    const { events } = await env.client.workflow.getHandle(h.workflowId).fetchHistory();
+    const { HistoryEvent } = temporal.api.history.v1;
+    const largestUpsert = (from: number, to: number) =>
+      Math.max(
+        ...events!
+          .slice(from, to)
+          .filter((e) => e.workflowPropertiesModifiedEventAttributes)
+          .map((e) => HistoryEvent.encode(e).finish().length),
+      );
+    const upsertRatio = largestUpsert(at200.events, at300.events) / largestUpsert(at0.events, at100.events);
+    console.log('history after 20/120/220/320 changes', [at0, at100, at200, at300], { upsertRatio });
+    expect(upsertRatio).toBeLessThan(1.1);
+    expect(last / first).toBeLessThan(1.6);
     expect(last / 100).toBeLessThan(10_000);
 
     // The memo carries the last entries and the total; the paged read has every entry, in order.
