@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run bench`: business-time, load, timers and scale with small defaults, one after the other (each
+// `npm run bench`: business-time, load, timers, scale and history-growth with small defaults, one after the other (each
 // starts and stops its own stack), then one table of the headline figures. Each bench's own table is
 // printed as it finishes. Extra flags: --load "--n 2000 --c 32", --scale "--n 10000" (quoted, passed on;
 // a bench given flags gets four times its time limit).
@@ -19,6 +19,8 @@ const BENCHES = [
   { name: 'load', file: 'load.ts', args: ['--n', '300', '--c', '16'], timeoutMs: 240_000 },
   { name: 'timers', file: 'timers.ts', args: ['--n', '60', '--c', '8'], timeoutMs: 180_000 },
   { name: 'scale', file: 'scale.ts', args: ['--n', '1000', '--c', '16'], timeoutMs: 420_000 },
+  // Issue 14, item 7 with small defaults; `npm run bench:history-growth` runs the full 5,000 / 500.
+  { name: 'history-growth', file: 'history-growth.ts', args: ['--changes', '1000', '--pairs', '100', '--targetS', '60'], timeoutMs: 420_000 },
 ];
 
 function git(args) {

@@ -10,7 +10,6 @@ import {
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import {
   AccountChange,
@@ -18,6 +17,7 @@ import {
   AccountMemo,
   AccountView,
   AccountWorkflowInput,
+  accountChangesQuery,
   accountViewQuery,
   ChangeAccountCommand,
   changeAccountUpdate,
@@ -30,12 +30,27 @@ import {
 import { rejection } from '../libs/contracts/src/rejection';
 import { SA } from '../libs/contracts/src/search-attributes';
 import type { HealthCheckActivities } from '../activities/health-check.activities';
+import { historyFullCheck } from './common/history-limit';
 
 /** Account fields that move the health-check schedule or the year's offer (plan, center, contract date, TAM). */
 const SCHEDULE_FIELDS: ReadonlyArray<keyof AccountChangeSet> = ['plan', 'supportCenter', 'contractStart', 'tamId'];
 
-/** Keep history and state bounded: older entries stay in the history of earlier runs. */
+/**
+ * Runs started before patch ACCOUNT_CHANGES_PAGED keep the last 500 entries only (older ones were
+ * dropped from the state); since the patch no entry is dropped.
+ */
 const MAX_CHANGES_KEPT = 500;
+
+/**
+ * Patch id: the change log is whole (never dropped, carried across continue-as-new) and read page by
+ * page (`changes` query); the view query and the updates answer with the last ACCOUNT_CHANGES_SHOWN
+ * entries and `changeCount`, so no history event grows with the log; a run continues as new past
+ * the history limits too (workflows/common/history-limit.ts), not only when the server suggests it.
+ */
+export const ACCOUNT_CHANGES_PAGED_PATCH = 'account-changes-paged';
+export const ACCOUNT_CHANGES_SHOWN = 20;
+const CHANGES_PAGE_DEFAULT = 100;
+const CHANGES_PAGE_MAX = 1000;
 
 export async function accountWorkflow(input: AccountWorkflowInput): Promise<void> {
   const view: AccountView = input.view;
@@ -47,6 +62,14 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   // Each run syncs once at its start (creation, or after continue-as-new: idempotent).
   let syncWanted = scheduleSync;
   let syncRunning = false;
+  const paged = patched(ACCOUNT_CHANGES_PAGED_PATCH);
+  const historyFull = historyFullCheck(input.historyLimits, paged ? 'bounded' : 'suggested');
+  /** The view as reads and update results show it: with the patch, the last entries and the total. */
+  const shown = (): AccountView => {
+    if (!paged) return view;
+    const total = view.changes.length;
+    return { ...view, changes: view.changes.slice(Math.max(0, total - ACCOUNT_CHANGES_SHOWN)), changeCount: total };
+  };
 
   const publish = () => {
     const { account, contacts } = view;
@@ -64,7 +87,15 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     );
   };
 
-  setHandler(accountViewQuery, () => view);
+  setHandler(accountViewQuery, () => shown());
+  setHandler(accountChangesQuery, ({ pageSize, pageToken } = {}) => {
+    const size = Math.min(Math.max(1, Math.floor(pageSize ?? CHANGES_PAGE_DEFAULT)), CHANGES_PAGE_MAX);
+    const from = pageToken ? Number.parseInt(pageToken, 10) : 0;
+    const start = Number.isSafeInteger(from) && from > 0 ? Math.min(from, view.changes.length) : 0;
+    const end = Math.min(start + size, view.changes.length);
+    const next = end < view.changes.length ? { nextPageToken: String(end) } : {};
+    return { entries: view.changes.slice(start, end), total: view.changes.length, ...next };
+  });
 
   setHandler(
     changeAccountUpdate,
@@ -76,10 +107,10 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
         view.changes.push(change);
         (view.account as unknown as Record<string, unknown>)[field] = to;
       }
-      view.changes.splice(0, Math.max(0, view.changes.length - MAX_CHANGES_KEPT));
+      if (!paged) view.changes.splice(0, Math.max(0, view.changes.length - MAX_CHANGES_KEPT));
       if (entries.some(([field]) => SCHEDULE_FIELDS.includes(field))) syncWanted = scheduleSync;
       publish();
-      return view;
+      return shown();
     },
     {
       validator: (command: ChangeAccountCommand) => {
@@ -137,11 +168,11 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   setHandler(
     removeContactUpdate,
     (command: RemoveContactCommand): AccountView => {
-      if (!view.contacts.some((c) => c.contactId === command.contactId)) return view; // a retried removal
+      if (!view.contacts.some((c) => c.contactId === command.contactId)) return shown(); // a retried removal
       view.contacts = view.contacts.filter((c) => c.contactId !== command.contactId);
       view.changes.push({ at: now(), actor: command.actor, field: 'contacts', from: command.contactId, to: null });
       publish();
-      return view;
+      return shown();
     },
     {
       validator: (command: RemoveContactCommand) => {
@@ -157,8 +188,8 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   // Accounts live for years: hand over to a fresh run when the history grows long.
   if (scheduleSync) {
     // One sync at a time, always with the record as it is when the sync starts.
-    while (!workflowInfo().continueAsNewSuggested) {
-      await condition(() => syncWanted || workflowInfo().continueAsNewSuggested);
+    while (!historyFull()) {
+      await condition(() => syncWanted || historyFull());
       if (!syncWanted) break;
       syncWanted = false;
       syncRunning = true;
@@ -166,9 +197,10 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
       syncRunning = false;
     }
   }
-  await condition(() => workflowInfo().continueAsNewSuggested);
+  await condition(historyFull);
   await condition(() => allHandlersFinished() && !syncRunning);
-  await continueAsNew<typeof accountWorkflow>({ view });
+  // The whole view, every change-log entry included (with the patch none was dropped).
+  await continueAsNew<typeof accountWorkflow>(paged ? { ...input, view } : { view });
 }
 
 /** The fields of a change set that differ from the current record. */

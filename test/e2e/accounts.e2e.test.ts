@@ -248,6 +248,35 @@ describe('bad input on account endpoints is problem+json naming the field', () =
   });
 });
 
+describe('the change log: the last entries on the account, every entry paged (issue 14, item 6)', () => {
+  it('shows the last 20 changes with changeCount; GET …/changes pages all of them, oldest first', async () => {
+    await create(account('churn', 'SP2'));
+    for (let i = 0; i < 13; i++) {
+      const body = { contactId: `C-CH-${i}`, name: 'N', email: `n${i}@churn.example` };
+      const added = await stack.http('POST', '/v1/accounts/churn/contacts', body);
+      expect(added.status).toBe(201);
+      expect((await stack.http('DELETE', `/v1/accounts/churn/contacts/C-CH-${i}`)).status).toBe(200);
+    }
+    const read = (await stack.sla().GET('/v1/accounts/{id}', accountPath('churn'))).data!;
+    expect(read.changeCount).toBe(26);
+    expect(read.changes).toHaveLength(20);
+    const entries: Schemas['AccountChangesPage']['entries'] = [];
+    let pageToken: string | undefined;
+    do {
+      const query = { pageSize: 8, ...(pageToken ? { pageToken } : {}) };
+      const { data } = await stack.sla().GET('/v1/accounts/{id}/changes', { params: { path: { id: 'churn' }, query } });
+      expect(data!.total).toBe(26);
+      entries.push(...data!.entries);
+      pageToken = data!.nextPageToken;
+    } while (pageToken);
+    const pairs = Array.from({ length: 13 }, (_, i) => [`C-CH-${i}`, `C-CH-${i}`]);
+    expect(entries.map((c) => c.to ?? c.from)).toEqual(pairs.flat());
+    expect(entries.slice(-20)).toEqual(read.changes);
+    expect((await stack.http('GET', '/v1/accounts/churn/changes?pageSize=1001')).status).toBe(400);
+    expect((await stack.http('GET', '/v1/accounts/churn/changes', undefined, { as: 'acme' })).status).toBe(404);
+  });
+});
+
 describe('plan matrix and support centers', () => {
   it('lists every plan with its features, coverage and targets, and the policy version', async () => {
     const res = await stack.http('GET', '/v1/plans', undefined, { as: 'acme' });

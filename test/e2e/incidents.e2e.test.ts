@@ -327,6 +327,51 @@ describe('the customer view (issue 14, item 12)', () => {
   });
 });
 
+describe('the timeline is bounded in the status and whole through its paged read (issue 14, item 6)', () => {
+  it('shows the last 20 entries with the total; GET …/timeline pages every entry, oldest first', async () => {
+    const { body } = await open(4, 0);
+    const { incidentId } = body;
+    for (let i = 1; i <= 30; i++) {
+      const body = { priority: i % 2 ? 1 : 2 } as const;
+      const sent = await stack.sla('acme').POST('/v1/incidents/{id}/priority', { ...path(incidentId), body });
+      expect(sent.response.status).toBe(202);
+    }
+    const status = await until(async () => {
+      const s = await statusOf(incidentId);
+      return s.timelineTotal !== undefined && s.timelineTotal >= 32 ? s : undefined;
+    }, 20_000, 'every change in the status');
+    expect(status.timelineTruncated).toBe(true);
+    expect(status.timeline).toHaveLength(20);
+
+    const entries: Schemas['TimelinePage']['entries'] = [];
+    let pageToken: string | undefined;
+    do {
+      const query = { pageSize: 7, ...(pageToken ? { pageToken } : {}) };
+      const params = { path: { id: incidentId }, query };
+      const { data } = await stack.sla().GET('/v1/incidents/{id}/timeline', { params });
+      expect(data!.total).toBe(status.timelineTotal);
+      entries.push(...data!.entries);
+      pageToken = data!.nextPageToken;
+    } while (pageToken);
+    expect(entries).toHaveLength(status.timelineTotal!);
+    expect(entries[0].type).toBe('opened');
+    expect(entries.filter((e) => e.type === 'priority.changed')).toHaveLength(30);
+    expect(entries.slice(-20)).toEqual(status.timeline);
+
+    // The customer reads its own incident's timeline as its view of the status shows it: no key ids.
+    const customerPage = await stack.sla('acme').GET('/v1/incidents/{id}/timeline', { params: { path: { id: incidentId } } });
+    expect(customerPage.data!.entries.filter((e) => e.type === 'priority.changed')).toHaveLength(30);
+    expect(customerPage.data!.entries.filter((e) => e.actor?.includes(':'))).toEqual([]);
+    expect(entries.some((e) => e.actor === 'customer:acme')).toBe(true);
+
+    const raw = (q: string, as: 'acme' | 'globex' = 'acme') =>
+      stack.http('GET', `/v1/incidents/${incidentId}/timeline?${q}`, undefined, { as });
+    expect((await raw('pageSize=0')).status).toBe(400);
+    expect((await raw('pageToken=abc')).status).toBe(400);
+    expect((await raw('', 'globex')).status).toBe(404);
+  });
+});
+
 describe('the typed client README example', () => {
   it('opens an incident, polls its status and records the response, every answer matching the document', async () => {
     await stack.sla().POST('/v1/accounts/{id}/contacts', { params: { path: { id: 'acme' } }, body: { contactId: 'C1', name: 'Carl', email: 'carl@acme.example' } });

@@ -39,6 +39,12 @@ describe('incident workflow replay', () => {
         // before due applied after the breach: met; a response dated an hour back, recorded late).
         'incident-request-instants-late-met.json',
         'incident-request-instants-recorded-late.json',
+        // Since patch bounded-history: the memo's status bounded (30 changes), and an incident continued as
+        // new twice (run 1 ends at the limit, run 2 fires the ladder and ends, the last run resolves).
+        'incident-bounded-met.json',
+        'incident-continued-run1.json',
+        'incident-continued-run2.json',
+        'incident-continued.json',
       ]),
     );
   });
@@ -91,6 +97,14 @@ describe('incident workflow replay', () => {
     const history = storedHistory('incident-request-instants-late-met.json');
     renamePatch(history, 'request-instants');
     await expect(replay(history, 'request-instants-unpatched')).rejects.toThrow(DeterminismViolationError);
+  });
+
+  it('detects nondeterminism in bounded-history histories (another patch where the code asks for it)', async () => {
+    for (const file of ['incident-bounded-met.json', 'incident-continued-run2.json']) {
+      const history = storedHistory(file);
+      renamePatch(history, 'bounded-history');
+      await expect(replay(history, `${file}-unpatched`)).rejects.toThrow(DeterminismViolationError);
+    }
   });
 });
 

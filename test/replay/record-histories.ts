@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { WorkflowHandle } from '@temporalio/client';
+import { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import {
   publicationAtIntake,
@@ -78,9 +78,11 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
   const written: string[] = [];
   const only = process.env.RECORD_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean);
   try {
-    const run = async (name: string, input: IncidentWorkflowInput, script: (h: WorkflowHandle, entered: number) => Promise<void>, taskQueue = TASK_QUEUE) => {
+    type Script = (h: WorkflowHandleWithFirstExecutionRunId, entered: number) => Promise<void>;
+    const run = async (name: string, input: IncidentWorkflowInput, script: Script, taskQueue = TASK_QUEUE) => {
       if (only?.length && !only.includes(name)) return;
       input.intake.incidentId = `INC-REPLAY-${name.toUpperCase()}`;
+      let started: WorkflowHandleWithFirstExecutionRunId | undefined;
       const start = async () => {
         const handle = await env.client.workflow.start('incidentWorkflow', {
           taskQueue,
@@ -90,9 +92,30 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
           memo: { intakeHash: 'recorded', ...(input.initialClock ? publicationAtIntake(input).memo : { summary: input.intake.summary, enteredAt: input.intake.enteredAt }) },
         });
         for (let i = 0; i < 100 && !(await handle.query(incidentStatusQuery)).ihr; i++) await new Promise((r) => setTimeout(r, 20));
-        return handle;
+        return (started = handle);
       };
-      await recordRun(join(dir, `incident-${name}.json`), written, start, (h) => script(h, Date.parse(input.intake.enteredAt)));
+      await recordRun(join(dir, `incident-${name}.json`), written, start, () => script(started!, Date.parse(input.intake.enteredAt)));
+      if (started) await recordEarlierRuns(name, started);
+    };
+    /**
+     * Continued as new: the earlier runs too (each ends with its continue-as-new), as
+     * incident-<scenario>-run<n>.json.
+     */
+    const recordEarlierRuns = async (name: string, handle: WorkflowHandle) => {
+      const earlier: string[] = [];
+      const continuedFrom = (h: temporal.api.history.v1.IHistory) =>
+        h.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      let before = continuedFrom(await handle.fetchHistory());
+      while (before) {
+        const history = await env.client.workflow.getHandle(handle.workflowId, before).fetchHistory();
+        earlier.unshift(toJson(history));
+        before = continuedFrom(history);
+      }
+      earlier.forEach((text, i) => {
+        const runFile = join(dir, `incident-${name}-run${i + 1}.json`);
+        writeFileSync(runFile, `${text}\n`);
+        written.push(runFile);
+      });
     };
     const now = async () => env.currentTimeMs();
     const resolve = (h: WorkflowHandle) => h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
@@ -198,6 +221,41 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     };
     await run('channels-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), channelsBreached);
     await run('channels-undeliverable', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), channelsBreached, BARE_QUEUE);
+
+    // Bounded history (patch bounded-history): 30 priority changes first (the memo's status carries the
+    // last 20 timeline entries and the total), then the met lifecycle.
+    const priorityChanges = async (h: WorkflowHandle, count: number) => {
+      for (let i = 1; i <= count; i++) {
+        await h.signal(priorityChangedSignal, { priority: i % 2 ? 1 : 2, actor: 'customer' });
+      }
+    };
+    const boundedInput = incidentInput(policy, {
+      planId: 'SPE',
+      severity: 3,
+      enteredAt: await now(),
+      clockAtIntake: true,
+    });
+    await run('bounded-met', boundedInput, async (h, entered) => {
+      await priorityChanges(h, 30);
+      await localMet(h, entered);
+    });
+    // Continued as new (a run past input.historyLimits.events): 40 priority changes, then the breached
+    // lifecycle with level 2, a late response, resolve; the runs continue as new on the way (all stored).
+    const continuedInput = incidentInput(policy, {
+      planId: 'SPE',
+      severity: 2,
+      enteredAt: await now(),
+      clockAtIntake: true,
+    });
+    continuedInput.historyLimits = { events: 40 };
+    await run('continued', continuedInput, async (h, entered) => {
+      await priorityChanges(h, 40);
+      const latest = env.client.workflow.getHandle(h.workflowId);
+      for (let i = 0; i < 200 && (await latest.describe()).runId === h.firstExecutionRunId; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await channelsBreached(h, entered);
+    });
 
     // incident-notify-local-mixed.json is not recorded here: an incident started by the bundle before
     // the patch (commit 20c890c; warn delivered by the regular activity), its worker stopped, then

@@ -402,13 +402,15 @@ describe('incident workflow on the time-skipping server', () => {
     const handle = await start(input);
     const status = await planned(handle);
     expect(status.ihr).toEqual(input.initialClock);
-    const firstTask = (await handle.fetchHistory()).events!.slice(0, 10);
+    const firstTask = (await handle.fetchHistory()).events!.slice(0, 12);
     // The status-in-memo and notify-channels patches (each a marker and core's TemporalChangeVersion
     // upsert), the first timer and the status in the memo; no search attribute or small memo field
     // again (the start carried them).
-    expect(eventTypes({ events: firstTask })).toEqual(['WORKFLOW_EXECUTION_STARTED', ...WORKFLOW_TASK, ...PATCH, ...PATCH, 'TIMER_STARTED', 'WORKFLOW_PROPERTIES_MODIFIED']);
+    // Three patches since bounded-history (status-in-memo, bounded-history, notify-channels).
+    const started = ['WORKFLOW_EXECUTION_STARTED', ...WORKFLOW_TASK, ...PATCH, ...PATCH, ...PATCH];
+    expect(eventTypes({ events: firstTask })).toEqual([...started, 'TIMER_STARTED', 'WORKFLOW_PROPERTIES_MODIFIED']);
     expect(Object.keys(firstTask[5].upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!)).toEqual(['TemporalChangeVersion']);
-    expect(Object.keys(firstTask[9].workflowPropertiesModifiedEventAttributes!.upsertedMemo!.fields!)).toEqual(['status']);
+    expect(Object.keys(firstTask[11].workflowPropertiesModifiedEventAttributes!.upsertedMemo!.fields!)).toEqual(['status']);
     await skipTo(env, Date.parse(status.ihr!.dueAt) + 1_000);
     let after = await handle.query(incidentStatusQuery);
     const settled = (s: IncidentStatus) => s.state === 'breached' && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
@@ -491,6 +493,8 @@ async function settle(handle: WorkflowHandle, done: (s: IncidentStatus) => boole
 const WORKFLOW_TASK = ['WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED', 'WORKFLOW_TASK_COMPLETED'];
 /** A patch's first use: its marker and core's TemporalChangeVersion search attribute upsert. */
 const PATCH = ['MARKER_RECORDED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES'];
+/** The patch markers of a run's first task: status-in-memo, bounded-history, notify-channels. */
+const START_PATCHES = ['core_patch', 'core_patch', 'core_patch'];
 const markerNames = (history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>) =>
   history.events!.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes!.markerName);
 const scheduledNotify = (history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>) =>
@@ -518,7 +522,7 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     const history = await handle.fetchHistory();
     // The patch markers once each (status-in-memo and notify-channels at the start, notify-local-first at
     // the first step; each with core's TemporalChangeVersion upsert), then one local-activity marker per step.
-    expect(markerNames(history)).toEqual(['core_patch', 'core_patch', 'core_patch', 'core_local_activity', 'core_local_activity']);
+    expect(markerNames(history)).toEqual([...START_PATCHES, 'core_patch', 'core_local_activity', 'core_local_activity']);
     expect(scheduledNotify(history)).toEqual([]);
     const types = eventTypes(history);
     const firedAt = types.flatMap((t, i) => (t === 'TIMER_FIRED' ? [i] : []));
@@ -554,7 +558,7 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     expect(failingLogLines.filter((l) => l.id === webhookId)).toHaveLength(1); // the fallback does not log again
 
     const history = await handle.fetchHistory();
-    expect(markerNames(history)).toEqual(['core_patch', 'core_patch', 'core_patch', 'core_local_activity']);
+    expect(markerNames(history)).toEqual([...START_PATCHES, 'core_patch', 'core_local_activity']);
     const fallback = scheduledNotify(history);
     expect(fallback).toHaveLength(1);
     expect(defaultPayloadConverter.fromPayload(fallback[0].input!.payloads![0])).toMatchObject({
@@ -627,7 +631,15 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
 
   it('keeps its whole status in the memo: describe() answers what the query answers after every kind of change', async () => {
     const memoStatus = async (handle: WorkflowHandle) => ((await handle.describe()).memo as { status?: IncidentStatus } | undefined)?.status;
-    const expectMemoMatchesQuery = async (handle: WorkflowHandle) => expect(await memoStatus(handle)).toEqual(await handle.query(incidentStatusQuery));
+    // The memo's timeline is the last 20 entries with the total (patch bounded-history); the rest is the same.
+    const bounded = (status: IncidentStatus): IncidentStatus => ({
+      ...status,
+      timeline: status.timeline.slice(-20),
+      timelineTotal: status.timeline.length,
+      timelineTruncated: status.timeline.length > 20,
+    });
+    const expectMemoMatchesQuery = async (handle: WorkflowHandle) =>
+      expect(await memoStatus(handle)).toEqual(bounded(await handle.query(incidentStatusQuery)));
     const entered = await env.currentTimeMs();
     const input = incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: entered, clockAtIntake: true });
     const handle = await start(input);
@@ -655,7 +667,7 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
 
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
     const result = await completed(handle);
-    expect(await memoStatus(handle)).toEqual(result);
+    expect(await memoStatus(handle)).toEqual(bounded(result));
     expect(result.resolution).toMatchObject({ summary: 'done' });
   });
 
@@ -686,9 +698,10 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     // and TemporalChangeVersion upsert, and one memo upsert in each of 7 workflow tasks (start, 4 steps,
     // response, resolve). The margin of 3 is one extra workflow task (scheduled, started, completed), e.g.
     // a local attempt outlasting 80 % of the workflow task timeout on a loaded machine; anything beyond
-    // it is a real regression. The production target is <= 60.
+    // it is a real regression. The production target is <= 60. Patch bounded-history added its marker and
+    // TemporalChangeVersion upsert: 58 (measured 60 on a loaded machine).
     const events = (await handle.fetchHistory()).events!.length;
-    expect(events).toBeLessThanOrEqual(56 + 3);
+    expect(events).toBeLessThanOrEqual(58 + 3);
     expect(events).toBeLessThanOrEqual(60);
   });
 });

@@ -521,3 +521,42 @@ describe('IncidentCase: instants are the request’s (patch request-instants)', 
     expect(incident.snapshot().responses[2]).not.toHaveProperty('recordedByKeyId');
   });
 });
+
+describe('bounded status, paged timeline, carried state (issue 14, item 6)', () => {
+  it('the memo status keeps the last entries and the total; pages give every entry once, in order', () => {
+    const { incident, enteredMs } = openIncident('SPE', 3, MONDAY_08);
+    for (let i = 1; i <= 50; i++) incident.changePriority(enteredMs + i * MIN, { priority: i % 2 ? 1 : 2, actor: 'c' });
+    const full = incident.snapshot().timeline;
+    expect(full).toHaveLength(52);
+    const bounded = incident.boundedSnapshot(20);
+    expect(bounded.timeline).toEqual(full.slice(-20));
+    expect([bounded.timelineTotal, bounded.timelineTruncated]).toEqual([52, true]);
+    expect(JSON.stringify(bounded).length).toBeLessThan(JSON.stringify(incident.snapshot()).length);
+    const pages = [];
+    let pageToken: string | undefined;
+    do {
+      const page = incident.timelinePage({ pageSize: 15, pageToken });
+      expect(page.total).toBe(52);
+      pages.push(...page.entries);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(pages).toEqual(full);
+    expect(incident.timelinePage({ pageSize: 5000 }).entries).toHaveLength(52);
+    expect(incident.timelinePage({ pageToken: 'x' }).entries[0]).toEqual(full[0]);
+  });
+
+  it('a restored case goes on where the carried one stopped: instants, fired steps, breach, timeline', () => {
+    const { incident, intake, pinned, enteredMs, dueMs } = openIncident('SPE', 2, MONDAY_08);
+    const before = runTimer(incident, enteredMs, dueMs + MIN);
+    expect(before.map((f) => f.id)).toEqual(['warn', 'at_risk', 'breach']);
+    const carried = JSON.parse(JSON.stringify(incident.carry(1)));
+    const next = new IncidentCase({ intake, pinned });
+    next.restore(carried);
+    expect(next.snapshot()).toEqual(incident.snapshot());
+    expect(next.nextWakeUp(dueMs + MIN)).toEqual(incident.nextWakeUp(dueMs + MIN));
+    const after = runTimer(next, dueMs + MIN, dueMs + 2 * HOUR);
+    expect(after.map((f) => [f.id, f.at])).toEqual([['level2', iso(dueMs + HOUR)]]);
+    const carriedTimeline = incident.snapshot().timeline;
+    expect(next.snapshot().timeline.slice(0, carriedTimeline.length)).toEqual(carriedTimeline);
+  });
+});

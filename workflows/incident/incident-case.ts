@@ -6,6 +6,7 @@ import type {
   FiredStep,
   IhrClock,
   IhrOutcome,
+  IncidentCarried,
   IncidentStatus,
   IncidentWorkflowInput,
   LateResponse,
@@ -21,6 +22,8 @@ import type {
   Role,
   Severity,
   TimelineEvent,
+  TimelinePage,
+  TimelinePageRequest,
 } from '../../libs/contracts/src/incident';
 import { LATE_RESPONSE_MS, MAX_LATE_RESPONSES, RESPONSE_KINDS, severityKey } from '../../libs/contracts/src/incident';
 import type { IncidentVisibleState } from '../../libs/contracts/src/incident-publication';
@@ -78,6 +81,12 @@ export interface RecordedResponse {
 
 /** The ladder's first step still to fire, sent with notifications (null: none). */
 export type NextStep = { event: string; at?: string; afterBreachMs?: number } | null;
+
+/** Timeline entries the memo's status carries (the last ones; the rest is paged by the `timeline` query). */
+export const MEMO_TIMELINE_ENTRIES = 20;
+/** Page size of the `timeline` query: default and maximum. */
+export const TIMELINE_PAGE_DEFAULT = 100;
+export const TIMELINE_PAGE_MAX = 1000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isSeverity = (v: unknown): v is Severity => v === 1 || v === 2 || v === 3 || v === 4;
@@ -510,6 +519,57 @@ export class IncidentCase {
   /** The status the query answers (and the memo holds): pending steps as of now. */
   snapshot(): IncidentStatus {
     return { ...this.status, ladder: { fired: this.status.ladder.fired, pending: this.pendingSteps() } };
+  }
+
+  /**
+   * The status with only the last `entries` timeline entries (and the total): what the memo carries, so
+   * each upsert has a bounded size whatever the number of changes (patch `bounded-history`).
+   */
+  boundedSnapshot(entries = MEMO_TIMELINE_ENTRIES): IncidentStatus {
+    const { timeline } = this.status;
+    const total = timeline.length;
+    return {
+      ...this.snapshot(),
+      timeline: timeline.slice(Math.max(0, total - entries)),
+      timelineTotal: total,
+      timelineTruncated: total > entries,
+    };
+  }
+
+  /** A page of the full timeline, oldest first; the token is the offset where the page ends. */
+  timelinePage(request: TimelinePageRequest = {}): TimelinePage {
+    const { timeline } = this.status;
+    const size = Math.min(Math.max(1, Math.floor(request.pageSize ?? TIMELINE_PAGE_DEFAULT)), TIMELINE_PAGE_MAX);
+    const from = request.pageToken ? Number.parseInt(request.pageToken, 10) : 0;
+    const start = Number.isSafeInteger(from) && from > 0 ? Math.min(from, timeline.length) : 0;
+    const end = Math.min(start + size, timeline.length);
+    return {
+      entries: timeline.slice(start, end),
+      total: timeline.length,
+      ...(end < timeline.length ? { nextPageToken: String(end) } : {}),
+    };
+  }
+
+  /** The state the next run starts from when this one continues as new (`runs`: runs so far, this one included). */
+  carry(runs: number): IncidentCarried {
+    return {
+      status: { ...this.status, ladder: { fired: this.status.ladder.fired, pending: [] } },
+      ...(this.breachedAtMs !== undefined ? { breachedAtMs: this.breachedAtMs } : {}),
+      resolved: this.resolved,
+      requestedSeverity: this.requestedSeverity,
+      fired: [...this.fired],
+      runs,
+    };
+  }
+
+  /** Takes over the state a previous run carried (instead of `open` and the first clock). */
+  restore(carried: IncidentCarried): void {
+    Object.assign(this.status, carried.status);
+    this.currentClock = carried.status.ihr ?? undefined;
+    this.breachedAtMs = carried.breachedAtMs;
+    this.resolved = carried.resolved;
+    this.requestedSeverity = carried.requestedSeverity;
+    for (const id of carried.fired) this.fired.add(id);
   }
 
   /** What lists and search attributes show of the incident. */

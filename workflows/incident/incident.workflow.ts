@@ -1,39 +1,24 @@
 // Deterministic workflow code only: no I/O, no calendar math (activities plan the clock). The rules live
 // in IncidentCase; this file wires handlers and the timer to it, in the order the recorded histories expect.
-import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import {
   IncidentStatus,
   IncidentWorkflowInput,
   incidentStatusQuery,
-  RecordResponseInput,
-  RequestInstant,
+  incidentTimelineQuery,
   priorityChangedSignal,
   reclassifyUpdate,
   recordResponseUpdate,
   resolveUpdate,
 } from '../../libs/contracts/src/incident';
+import { historyFullCheck } from '../common/history-limit';
 import { ClockPlanning } from './clock';
+import { continueIncident } from './continuation';
 import { StepDeliveries } from './deliveries';
 import { IncidentCase } from './incident-case';
 import { incidentMetrics } from './metrics';
 import { StatusPublisher } from './publisher';
-
-/**
- * Patch id of request instants: a response, reclassification or resolution that carries `receivedAt`
- * (the instant the API received it) takes effect then, clamped to [entry, now], and a response dated
- * in the past records who recorded it. Checked when a command carrying `receivedAt` is applied (its
- * marker lands in that workflow task, so runs that never get one, and their histories, are unchanged);
- * a command applied before the patch (an older worker ignored `receivedAt`) replays at workflow time.
- */
-export const REQUEST_INSTANTS_PATCH = 'request-instants';
-
-/** The command as the workflow applies it: without `receivedAt` (and the recorder) unless patched. */
-function fromRequest<T extends RequestInstant>(args: T): T {
-  if (!args || typeof args !== 'object' || args.receivedAt === undefined) return args;
-  if (patched(REQUEST_INSTANTS_PATCH)) return args;
-  const { receivedAt: _receivedAt, recordedByKeyId: _recordedBy, ...rest } = args as T & RecordResponseInput;
-  return rest as unknown as T;
-}
+import { fromRequest } from './request-instants';
 
 /**
  * One workflow per incident (`incident/<incidentId>`): takes the IHR clock the API planned at intake (or
@@ -64,6 +49,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   // ---- handlers (registered before the first await so early updates and queries find them)
   setHandler(incidentStatusQuery, () => incident.snapshot());
+  setHandler(incidentTimelineQuery, (request) => incident.timelinePage(request));
 
   setHandler(
     recordResponseUpdate,
@@ -117,29 +103,51 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   publisher.keepStatusCurrent();
 
   // ---- the clock
-  incident.open(Date.now());
-  let first = input.initialClock;
-  if (first) {
-    publisher.startedWith(input);
+  const { continued } = input;
+  if (continued && publisher.boundedHistory) {
+    // Continued as new: the previous run's state, its clock's instants and its memo as they were.
+    incident.restore(continued);
+    publisher.continued();
   } else {
-    setCurrentDetails('planning the IHR clock');
-    first = await clockPlanning.plan(intake.severity, 0);
+    incident.open(Date.now());
+    let first = input.initialClock;
+    if (first) {
+      publisher.startedWith(input);
+    } else {
+      setCurrentDetails('planning the IHR clock');
+      first = await clockPlanning.plan(intake.severity, 0);
+    }
+    incident.applyClock(Date.now(), first);
+    publisher.publish();
+    fireCriticalOpenIfDue(Date.parse(intake.enteredAt));
   }
-  incident.applyClock(Date.now(), first);
-  publisher.publish();
-  fireCriticalOpenIfDue(Date.parse(intake.enteredAt));
+
+  const historyFull = historyFullCheck(input.historyLimits, publisher.boundedHistory ? 'bounded' : 'never');
 
   while (!incident.isResolved) {
     const now = Date.now();
     if (incident.breachIfDue(now)) publisher.publish();
     for (const { step, atMs } of incident.stepsDue(now)) deliveries.fire(step, atMs);
+    if (historyFull()) {
+      // After the breach and the steps due now fired (at their instants): deliveries and handlers end in
+      // this run (their results land in its state), then the state moves on to the next run.
+      setCurrentDetails('continuing as new');
+      await deliveries.settled();
+      await condition(allHandlersFinished);
+      if (!incident.isResolved) {
+        publisher.publishNow();
+        await continueIncident(input, incident.carry((continued?.runs ?? 0) + 1));
+      }
+      break;
+    }
     const next = incident.nextWakeUp(now);
     setCurrentDetails(incident.stage(next));
     wake = false;
     if (next) {
-      await condition(() => incident.isResolved || wake, next.ms - now, { summary: `${next.event} at ${next.label}` });
+      const summary = `${next.event} at ${next.label}`;
+      await condition(() => incident.isResolved || wake || historyFull(), next.ms - now, { summary });
     } else {
-      await condition(() => incident.isResolved || wake);
+      await condition(() => incident.isResolved || wake || historyFull());
     }
   }
 

@@ -11,12 +11,22 @@ import type { IncidentCase } from './incident-case';
  */
 export const STATUS_IN_MEMO_PATCH = 'status-in-memo';
 
+/**
+ * Patch id of bounded histories: the memo's status carries the last MEMO_TIMELINE_ENTRIES timeline
+ * entries (and the total), so an upsert has a bounded size whatever the number of changes (the whole
+ * timeline is paged by the `timeline` query), and a long-lived run continues as new (incident.workflow.ts).
+ * Runs started before keep upserting the whole status and never continue as new.
+ */
+export const BOUNDED_HISTORY_PATCH = 'bounded-history';
+
 /** Counts a local activity while it runs and hands back the same promise (StatusPublisher.countLocal). */
 export type LocalActivityCounter = <T>(run: Promise<T>) => Promise<T>;
 
 export class StatusPublisher {
   /** Decided once, at the start of the run: a run that began without the patch keeps publishing as it did. */
   private readonly statusInMemo: boolean;
+  /** Decided once, at the start of the run (BOUNDED_HISTORY_PATCH). */
+  readonly boundedHistory: boolean;
   private lastPublished = '';
   /** The status JSON last upserted into the memo (always '' without STATUS_IN_MEMO_PATCH). */
   private lastStatus = '';
@@ -25,6 +35,7 @@ export class StatusPublisher {
 
   constructor(private readonly incident: IncidentCase) {
     this.statusInMemo = patched(STATUS_IN_MEMO_PATCH);
+    this.boundedHistory = this.statusInMemo && patched(BOUNDED_HISTORY_PATCH);
   }
 
   /** Counts a local activity while it runs; hands back the same promise (no extra await to reorder replays). */
@@ -42,6 +53,12 @@ export class StatusPublisher {
     this.lastPublished = publicationAtIntake(input).key;
   }
 
+  /** A continued run: the previous run published the memo and search attributes just before it ended. */
+  continued(): void {
+    this.lastPublished = this.publication().key;
+    this.lastStatus = this.statusJson();
+  }
+
   /** Where a change of the small memo is made; with STATUS_IN_MEMO_PATCH keepStatusCurrent does it. */
   publish(): void {
     if (!this.statusInMemo) this.publishNow();
@@ -50,7 +67,7 @@ export class StatusPublisher {
   /** Search attributes and memo, only what changed (each upsert is a history event). */
   publishNow(): void {
     const next = this.publication();
-    const statusJson = this.statusInMemo ? JSON.stringify(this.incident.snapshot()) : this.lastStatus;
+    const statusJson = this.statusInMemo ? this.statusJson() : this.lastStatus;
     const smallChanged = next.key !== this.lastPublished;
     const statusChanged = statusJson !== this.lastStatus;
     if (!smallChanged && !statusChanged) return;
@@ -75,13 +92,18 @@ export class StatusPublisher {
   keepStatusCurrent(): void {
     if (!this.statusInMemo) return;
     const smallUnpublished = () => this.publication().key !== this.lastPublished;
-    const statusUnpublished = () => JSON.stringify(this.incident.snapshot()) !== this.lastStatus;
+    const statusUnpublished = () => this.statusJson() !== this.lastStatus;
     void (async () => {
       for (;;) {
         await condition(() => smallUnpublished() || (this.localRunning === 0 && statusUnpublished()));
         this.publishNow();
       }
     })();
+  }
+
+  /** The status as the memo holds it: bounded with BOUNDED_HISTORY_PATCH, whole before it. */
+  private statusJson(): string {
+    return JSON.stringify(this.boundedHistory ? this.incident.boundedSnapshot() : this.incident.snapshot());
   }
 
   private publication() {

@@ -148,6 +148,26 @@ export interface paths {
         patch: operations["changeAccount"];
         trace?: never;
     };
+    "/v1/accounts/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole change log of an account, oldest first, page by page
+         * @description Every change, never dropped (the account read shows the last 20 with `changeCount`). Answered by a worker.
+         */
+        get: operations["getAccountChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{id}/contacts": {
         parameters: {
             query?: never;
@@ -218,6 +238,26 @@ export interface paths {
          * @description As of its last workflow task, from its memo (no worker needed). `degraded: true` (search attributes only) for an incident without it whose query no worker answers.
          */
         get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole timeline of an incident, oldest first, page by page
+         * @description Every entry, never dropped (the incident's status shows the last entries only, with `timelineTotal` and `timelineTruncated`). Answered by a worker: 503 when none answers in time.
+         */
+        get: operations["getIncidentTimeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -549,13 +589,22 @@ export interface components {
         AccountView: {
             account: components["schemas"]["Account"];
             contacts: components["schemas"]["Contact"][];
-            /** @description every change after creation, oldest first */
+            /** @description the last changes (20 at most, oldest first); every change: GET /v1/accounts/{id}/changes */
             changes: components["schemas"]["AccountChange"][];
+            /** @description changes after creation in all (accounts whose log is paged) */
+            changeCount?: number;
             /**
              * @description read from the memo because no worker answered: `changes` is empty
              * @constant
              */
             degraded?: true;
+        };
+        AccountChangesPage: {
+            entries: components["schemas"]["AccountChange"][];
+            /** @description changes after creation in all */
+            total: number;
+            /** @description pass as `pageToken` for the next page; absent on the last page */
+            nextPageToken?: string;
         };
         AccountListItem: {
             accountId: string;
@@ -1311,6 +1360,10 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description Entries in the whole timeline, where `timeline` holds only the last ones */
+            timelineTotal?: number;
+            /** @description true: `timeline` holds the last entries only; GET /v1/incidents/{id}/timeline pages them all */
+            timelineTruncated?: boolean;
             deliveryFailures: {
                 /**
                  * Format: date-time
@@ -1425,6 +1478,10 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description Entries in the whole timeline, where `timeline` holds only the last ones */
+            timelineTotal?: number;
+            /** @description true: `timeline` holds the last entries only; GET /v1/incidents/{id}/timeline pages them all */
+            timelineTruncated?: boolean;
             resolution: {
                 /**
                  * Format: date-time
@@ -1492,6 +1549,25 @@ export interface components {
         Incident: components["schemas"]["IncidentStatus"] | components["schemas"]["CustomerIncidentStatus"] | components["schemas"]["DegradedIncident"];
         IncidentPage: {
             items: components["schemas"]["IncidentSummary"][];
+            /** @description pass as `pageToken` for the next page; absent on the last page */
+            nextPageToken?: string;
+        };
+        TimelinePage: {
+            entries: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant with offset
+                 */
+                at: string;
+                /** @enum {string} */
+                type: "opened" | "clock.planned" | "step.fired" | "step.delivered" | "step.delivery_failed" | "step.undeliverable" | "ihr.breached" | "response.recorded" | "severity.changed" | "priority.changed" | "resolved";
+                actor?: string;
+                details: {
+                    [key: string]: unknown;
+                };
+            }[];
+            /** @description entries in the whole timeline */
+            total: number;
             /** @description pass as `pageToken` for the next page; absent on the last page */
             nextPageToken?: string;
         };
@@ -2094,6 +2170,41 @@ export interface operations {
             503: components["responses"]["CommandUnavailable"];
         };
     };
+    getAccountChanges: {
+        parameters: {
+            query?: {
+                /** @description entries a page (1-1000) */
+                pageSize?: number;
+                /** @description the `nextPageToken` of the previous page */
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the change log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountChangesPage"];
+                };
+            };
+            /** @description pageSize out of 1-1000, or a pageToken not from this API */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such account (or not the caller's) */
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description No worker answered in time; retry shortly */
+            503: components["responses"]["Unavailable"];
+        };
+    };
     registerContact: {
         parameters: {
             query?: never;
@@ -2312,6 +2423,41 @@ export interface operations {
             /** @description No such incident (or one of another account) */
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIncidentTimeline: {
+        parameters: {
+            query?: {
+                /** @description entries a page (1-1000) */
+                pageSize?: number;
+                /** @description the `nextPageToken` of the previous page */
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description pageSize out of 1-1000, or a pageToken not from this API */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such incident (or one of another account) */
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description No worker answered in time; retry shortly */
             503: components["responses"]["Unavailable"];
         };
     };

@@ -50,11 +50,18 @@ export interface AccountView {
   contacts: Contact[];
   /** Every change after creation, oldest first, with who and when. */
   changes: AccountChange[];
+  /**
+   * Entries in the whole change log, where `changes` holds only the last ones (patch
+   * `account-changes-paged`): the rest is read page by page (`changes` query, GET /v1/accounts/:id/changes).
+   */
+  changeCount?: number;
 }
 
 export interface AccountWorkflowInput {
   /** Present on the first run; a continued run carries the whole view. */
   view: AccountView;
+  /** Optional override of when a run continues as new (tests force it; defaults in account.workflow.ts). */
+  historyLimits?: { events?: number; bytes?: number };
 }
 
 export interface ChangeAccountCommand {
@@ -81,6 +88,20 @@ export interface RemoveContactCommand {
 export type AccountMemo = Omit<AccountView, 'changes'> & { changeCount: number };
 
 export const accountViewQuery = defineQuery<AccountView>('account');
+/** A page of the change log, oldest first: `pageToken` is where the previous page ended. */
+export interface AccountChangesPage {
+  entries: AccountChange[];
+  total: number;
+  /** Absent on the last page. */
+  nextPageToken?: string;
+}
+
+export interface AccountChangesRequest {
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export const accountChangesQuery = defineQuery<AccountChangesPage, [AccountChangesRequest]>('changes');
 export const changeAccountUpdate = defineUpdate<AccountView, [ChangeAccountCommand]>('changeAccount');
 export const registerContactUpdate = defineUpdate<Contact, [RegisterContactCommand]>('registerContact');
 export const removeContactUpdate = defineUpdate<AccountView, [RemoveContactCommand]>('removeContact');

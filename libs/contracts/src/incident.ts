@@ -78,6 +78,30 @@ export interface IncidentWorkflowInput {
   initialClock?: IhrClock;
   /** Optional override of the delivery retry policy (tests shorten it). */
   notificationRetry?: NotificationRetry;
+  /** Optional override of when a run continues as new (tests force it; defaults in incident.workflow.ts). */
+  historyLimits?: HistoryLimits;
+  /** The state of the run this one continued from (continue-as-new, patch `bounded-history`). */
+  continued?: IncidentCarried;
+}
+
+/** A run continues as new once its history passes either limit (or the server suggests it). */
+export interface HistoryLimits {
+  events?: number;
+  bytes?: number;
+}
+
+/**
+ * What a run hands to the next when it continues as new: the whole status (the full timeline, never
+ * dropped), the clock with its exact instants, the steps fired and the breach instant actually fired.
+ */
+export interface IncidentCarried {
+  status: IncidentStatus;
+  breachedAtMs?: number;
+  resolved: boolean;
+  requestedSeverity: Severity;
+  fired: string[];
+  /** Runs before this one (1 in the first continued run). */
+  runs: number;
 }
 
 /** A ladder step as planned: percent steps carry their instant, after-breach steps their delay. */
@@ -289,6 +313,12 @@ export interface IncidentStatus {
   responses: ResponseRecord[];
   ladder: { fired: FiredStep[]; pending: PendingStep[] };
   timeline: TimelineEvent[];
+  /**
+   * Entries in the whole timeline. Set where `timeline` holds only the last entries (the memo, patch
+   * `bounded-history`): `timelineTruncated` then says the rest is read page by page (`timeline` query).
+   */
+  timelineTotal?: number;
+  timelineTruncated?: boolean;
   deliveryFailures: DeliveryFailure[];
   resolution: { at: string; summary: string; actor: string } | null;
 }
@@ -323,4 +353,18 @@ export const incidentStatusQuery = defineQuery<IncidentStatus>('status');
 export const recordResponseUpdate = defineUpdate<RecordResponseResult, [RecordResponseInput]>('recordResponse');
 export const reclassifyUpdate = defineUpdate<IhrClock, [ReclassifyInput]>('reclassify');
 export const resolveUpdate = defineUpdate<ResolveResult, [ResolveInput]>('resolve');
+/** A page of the timeline, oldest first: `pageToken` is where the previous page ended. */
+export interface TimelinePageRequest {
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export interface TimelinePage {
+  entries: TimelineEvent[];
+  total: number;
+  /** Absent on the last page. */
+  nextPageToken?: string;
+}
+
+export const incidentTimelineQuery = defineQuery<TimelinePage, [TimelinePageRequest]>('timeline');
 export const priorityChangedSignal = defineSignal<[PriorityChangedInput]>('priorityChanged');

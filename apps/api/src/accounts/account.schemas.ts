@@ -111,8 +111,33 @@ export const AccountViewSchema = component(
   z.object({
     account: AccountSchema,
     contacts: z.array(ContactSchema),
-    changes: z.array(AccountChangeSchema).describe('every change after creation, oldest first'),
+    changes: z.array(AccountChangeSchema)
+      .describe('the last changes (20 at most, oldest first); every change: GET /v1/accounts/{id}/changes'),
+    changeCount: z.int().min(0).optional().describe('changes after creation in all (accounts whose log is paged)'),
     degraded: z.literal(true).optional().describe('read from the memo because no worker answered: `changes` is empty'),
+  }),
+);
+
+/** GET /v1/accounts/:id/changes: the whole change log, oldest first, page by page. */
+export const accountChangesQuerySchema = z.strictObject({
+  pageSize: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 1000')
+    .max(1000, 'must be 1 to 1000')
+    .default(100)
+    .describe('entries a page (1-1000)'),
+  pageToken: z.string().regex(/^\d{1,9}$/, 'is not a page token from this API').optional()
+    .describe('the `nextPageToken` of the previous page'),
+});
+export type AccountChangesQuery = z.infer<typeof accountChangesQuerySchema>;
+
+export const AccountChangesPageSchema = component(
+  'AccountChangesPage',
+  z.object({
+    entries: z.array(AccountChangeSchema),
+    total: z.int().min(0).describe('changes after creation in all'),
+    nextPageToken: z.string().optional().describe('pass as `pageToken` for the next page; absent on the last page'),
   }),
 );
 

@@ -9,6 +9,8 @@ import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
 import { IdempotencyKey } from '../common/validation';
 import {
   accountIdSchema,
+  AccountChangesPageSchema,
+  accountChangesQuerySchema,
   AccountPageSchema,
   AccountViewSchema,
   ContactSchema,
@@ -109,6 +111,31 @@ export class AccountsController {
   async get(@Param('id', accountIdParam) accountId: string, @Caller() caller: Principal) {
     await this.access.assert(caller, accountId);
     return this.accounts.read(accountId);
+  }
+
+  @Get(':id/changes')
+  @Roles('admin', 'agent', 'tam', 'customer')
+  @Endpoint({
+    operationId: 'getAccountChanges',
+    summary: 'The whole change log of an account, oldest first, page by page',
+    description:
+      'Every change, never dropped (the account read shows the last 20 with `changeCount`). Answered by a worker.',
+    params: accountParams,
+    query: accountChangesQuerySchema,
+    responses: { 200: { description: 'A page of the change log', schema: AccountChangesPageSchema } },
+    errors: {
+      400: 'pageSize out of 1-1000, or a pageToken not from this API',
+      404: "No such account (or not the caller's)",
+      503: 'No worker answered in time; retry shortly',
+    },
+  })
+  async changes(
+    @Param('id', accountIdParam) accountId: string,
+    @Query(new ZodValidationPipe(accountChangesQuerySchema)) query: Parsed<typeof accountChangesQuerySchema>,
+    @Caller() caller: Principal,
+  ) {
+    await this.access.assert(caller, accountId);
+    return this.accounts.changes(accountId, query);
   }
 
   @Patch(':id')

@@ -7,6 +7,8 @@ import {
   AccountMemo,
   AccountRecord,
   AccountView,
+  accountChangesQuery,
+  AccountChangesPage,
   accountViewQuery,
   accountWorkflowId,
   changeAccountUpdate,
@@ -30,7 +32,7 @@ import { APP_CONFIG } from '../core/app-config';
 import { commandIdentity, executeCommand } from '../common/update-id';
 import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
-import { CreateAccountBody, PatchAccountBody, RegisterContactBody } from './account.schemas';
+import { AccountChangesQuery, CreateAccountBody, PatchAccountBody, RegisterContactBody } from './account.schemas';
 
 export type AccountResponse = AccountView & { degraded?: true };
 
@@ -147,6 +149,17 @@ export class AccountsService {
     } finally {
       this.cache.invalidate(accountId);
     }
+  }
+
+  /**
+   * A page of the whole change log (oldest first) from the workflow's `changes` query: the view shows the
+   * last entries only (patch account-changes-paged). 503 when no worker answers in time.
+   */
+  async changes(accountId: string, query: AccountChangesQuery): Promise<AccountChangesPage> {
+    await this.memo(accountId);
+    const request = { pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) };
+    const changesQuery = () => this.handle(accountId).query(accountChangesQuery, request);
+    return withWorker(this.client, this.config.API_QUERY_WAIT_MS, `changes of ${accountId}`, changesQuery);
   }
 
   /** The full view with the change log from the workflow; the memo (no change log) when no worker answers. */

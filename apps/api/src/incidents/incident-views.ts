@@ -129,3 +129,9 @@ export const INCIDENT_VIEWS: Record<ApiRole, (status: FullIncident) => IncidentV
 };
 
 export const incidentViewFor = (role: ApiRole): ((status: FullIncident) => IncidentView) => INCIDENT_VIEWS[role];
+
+/** Timeline entries as a role sees them (the paged read): the customer's as in its view of the status. */
+export function timelineViewFor(role: ApiRole): (entries: TimelineEvent[]) => TimelineEvent[] {
+  if (role !== 'customer') return (entries) => entries;
+  return (entries) => entries.map(customerEvent).filter((e): e is TimelineEvent => e !== undefined);
+}

@@ -244,6 +244,10 @@ const incidentStatusShape = z.object({
   responses: z.array(ResponseRecordSchema),
   ladder: z.object({ fired: z.array(FiredStepSchema), pending: z.array(PendingStepSchema) }),
   timeline: z.array(TimelineEventSchema),
+  timelineTotal: z.number().int().optional()
+    .describe('Entries in the whole timeline, where `timeline` holds only the last ones'),
+  timelineTruncated: z.boolean().optional()
+    .describe('true: `timeline` holds the last entries only; GET /v1/incidents/{id}/timeline pages them all'),
   deliveryFailures: z.array(DeliveryFailureSchema),
   resolution: z.object({ at: instant, summary: z.string(), actor: z.string() }).nullable(),
 });
@@ -308,6 +312,29 @@ export const IncidentSchema = component(
 );
 
 export const IncidentPageSchema = component('IncidentPage', pageOf(IncidentSummarySchema));
+
+/** GET /v1/incidents/:id/timeline: the whole timeline, oldest first, page by page (the memo keeps the last entries). */
+export const timelineQuerySchema = z.strictObject({
+  pageSize: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 1000')
+    .max(1000, 'must be 1 to 1000')
+    .default(100)
+    .describe('entries a page (1-1000)'),
+  pageToken: z.string().regex(/^\d{1,9}$/, 'is not a page token from this API').optional()
+    .describe('the `nextPageToken` of the previous page'),
+});
+export type TimelineQuery = z.infer<typeof timelineQuerySchema>;
+
+export const TimelinePageSchema = component(
+  'TimelinePage',
+  z.object({
+    entries: z.array(TimelineEventSchema),
+    total: z.number().int().describe('entries in the whole timeline'),
+    nextPageToken: z.string().optional().describe('pass as `pageToken` for the next page; absent on the last page'),
+  }),
+);
 
 export const RecordedResponseSchema = component(
   'RecordedResponse',

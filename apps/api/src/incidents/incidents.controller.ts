@@ -25,6 +25,8 @@ import {
   recordResponseSchema,
   ResolutionSchema,
   resolveSchema,
+  TimelinePageSchema,
+  timelineQuerySchema,
 } from './incident.schemas';
 import { IncidentsService } from './incidents.service';
 
@@ -104,6 +106,31 @@ export class IncidentsController {
   })
   get(@Param('id', incidentIdParam) id: string, @Caller() caller: Principal) {
     return this.incidents.status(id, caller);
+  }
+
+  @Get(':id/timeline')
+  @Roles('admin', 'agent', 'tam', 'customer')
+  @Endpoint({
+    operationId: 'getIncidentTimeline',
+    summary: 'The whole timeline of an incident, oldest first, page by page',
+    description:
+      'Every entry, never dropped (the incident\'s status shows the last entries only, with `timelineTotal` and ' +
+      '`timelineTruncated`). Answered by a worker: 503 when none answers in time.',
+    params,
+    query: timelineQuerySchema,
+    responses: { 200: { description: 'A page of the timeline', schema: TimelinePageSchema } },
+    errors: {
+      400: 'pageSize out of 1-1000, or a pageToken not from this API',
+      404: 'No such incident (or one of another account)',
+      503: 'No worker answered in time; retry shortly',
+    },
+  })
+  timeline(
+    @Param('id', incidentIdParam) id: string,
+    @Query(new ZodValidationPipe(timelineQuerySchema)) query: Parsed<typeof timelineQuerySchema>,
+    @Caller() caller: Principal,
+  ) {
+    return this.incidents.timeline(id, query, caller);
   }
 
   @Post(':id/responses')

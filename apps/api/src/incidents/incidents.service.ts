@@ -19,10 +19,12 @@ import {
   ResponseKind,
   Severity,
   incidentStatusQuery,
+  incidentTimelineQuery,
   publicationAtIntake,
   incidentWorkflowId,
   SA,
   TASK_QUEUE,
+  TimelinePage,
   WORKFLOW_TYPES,
 } from '../../../../libs/contracts/src';
 import { Principal } from '../../../../libs/auth/src';
@@ -41,9 +43,15 @@ import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ApiMetrics } from '../observability/metrics';
 import { incidentSummary, IncidentSummary, UNSUMMARIZED_MEMO } from './incident-summary';
 import { remainingBusinessMs } from './remaining-time';
-import { AUTOMATED_KINDS, ListIncidentsQuery, OpenIncidentBody, recordResponseSchema } from './incident.schemas';
+import {
+  AUTOMATED_KINDS,
+  ListIncidentsQuery,
+  OpenIncidentBody,
+  recordResponseSchema,
+  TimelineQuery,
+} from './incident.schemas';
 import { assertMaySetEnteredAt } from './intake-rules';
-import { incidentViewFor } from './incident-views';
+import { incidentViewFor, timelineViewFor } from './incident-views';
 
 type RecordResponseBody = z.infer<typeof recordResponseSchema>;
 
@@ -250,6 +258,20 @@ export class IncidentsService {
     await this.assertVisible(incidentId, status.accountId, caller);
     // What the caller's role may see of it (a customer key: no addresses, key ids or delivery internals).
     return incidentViewFor(caller.role)({ ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) });
+  }
+
+  /**
+   * A page of the whole timeline (oldest first), answered by the workflow's `timeline` query: the memo
+   * keeps the last entries only (patch bounded-history). 503 when no worker answers in time.
+   */
+  async timeline(incidentId: string, query: TimelineQuery, caller: Principal): Promise<TimelinePage> {
+    const summary = incidentSummary(await this.describe(incidentId));
+    await this.assertVisible(incidentId, summary.accountId, caller);
+    const request = { pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) };
+    const timelineQuery = () => this.handle(incidentId).query(incidentTimelineQuery, request);
+    const page = await withWorker(this.client, this.config.API_QUERY_WAIT_MS, `timeline of ${incidentId}`, timelineQuery);
+    // The caller's role sees the entries as in the status: a customer key without delivery events or key ids.
+    return { ...page, entries: timelineViewFor(caller.role)(page.entries) };
   }
 
   /** Commands need a running incident: a resolved one (its workflow completed) answers 409. */
