@@ -545,6 +545,23 @@ describe('bounded status, paged timeline, carried state (issue 14, item 6)', () 
     expect(incident.timelinePage({ pageToken: 'x' }).entries[0]).toEqual(full[0]);
   });
 
+  it('a restored case keeps the responses recorded late (the report lists them whatever run the incident is in)', () => {
+    const { incident, intake, pinned, enteredMs } = openIncident('SP2', 3, FRIDAY_16);
+    const receivedMs = enteredMs + HOUR;
+    incident.recordResponse(receivedMs, {
+      kind: 'solution',
+      responder: 'Jane Doe',
+      respondedAt: iso(receivedMs - 30 * MIN),
+      receivedAt: iso(receivedMs),
+      recordedByKeyId: 'k-agent-7',
+    });
+    const late = incident.visibleState();
+    expect(late.lateResponseCount).toBe(1);
+    const next = new IncidentCase({ intake, pinned });
+    next.restore(JSON.parse(JSON.stringify(incident.carry(1))));
+    expect(next.visibleState()).toEqual(late);
+  });
+
   it('a restored case goes on where the carried one stopped: instants, fired steps, breach, timeline', () => {
     const { incident, intake, pinned, enteredMs, dueMs } = openIncident('SPE', 2, MONDAY_08);
     const before = runTimer(incident, enteredMs, dueMs + MIN);

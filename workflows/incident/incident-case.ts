@@ -559,6 +559,9 @@ export class IncidentCase {
       requestedSeverity: this.requestedSeverity,
       fired: [...this.fired],
       runs,
+      ...(this.lateResponseCount > 0
+        ? { lateResponses: [...this.lateResponses], lateResponseCount: this.lateResponseCount }
+        : {}),
     };
   }
 
@@ -570,6 +573,8 @@ export class IncidentCase {
     this.resolved = carried.resolved;
     this.requestedSeverity = carried.requestedSeverity;
     for (const id of carried.fired) this.fired.add(id);
+    this.lateResponses.push(...(carried.lateResponses ?? []));
+    this.lateResponseCount = carried.lateResponseCount ?? 0;
   }
 
   /** What lists and search attributes show of the incident. */

@@ -102,6 +102,9 @@ export interface IncidentCarried {
   fired: string[];
   /** Runs before this one (1 in the first continued run). */
   runs: number;
+  /** Responses recorded late (the report's list) and how many there were: they stay listed across runs. */
+  lateResponses?: LateResponse[];
+  lateResponseCount?: number;
 }
 
 /** A ladder step as planned: percent steps carry their instant, after-breach steps their delay. */
