@@ -139,6 +139,23 @@ describe('an Idempotency-Key reused with another body (issue 14, item 3)', () =>
     // Resolve is not here: once resolved, every command on the incident is 409 `incident`/`open`.
   });
 
+  it('makes a priority change with a key a command: 409 on another priority under the key, or once resolved', async () => {
+    const incidentId = await openIncident();
+    const url = `/v1/incidents/${incidentId}/priority`;
+    const first = await stack.http('POST', url, { priority: 1 }, withKey('pr-1'));
+    expect(first.status).toBe(202);
+    expectKeyConflict(await stack.http('POST', url, { priority: 3 }, withKey('pr-1')));
+    expect((await stack.http('POST', url, { priority: 1 }, withKey('pr-1'))).status).toBe(202);
+    const timeline = (await stack.http('GET', `/v1/incidents/${incidentId}/timeline`)).body.entries as Array<{ type: string }>;
+    expect(timeline.filter((e) => e.type === 'priority.changed')).toHaveLength(1);
+    // Without a key it stays a signal: accepted (202) whatever the workflow makes of it.
+    expect((await stack.http('POST', url, { priority: 1 }, as)).status).toBe(202);
+
+    expect((await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'done' }, as)).status).toBe(200);
+    const afterResolve = await stack.http('POST', url, { priority: 2 }, withKey('pr-2'));
+    expect(afterResolve.status).toBe(409);
+  });
+
   it('is 409 on contact registration and account changes', async () => {
     const contact = { contactId: 'C-KEY-2', name: 'Lee', email: 'lee@keyco.example' };
     const first = await stack.http('POST', '/v1/accounts/keyco/contacts', contact, { headers: { 'Idempotency-Key': 'c-1' } });

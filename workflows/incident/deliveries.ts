@@ -92,6 +92,12 @@ export class StepDeliveries {
   }
 
   /** Fires the step (its instant `atMs`) and starts its notification (not awaited). */
+  /** The critical-open notification, when the case says it is due (at entry, or on a reclassification to it). */
+  fireCriticalOpenIfDue(atMs: number): void {
+    const step = this.incident.criticalOpenDue();
+    if (step) this.fire(step, atMs);
+  }
+
   fire(step: StepToFire, atMs: number): void {
     const record = this.incident.fireStep(Date.now(), step, atMs);
     const notifyInput = this.notifyInput(step, record);

@@ -522,6 +522,18 @@ describe('IncidentCase: instants are the request’s (patch request-instants)', 
   });
 });
 
+describe('IncidentCase: priority as a command', () => {
+  it('refuses a priority change once resolved or out of 1-4; applies it otherwise, once', () => {
+    const { incident, enteredMs } = openIncident('SP2', 3, MONDAY_08);
+    expect(() => incident.checkPriority({ priority: 5 as never, actor: 'c' })).toThrow(/priority is 1 to 4/);
+    expect(() => incident.checkPriority({ priority: 1, actor: 'c' })).not.toThrow();
+    expect(incident.changePriority(enteredMs + MIN, { priority: 1, actor: 'c' })).toBe(true);
+    expect(incident.changePriority(enteredMs + 2 * MIN, { priority: 1, actor: 'c' })).toBe(false);
+    incident.resolve(enteredMs + 3 * MIN, { summary: 'done', actor: 'a' });
+    expect(() => incident.checkPriority({ priority: 2, actor: 'c' })).toThrow(/already resolved/);
+  });
+});
+
 describe('bounded status, paged timeline, carried state (issue 14, item 6)', () => {
   it('the memo status keeps the last entries and the total; pages give every entry once, in order', () => {
     const { incident, enteredMs } = openIncident('SPE', 3, MONDAY_08);

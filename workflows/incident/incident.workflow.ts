@@ -6,14 +6,17 @@ import {
   IncidentWorkflowInput,
   incidentStatusQuery,
   incidentTimelineQuery,
+  changePriorityUpdate,
+  PriorityChangedInput,
   priorityChangedSignal,
   reclassifyUpdate,
   recordResponseUpdate,
   resolveUpdate,
 } from '../../libs/contracts/src/incident';
 import { historyFullCheck } from '../common/history-limit';
+import { oneAtATime } from '../common/one-at-a-time';
 import { ClockPlanning } from './clock';
-import { continueIncident } from './continuation';
+import { handOver } from './continuation';
 import { StepDeliveries } from './deliveries';
 import { IncidentCase } from './incident-case';
 import { incidentMetrics } from './metrics';
@@ -35,17 +38,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const clockPlanning = new ClockPlanning(input, publisher.countLocal);
   /** Set by handlers when the main loop must re-plan its next wake-up. */
   let wake = false;
-  // Updates that plan or measure run one at a time, in arrival order.
-  let lock: Promise<unknown> = Promise.resolve();
-  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = lock.then(fn);
-    lock = run.catch(() => undefined);
-    return run;
-  };
-  const fireCriticalOpenIfDue = (atMs: number) => {
-    const step = incident.criticalOpenDue();
-    if (step) deliveries.fire(step, atMs);
-  };
+  const serialized = oneAtATime();
 
   // ---- handlers (registered before the first await so early updates and queries find them)
   setHandler(incidentStatusQuery, () => incident.snapshot());
@@ -78,7 +71,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         const next = await clockPlanning.plan(change.severity, incident.clock!.generation + 1);
         incident.reclassify(Date.now(), fromRequest(change), next);
         publisher.publish();
-        fireCriticalOpenIfDue(Date.now());
+        deliveries.fireCriticalOpenIfDue(Date.now());
         wake = true;
         return next;
       });
@@ -96,9 +89,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     { validator: (resolution) => incident.checkResolve(resolution) },
   );
 
-  setHandler(priorityChangedSignal, (change) => {
-    if (incident.changePriority(Date.now(), change)) publisher.publish();
-  });
+  const changePriority = (change: PriorityChangedInput) => {
+    const changed = incident.changePriority(Date.now(), change);
+    if (changed) publisher.publish();
+    return { priority: change.priority, changed };
+  };
+  setHandler(priorityChangedSignal, (change) => void changePriority(change));
+  setHandler(changePriorityUpdate, changePriority, { validator: (change) => incident.checkPriority(change) });
 
   publisher.keepStatusCurrent();
 
@@ -119,7 +116,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     }
     incident.applyClock(Date.now(), first);
     publisher.publish();
-    fireCriticalOpenIfDue(Date.parse(intake.enteredAt));
+    deliveries.fireCriticalOpenIfDue(Date.parse(intake.enteredAt));
   }
 
   const historyFull = historyFullCheck(input.historyLimits, publisher.boundedHistory ? 'bounded' : 'never');
@@ -129,15 +126,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     if (incident.breachIfDue(now)) publisher.publish();
     for (const { step, atMs } of incident.stepsDue(now)) deliveries.fire(step, atMs);
     if (historyFull()) {
-      // After the breach and the steps due now fired (at their instants): deliveries and handlers end in
-      // this run (their results land in its state), then the state moves on to the next run.
-      setCurrentDetails('continuing as new');
-      await deliveries.settled();
-      await condition(allHandlersFinished);
-      if (!incident.isResolved) {
-        publisher.publishNow();
-        await continueIncident(input, incident.carry((continued?.runs ?? 0) + 1));
-      }
+      await handOver(input, incident, deliveries, publisher);
       break;
     }
     const next = incident.nextWakeUp(now);

@@ -311,7 +311,7 @@ export interface paths {
         put?: never;
         /**
          * Change the customer priority (does not change the target; travels with notifications)
-         * @description A signal: accepted (202) and applied by the workflow. Repeating it is harmless, so it takes no Idempotency-Key.
+         * @description Without an `Idempotency-Key`: a signal, accepted (202) and applied by the workflow even while no worker runs; repeating it is harmless. With one: a command the workflow answers before the 202 (so a resolved incident is 409, a key reused with another priority 409, and no worker in time a 503 naming the key).
          */
         post: operations["changeIncidentPriority"];
         delete?: never;
@@ -2571,7 +2571,13 @@ export interface operations {
     changeIncidentPriority: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Optional. A retry with the same key is the same command: it returns the same result and never applies twice. Without a key the server generates one per request, so a retried request is a new command.
+                 * @example portal-7f3a9c21
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2598,11 +2604,11 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description No such incident */
             404: components["responses"]["NotFound"];
-            /** @description The incident is resolved (`incident: open`) */
+            /** @description The incident is resolved (`incident: open`), or Idempotency-Key reused with another priority */
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["CommandUnavailable"];
         };
     };
     resolveIncident: {

@@ -185,6 +185,12 @@ export interface PriorityChangedInput {
   actor: string;
 }
 
+export interface PriorityChangeResult {
+  priority: Priority;
+  /** false when the incident already had this priority. */
+  changed: boolean;
+}
+
 /**
  * When and by which key a response with a claimed `respondedAt` was recorded (both absent for a
  * response at its arrival, and in incidents older than patch `request-instants`). `recordedByKeyId`
@@ -371,3 +377,8 @@ export interface TimelinePage {
 
 export const incidentTimelineQuery = defineQuery<TimelinePage, [TimelinePageRequest]>('timeline');
 export const priorityChangedSignal = defineSignal<[PriorityChangedInput]>('priorityChanged');
+/**
+ * The same change as a command, for a client that sends an Idempotency-Key: it answers (409 on a resolved
+ * incident, or the key reused with another priority), where the signal only is accepted.
+ */
+export const changePriorityUpdate = defineUpdate<PriorityChangeResult, [PriorityChangedInput]>('changePriority');

@@ -65,8 +65,9 @@ describe('the OpenAPI document', () => {
   it('declares the Idempotency-Key header once, optional, and no lower-case duplicate', () => {
     const headers = operations().flatMap(({ op }) => ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'header' || p.$ref));
     expect(headers.every((p) => p.$ref === '#/components/parameters/IdempotencyKey')).toBe(true);
-    // The nine commands that take it: incidents (open, responses, severity, resolve), accounts (patch, contacts), health checks (request, schedule, complete).
-    expect(headers.length).toBe(9);
+    // The ten commands that take it: incidents (open, responses, severity, priority, resolve), accounts (patch,
+    // contacts), health checks (request, schedule, complete).
+    expect(headers.length).toBe(10);
     expect(document.components.parameters.IdempotencyKey.required).toBe(false);
   });
 

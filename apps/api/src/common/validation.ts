@@ -30,12 +30,16 @@ export const idempotencyKeySchema = z
 
 /**
  * The command key of the request: the validated `Idempotency-Key` header, or a key generated for the
- * request when it has none. Validated here rather than by a pipe on the parameter, because the key is
- * also remembered on the request: a 503 answer returns it (problem.filter.ts, update-id.ts).
+ * request when it has none (`{ generate: false }`: none, for an operation that is only a command when
+ * the client names it). Validated here rather than by a pipe on the parameter, because the key is also
+ * remembered on the request: a 503 answer returns it (problem.filter.ts, update-id.ts).
  */
-export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
-  const request = ctx.switchToHttp().getRequest<Request>();
-  const header: unknown = request.headers['idempotency-key'];
-  const given = new ZodValidationPipe(idempotencyKeySchema, 'Idempotency-Key').transform(header, { type: 'custom' });
-  return assignCommandKey(request, given);
-});
+export const IdempotencyKey = createParamDecorator(
+  (options: { generate?: boolean } | undefined, ctx: ExecutionContext): string | undefined => {
+    const request = ctx.switchToHttp().getRequest<Request>();
+    const header: unknown = request.headers['idempotency-key'];
+    const given = new ZodValidationPipe(idempotencyKeySchema, 'Idempotency-Key').transform(header, { type: 'custom' });
+    if (given === undefined && options?.generate === false) return undefined;
+    return assignCommandKey(request, given);
+  },
+);

@@ -189,18 +189,23 @@ export class IncidentsController {
   @Endpoint({
     operationId: 'changeIncidentPriority',
     summary: 'Change the customer priority (does not change the target; travels with notifications)',
-    description: 'A signal: accepted (202) and applied by the workflow. Repeating it is harmless, so it takes no Idempotency-Key.',
+    description:
+      'Without an `Idempotency-Key`: a signal, accepted (202) and applied by the workflow even while no worker ' +
+      'runs; repeating it is harmless. With one: a command the workflow answers before the 202 (so a resolved ' +
+      'incident is 409, a key reused with another priority 409, and no worker in time a 503 naming the key).',
     params,
     body: priorityChangeSchema,
+    idempotencyKey: true,
     responses: { 202: { description: 'Accepted', schema: PriorityChangeAcceptedSchema } },
-    errors: { 404: 'No such incident', 409: ON_RESOLVED },
+    errors: { 404: 'No such incident', 409: `${ON_RESOLVED}, or Idempotency-Key reused with another priority` },
   })
   async changePriority(
     @Param('id', incidentIdParam) id: string,
     @Body(new ZodValidationPipe(priorityChangeSchema)) { priority }: Parsed<typeof priorityChangeSchema>,
     @Caller() caller: Principal,
+    @IdempotencyKey({ generate: false }) key: string | undefined,
   ) {
-    await this.incidents.changePriority(id, priority, caller);
+    await this.incidents.changePriority(id, priority, caller, key);
     return { incidentId: id, priority, accepted: true };
   }
 

@@ -9,6 +9,7 @@ import {
   IncidentMemo,
   IhrClock,
   Priority,
+  changePriorityUpdate,
   priorityChangedSignal,
   reclassifyUpdate,
   RecordResponseInput,
@@ -353,9 +354,15 @@ export class IncidentsService {
     );
   }
 
-  async changePriority(incidentId: string, priority: number, caller: Principal): Promise<void> {
+  /** A signal, or with the client's key a command (an update the workflow answers; docs/api.md, Idempotency). */
+  async changePriority(incidentId: string, priority: number, caller: Principal, key?: string): Promise<void> {
     await this.openIncident(incidentId, caller);
-    await this.handle(incidentId).signal(priorityChangedSignal, { priority: priority as Priority, actor: actorOf(caller) });
+    const change = { priority: priority as Priority, actor: actorOf(caller) };
+    if (key === undefined) return this.handle(incidentId).signal(priorityChangedSignal, change);
+    const command = commandIdentity('priority', key, { priority });
+    await withWorker(this.client, this.config.API_WORKER_WAIT_MS, `change the priority of ${incidentId}`, () =>
+      executeCommand(this.handle(incidentId), changePriorityUpdate, change, command),
+    );
   }
 
   async resolve(
