@@ -37,7 +37,13 @@ export class Channels {
   }
 
   /** Subscribers of the event: webhooks get the signed JSON body, chat channels the message as a card. */
-  subscriberTargets(policy: Policy, event: string, webhookId: string, body: string, message: () => NotificationMessage): DeliveryTarget[] {
+  subscriberTargets(
+    policy: Policy,
+    event: string,
+    webhookId: string,
+    body: string,
+    message: () => NotificationMessage,
+  ): DeliveryTarget[] {
     return policy.document.subscribers
       .filter((s) => s.events.some((p) => matchesEvent(p, event)))
       .map((subscriber): DeliveryTarget => {
@@ -89,7 +95,10 @@ export class Channels {
         const id = `email:${person.email.toLowerCase()}`;
         if (!seen.has(id)) {
           seen.add(id);
-          targets.push({ id, send: (timeoutMs) => this.sendEmail(person, webhookId, messageFor(person), calendarFor(person), timeoutMs) });
+          targets.push({
+            id,
+            send: (timeoutMs) => this.sendEmail(person, webhookId, messageFor(person), calendarFor(person), timeoutMs),
+          });
         }
       }
       const url = person.chat ? chatUrl(person.chat) : undefined;
@@ -110,10 +119,19 @@ export class Channels {
     return { targets, unreached };
   }
 
-  private async sendEmail(person: Recipient, webhookId: string, message: NotificationMessage, calendar: CalendarPart, timeoutMs: number): Promise<void> {
+  private async sendEmail(
+    person: Recipient,
+    webhookId: string,
+    message: NotificationMessage,
+    calendar: CalendarPart,
+    timeoutMs: number,
+  ): Promise<void> {
     const mailer = this.mailer!;
     const rendered = this.templates.render(message, person.name, (error) =>
-      log.error({ err: error.message, event: message.event, webhookId }, 'notification template failed: sent the plain message instead'),
+      log.error(
+        { err: error.message, event: message.event, webhookId },
+        'notification template failed: sent the plain message instead',
+      ),
     );
     await mailer.send(
       {

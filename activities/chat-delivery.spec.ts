@@ -33,12 +33,21 @@ const input: NotifyInput = {
   stepAt: '2026-01-13T12:00:00.000Z',
   occurredAt: '2026-01-13T12:00:00.010Z',
   roles: ['supportManager'],
-  incident: { incidentId: 'INC-CHAT', accountId: 'acme', planId: 'SP2', severity: 2, priority: 1, supportCenter: 'emea', summary: 'Replication stalled', dueAt: '2026-01-13T12:00:00.000Z' },
+  incident: {
+    incidentId: 'INC-CHAT',
+    accountId: 'acme',
+    planId: 'SP2',
+    severity: 2,
+    priority: 1,
+    supportCenter: 'emea',
+    summary: 'Replication stalled',
+    dueAt: '2026-01-13T12:00:00.000Z',
+  },
   next: { event: 'ihr.escalated', afterBreachMs: 3_600_000 },
 };
 
 describe('chat deliveries', () => {
-  it('posts Slack Block Kit and a Teams Adaptive Card to channel subscribers, and a person\'s chat, each of the documented shape', async () => {
+  it("posts Slack Block Kit and a Teams Adaptive Card to channel subscribers, and a person's chat, each of the documented shape", async () => {
     process.env.SLA_UNIT_SLACK_URL = `${url}/slack`;
     process.env.SLA_UNIT_TEAMS_URL = `${url}/teams`;
     process.env.SLA_UNIT_MANAGER_CHAT = `${url}/manager`;
@@ -48,7 +57,10 @@ describe('chat deliveries', () => {
       { id: 'ops-teams', kind: 'teams', urlEnv: 'SLA_UNIT_TEAMS_URL', events: ['ihr.breached'] },
     ];
     const policy = buildPolicy(doc);
-    const people = testPeople(policy, (d) => (d.centers.emea.supportManager.chat = { kind: 'teams', urlEnv: 'SLA_UNIT_MANAGER_CHAT' }));
+    const people = testPeople(
+      policy,
+      (d) => (d.centers.emea.supportManager.chat = { kind: 'teams', urlEnv: 'SLA_UNIT_MANAGER_CHAT' }),
+    );
     const tams = { tamFor: async () => undefined, primaryContact: async () => undefined };
     const acts = new NotificationActivities(policy, tams, people, testChannels(), { write: () => undefined });
     const report = await acts.notify(input);
@@ -64,7 +76,8 @@ describe('chat deliveries', () => {
     expect(header.text).toMatchObject({ type: 'plain_text' });
     expect(header.text.text.length).toBeLessThanOrEqual(150);
     expect(facts.fields.length).toBeLessThanOrEqual(10);
-    for (const field of facts.fields) expect(field).toEqual({ type: 'mrkdwn', text: expect.stringMatching(/^\*[^*]+\*\n/) });
+    for (const field of facts.fields)
+      expect(field).toEqual({ type: 'mrkdwn', text: expect.stringMatching(/^\*[^*]+\*\n/) });
     expect(slack.blocks.at(-1).elements[0].text).toContain('INC-CHAT.0.breach');
 
     for (const path of ['/teams', '/manager']) {
@@ -73,14 +86,27 @@ describe('chat deliveries', () => {
       expect(teams.attachments).toHaveLength(1);
       const [attachment] = teams.attachments;
       expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
-      expect(attachment.content).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+      expect(attachment.content).toMatchObject({
+        type: 'AdaptiveCard',
+        version: '1.4',
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      });
       expect(attachment.content.body[0]).toMatchObject({ type: 'TextBlock', weight: 'Bolder', wrap: true });
       const factSet = attachment.content.body.find((b: { type: string }) => b.type === 'FactSet');
-      expect(factSet.facts).toEqual(expect.arrayContaining([{ title: 'Plan', value: 'SP2 (Advanced)' }, { title: 'Severity', value: '2 (high)' }]));
-      expect(attachment.content.body.some((b: { text?: string }) => b.text === 'Next: ihr.escalated 1 h after the breach.')).toBe(true);
+      expect(factSet.facts).toEqual(
+        expect.arrayContaining([
+          { title: 'Plan', value: 'SP2 (Advanced)' },
+          { title: 'Severity', value: '2 (high)' },
+        ]),
+      );
+      expect(
+        attachment.content.body.some((b: { text?: string }) => b.text === 'Next: ihr.escalated 1 h after the breach.'),
+      ).toBe(true);
     }
     // The manager's card speaks in the manager's zone too (Europe/Berlin beside the center's Helsinki).
-    const manager = received.find((r) => r.path === '/manager')!.body.attachments[0].content.body.find((b: { type: string }) => b.type === 'FactSet');
+    const manager = received
+      .find((r) => r.path === '/manager')!
+      .body.attachments[0].content.body.find((b: { type: string }) => b.type === 'FactSet');
     expect(manager.facts.find((f: { title: string }) => f.title === 'IHR due').value).toContain('your time');
   });
 });

@@ -8,12 +8,19 @@ describe('notification log sink', () => {
       return true;
     });
     try {
-      stdoutSink.write({ msg: 'sla notification', data: { recipients: [{ role: 'tam', address: 'jane.doe@vendor.example' }] }, unreached: [{ reason: 'Ann <ann@acme.example>' }] });
+      stdoutSink.write({
+        msg: 'sla notification',
+        data: { recipients: [{ role: 'tam', address: 'jane.doe@vendor.example' }] },
+        unreached: [{ reason: 'Ann <ann@acme.example>' }],
+      });
     } finally {
       spy.mockRestore();
     }
     expect(written).toHaveLength(1);
     expect(written[0]).not.toMatch(/jane\.doe@|ann@/);
-    expect(JSON.parse(written[0])).toMatchObject({ data: { recipients: [{ address: 'j***@vendor.example' }] }, unreached: [{ reason: 'Ann <a***@acme.example>' }] });
+    expect(JSON.parse(written[0])).toMatchObject({
+      data: { recipients: [{ address: 'j***@vendor.example' }] },
+      unreached: [{ reason: 'Ann <a***@acme.example>' }],
+    });
   });
 });

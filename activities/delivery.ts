@@ -10,7 +10,9 @@ export interface NotificationLogSink {
   write(entry: Record<string, unknown>): void;
 }
 export const NOTIFICATION_LOG_SINK = Symbol('NOTIFICATION_LOG_SINK');
-export const stdoutSink: NotificationLogSink = { write: (entry) => process.stdout.write(`${JSON.stringify(maskDeep(entry))}\n`) };
+export const stdoutSink: NotificationLogSink = {
+  write: (entry) => process.stdout.write(`${JSON.stringify(maskDeep(entry))}\n`),
+};
 
 /** `*`, `ihr.*` (prefix) or an exact event name. */
 export function matchesEvent(pattern: string, event: string): boolean {
@@ -76,16 +78,30 @@ export function activityContext(): Context | undefined {
  * has not received it yet. Heartbeats after each target; throws a retryable failure naming the
  * failed targets (and, in its details, those reached) so the activity retry policy does the backoff.
  */
-export async function deliverEvent(sink: NotificationLogSink, input: EventDelivery): Promise<{ delivered: string[]; attempt: number }> {
+export async function deliverEvent(
+  sink: NotificationLogSink,
+  input: EventDelivery,
+): Promise<{ delivered: string[]; attempt: number }> {
   const context = activityContext();
   const deadline = input.budgetMs !== undefined ? Date.now() + input.budgetMs : undefined;
   // Heartbeat details of this activity's earlier attempts started from `resume`: they supersede it.
-  const progress: Progress = { logged: input.resume?.logged ?? false, delivered: [...(input.resume?.delivered ?? [])], ...(context?.info.heartbeatDetails as Partial<Progress> | undefined) };
+  const progress: Progress = {
+    logged: input.resume?.logged ?? false,
+    delivered: [...(input.resume?.delivered ?? [])],
+    ...(context?.info.heartbeatDetails as Partial<Progress> | undefined),
+  };
   // Local activities cannot heartbeat (core logs a warning per call): their progress travels in the failure details.
-  const heartbeat = context && !context.info.isLocal ? (details: Progress) => context.heartbeat(details) : () => undefined;
+  const heartbeat =
+    context && !context.info.isLocal ? (details: Progress) => context.heartbeat(details) : () => undefined;
   const attempt = (input.resume?.priorAttempts ?? 0) + (context?.info.attempt ?? 1);
   if (!progress.logged) {
-    sink.write({ level: 'info', msg: input.logMessage, time: new Date().toISOString(), ...input.logFields, targets: input.targets.map((t) => t.id) });
+    sink.write({
+      level: 'info',
+      msg: input.logMessage,
+      time: new Date().toISOString(),
+      ...input.logFields,
+      targets: input.targets.map((t) => t.id),
+    });
     progress.logged = true;
     heartbeat(progress);
   }

@@ -89,14 +89,29 @@ export class HealthCheckActivities {
    * `requestedAt` (default 10: "schedule the <kind> health check" after the request; account reviews
    * pass the policy's `accountReviews.dueBusinessDays` and their creation instant, verb "hold").
    */
-  async planHealthCheckDue(input: { supportCenter: string; requestedAt: string; businessDays?: number; verb?: string }): Promise<{ dueAt: string; dueLabel: string }> {
+  async planHealthCheckDue(input: {
+    supportCenter: string;
+    requestedAt: string;
+    businessDays?: number;
+    verb?: string;
+  }): Promise<{ dueAt: string; dueLabel: string }> {
     const calendar = this.policy.calendar(input.supportCenter);
-    const due = businessDaysAfter(calendar, Date.parse(input.requestedAt), input.businessDays ?? SCHEDULE_WITHIN_BUSINESS_DAYS);
-    return { dueAt: new Date(due).toISOString(), dueLabel: `${input.verb ?? 'schedule'} by ${localLabel(due, calendar.zone)}` };
+    const due = businessDaysAfter(
+      calendar,
+      Date.parse(input.requestedAt),
+      input.businessDays ?? SCHEDULE_WITHIN_BUSINESS_DAYS,
+    );
+    return {
+      dueAt: new Date(due).toISOString(),
+      dueLabel: `${input.verb ?? 'schedule'} by ${localLabel(due, calendar.zone)}`,
+    };
   }
 
   /** Reminder instant: the opening of the business day 2 business days before the scheduled date. */
-  async planHealthCheckReminder(input: { supportCenter: string; scheduledFor: string }): Promise<{ remindAt: string; remindLabel: string }> {
+  async planHealthCheckReminder(input: {
+    supportCenter: string;
+    scheduledFor: string;
+  }): Promise<{ remindAt: string; remindLabel: string }> {
     const calendar = this.policy.calendar(input.supportCenter);
     const at = businessDaysBefore(calendar, Date.parse(input.scheduledFor), REMIND_BUSINESS_DAYS_BEFORE);
     return { remindAt: new Date(at).toISOString(), remindLabel: `remind ${localLabel(at, calendar.zone)}` };
@@ -116,8 +131,14 @@ export class HealthCheckActivities {
     const owner = await this.ownerOf(input);
     const also = await resolveRoles(this.policy, directory, this.tams, input.account, input.alsoNotify);
     const people: Recipient[] = [...(isUnreached(owner) ? [] : [owner]), ...also.resolved];
-    const unresolved: Unreached[] = [...(isUnreached(owner) ? [{ ...owner, role: 'owner' as const }] : []), ...also.unreached];
-    const recipients: TaskDeliveryReport['recipients'] = people.map((p) => ({ role: p.role as Role | 'owner', address: p.email }));
+    const unresolved: Unreached[] = [
+      ...(isUnreached(owner) ? [{ ...owner, role: 'owner' as const }] : []),
+      ...also.unreached,
+    ];
+    const recipients: TaskDeliveryReport['recipients'] = people.map((p) => ({
+      role: p.role as Role | 'owner',
+      address: p.email,
+    }));
     const payload = {
       type: input.event,
       id: input.webhookId,
@@ -126,7 +147,9 @@ export class HealthCheckActivities {
     };
     const { settings } = this.channels;
     const links = {
-      tasks: settings.publicBaseUrl ? `${settings.publicBaseUrl}/v1/tasks/${encodeURIComponent(input.task.taskId)}` : undefined,
+      tasks: settings.publicBaseUrl
+        ? `${settings.publicBaseUrl}/v1/tasks/${encodeURIComponent(input.task.taskId)}`
+        : undefined,
       workflow: settings.temporalUiUrl
         ? `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(healthCheckWorkflowId(input.account.accountId, input.account.contractYear))}`
         : undefined,
@@ -151,7 +174,12 @@ export class HealthCheckActivities {
       contact && calendarMethodFor(input.event, input.task, input.occurredAt)
         ? [{ name: contact.name, email: contact.email, zone, locale: 'en-GB', role: 'contact', source: 'account' }]
         : [];
-    const personal = this.channels.personTargets([...people, ...invited], input.webhookId, (reader) => taskMessage(event, reader), calendarFor);
+    const personal = this.channels.personTargets(
+      [...people, ...invited],
+      input.webhookId,
+      (reader) => taskMessage(event, reader),
+      calendarFor,
+    );
     const targets = [
       ...this.channels.subscriberTargets(this.policy, input.event, input.webhookId, JSON.stringify(payload), () =>
         taskMessage(event, { name: center?.name ?? input.account.supportCenter, zone, locale: 'en-GB' }),
@@ -160,7 +188,13 @@ export class HealthCheckActivities {
     ];
     const unreached = [...unresolved, ...personal.unreached];
     if (targets.length === 0) {
-      this.sink.write({ level: 'warn', msg: 'sla task notification undeliverable', time: new Date().toISOString(), ...payload, unreached });
+      this.sink.write({
+        level: 'warn',
+        msg: 'sla task notification undeliverable',
+        time: new Date().toISOString(),
+        ...payload,
+        unreached,
+      });
       throw ApplicationFailure.nonRetryable(
         `undeliverable: no channel reaches anyone for ${input.event} (${input.webhookId}): ${unreached.map((u) => `${u.role}: ${u.reason}`).join('; ')}`,
         'Undeliverable',
@@ -187,10 +221,14 @@ export class HealthCheckActivities {
     if (input.task.ownerKind === 'tam') {
       const tamId = (await this.tams.tamFor(input.account.accountId)) ?? input.task.owner;
       const person = directory.tam(tamId);
-      return person ? { ...person, role: 'owner', source: 'directory' } : { role: 'owner', reason: `TAM ${tamId} is not in the people directory` };
+      return person
+        ? { ...person, role: 'owner', source: 'directory' }
+        : { role: 'owner', reason: `TAM ${tamId} is not in the people directory` };
     }
     const center = this.policy.center(input.account.supportCenter);
-    const queueRole = (['customerSuccess', 'supportQueue'] as const).find((role) => center?.roles[role] === input.task.owner) ?? 'customerSuccess';
+    const queueRole =
+      (['customerSuccess', 'supportQueue'] as const).find((role) => center?.roles[role] === input.task.owner) ??
+      'customerSuccess';
     const holder = directory.centerRole(this.policy, input.account.supportCenter, queueRole);
     return isUnreached(holder) ? holder : { ...holder, role: 'owner' };
   }
@@ -216,7 +254,11 @@ export class HealthCheckActivities {
     if ('reason' in prepared) return { action: 'skipped', reason: prepared.reason };
     const workflowId = healthCheckWorkflowId(account.accountId, prepared.input.contractYear);
     if (Date.parse(prepared.input.end) <= Date.now()) {
-      return { workflowId, action: 'skipped', reason: `contract year ${prepared.input.contractYear} ended ${prepared.input.end}` };
+      return {
+        workflowId,
+        action: 'skipped',
+        reason: `contract year ${prepared.input.contractYear} ended ${prepared.input.end}`,
+      };
     }
     return { workflowId, action: await startYearWorkflow(client, prepared.input) };
   }

@@ -1,5 +1,11 @@
 import { Provider } from '@nestjs/common';
-import { EmailTemplates, Mailer, NotificationSettings, notificationSettingsFromEnv, SmtpMailer } from '../libs/notifications/src';
+import {
+  EmailTemplates,
+  Mailer,
+  NotificationSettings,
+  notificationSettingsFromEnv,
+  SmtpMailer,
+} from '../libs/notifications/src';
 
 export type { NotificationSettings } from '../libs/notifications/src';
 
@@ -12,6 +18,8 @@ export function notificationProviders(settings: NotificationSettings = notificat
   return [
     { provide: NOTIFICATION_SETTINGS, useValue: settings },
     { provide: EMAIL_TEMPLATES, useFactory: () => EmailTemplates.load(settings.templatesDir) },
-    ...(settings.smtpUrl ? [{ provide: MAILER, useValue: new SmtpMailer(settings.smtpUrl, settings.smtpFrom) satisfies Mailer }] : []),
+    ...(settings.smtpUrl
+      ? [{ provide: MAILER, useValue: new SmtpMailer(settings.smtpUrl, settings.smtpFrom) satisfies Mailer }]
+      : []),
   ];
 }

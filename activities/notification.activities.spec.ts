@@ -13,7 +13,8 @@ const SECRET = `whsec_${Buffer.from('unit-test-secret').toString('base64')}`;
 process.env.SLA_UNIT_HOOK_SECRET = SECRET;
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const mockEnv = (info?: ConstructorParameters<typeof MockActivityEnvironment>[0]) => new MockActivityEnvironment(info, { logger: quiet });
+const mockEnv = (info?: ConstructorParameters<typeof MockActivityEnvironment>[0]) =>
+  new MockActivityEnvironment(info, { logger: quiet });
 
 let a: WebhookReceiver;
 let b: WebhookReceiver;
@@ -26,10 +27,16 @@ afterAll(async () => {
   await b.close();
 });
 
-function activities(subscribers: Array<{ id: string; url: string; events: string[] }>, log: Array<Record<string, unknown>>) {
+function activities(
+  subscribers: Array<{ id: string; url: string; events: string[] }>,
+  log: Array<Record<string, unknown>>,
+) {
   const doc = parse(readFileSync(join(__dirname, '..', 'config', 'sla-policy.yaml'), 'utf8'));
   doc.subscribers = subscribers.map((s) => ({ ...s, secretEnv: 'SLA_UNIT_HOOK_SECRET' }));
-  const tams = { tamFor: async (id: string) => (id === 'acme' ? 'jane.doe' : undefined), primaryContact: async () => undefined };
+  const tams = {
+    tamFor: async (id: string) => (id === 'acme' ? 'jane.doe' : undefined),
+    primaryContact: async () => undefined,
+  };
   const policy = buildPolicy(doc);
   return new NotificationActivities(policy, tams, testPeople(policy), testChannels(), { write: (e) => log.push(e) });
 }
@@ -41,7 +48,16 @@ const input = (event = 'ihr.breached'): NotifyInput => ({
   stepAt: '2026-01-13T12:00:00.000Z',
   occurredAt: '2026-01-13T12:00:00.010Z',
   roles: ['supportManager', 'tam', 'customerSuccess'],
-  incident: { incidentId: 'INC-1', accountId: 'acme', planId: 'SP2', severity: 3, priority: 2, supportCenter: 'emea', summary: 's', dueAt: '2026-01-13T12:00:00.000Z' },
+  incident: {
+    incidentId: 'INC-1',
+    accountId: 'acme',
+    planId: 'SP2',
+    severity: 3,
+    priority: 2,
+    supportCenter: 'emea',
+    summary: 's',
+    dueAt: '2026-01-13T12:00:00.000Z',
+  },
 });
 
 describe('notification activities', () => {
@@ -55,7 +71,13 @@ describe('notification activities', () => {
 
   it('logs one line, resolves roles at fire time and posts a signed Standard Webhook to matching subscribers', async () => {
     const log: Array<Record<string, unknown>> = [];
-    const acts = activities([{ id: 'a', url: a.url, events: ['ihr.*'] }, { id: 'b', url: b.url, events: ['ihr.warning'] }], log);
+    const acts = activities(
+      [
+        { id: 'a', url: a.url, events: ['ihr.*'] },
+        { id: 'b', url: b.url, events: ['ihr.warning'] },
+      ],
+      log,
+    );
     const report: DeliveryReport = await mockEnv().run((i: NotifyInput) => acts.notify(i), input());
     expect(report).toEqual({
       webhookId: 'INC-1.0.breach',
@@ -67,7 +89,9 @@ describe('notification activities', () => {
       delivered: ['a'],
       attempt: 1,
       // No SMTP in this test: the people are named, and why no channel reached them.
-      unreached: expect.arrayContaining([expect.objectContaining({ role: 'supportManager', reason: expect.stringMatching(/SMTP_URL is not set/) })]),
+      unreached: expect.arrayContaining([
+        expect.objectContaining({ role: 'supportManager', reason: expect.stringMatching(/SMTP_URL is not set/) }),
+      ]),
     });
     expect(b.received).toHaveLength(0);
     const [got] = a.deliveries();
@@ -79,12 +103,23 @@ describe('notification activities', () => {
       data: { ...input().incident, step: 'breach', stepAt: '2026-01-13T12:00:00.000Z', recipients: report.recipients },
     });
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ msg: 'sla notification', type: 'ihr.breached', id: 'INC-1.0.breach', targets: ['a'] });
+    expect(log[0]).toMatchObject({
+      msg: 'sla notification',
+      type: 'ihr.breached',
+      id: 'INC-1.0.breach',
+      targets: ['a'],
+    });
   });
 
   it('on retry re-sends only to subscribers not yet delivered (heartbeat details) and does not log again', async () => {
     const log: Array<Record<string, unknown>> = [];
-    const acts = activities([{ id: 'a', url: a.url, events: ['*'] }, { id: 'b', url: b.url, events: ['*'] }], log);
+    const acts = activities(
+      [
+        { id: 'a', url: a.url, events: ['*'] },
+        { id: 'b', url: b.url, events: ['*'] },
+      ],
+      log,
+    );
     const before = [a.received.length, b.received.length];
     const env = mockEnv({ attempt: 2, heartbeatDetails: { logged: true, delivered: ['a'] } });
     const report: DeliveryReport = await env.run((i: NotifyInput) => acts.notify(i), input('ihr.at_risk'));
@@ -94,7 +129,13 @@ describe('notification activities', () => {
   });
 
   it('fails retryably naming the failed subscriber, after heartbeating the ones that succeeded', async () => {
-    const acts = activities([{ id: 'a', url: a.url, events: ['*'] }, { id: 'b', url: b.url, events: ['*'] }], []);
+    const acts = activities(
+      [
+        { id: 'a', url: a.url, events: ['*'] },
+        { id: 'b', url: b.url, events: ['*'] },
+      ],
+      [],
+    );
     b.respondWith(503);
     const beats: unknown[] = [];
     const env = mockEnv();
@@ -103,7 +144,11 @@ describe('notification activities', () => {
       await expect(env.run(() => acts.notify(input()))).rejects.toThrow(/b: HTTP 503/);
       const error = await env.run(() => acts.notify(input())).catch((e) => e);
       expect(error).toBeInstanceOf(ApplicationFailure);
-      expect(error).toMatchObject({ type: 'WebhookDeliveryFailed', nonRetryable: false, details: [{ failed: ['b'], delivered: ['a'] }] });
+      expect(error).toMatchObject({
+        type: 'WebhookDeliveryFailed',
+        nonRetryable: false,
+        details: [{ failed: ['b'], delivered: ['a'] }],
+      });
       expect(beats).toContainEqual({ logged: true, delivered: ['a'] });
     } finally {
       b.respondWith(204);
@@ -114,7 +159,9 @@ describe('notification activities', () => {
     const acts = activities([{ id: 'a', url: a.url, events: ['*'] }], []);
     delete process.env.SLA_UNIT_HOOK_SECRET;
     try {
-      await expect(mockEnv().run(() => acts.notify(input()))).rejects.toThrow(/secret env SLA_UNIT_HOOK_SECRET is not set/);
+      await expect(mockEnv().run(() => acts.notify(input()))).rejects.toThrow(
+        /secret env SLA_UNIT_HOOK_SECRET is not set/,
+      );
     } finally {
       process.env.SLA_UNIT_HOOK_SECRET = SECRET;
     }

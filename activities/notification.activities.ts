@@ -75,7 +75,13 @@ export class NotificationActivities {
    */
   async notify(input: NotifyInput): Promise<DeliveryReport> {
     const startedAt = Date.now();
-    const { resolved, unreached: unresolved } = await resolveRoles(this.policy, this.people.current(), this.tams, input.incident, input.roles);
+    const { resolved, unreached: unresolved } = await resolveRoles(
+      this.policy,
+      this.people.current(),
+      this.tams,
+      input.incident,
+      input.roles,
+    );
     const recipients = resolved.map((r) => ({ role: r.role as Role, address: r.email }));
     const payload: NotificationPayload = {
       type: input.event,
@@ -96,23 +102,40 @@ export class NotificationActivities {
         centerZone: center?.calendar.zone ?? 'UTC',
       },
       links: {
-        incident: settings.publicBaseUrl ? `${settings.publicBaseUrl}/v1/incidents/${encodeURIComponent(input.incident.incidentId)}` : undefined,
+        incident: settings.publicBaseUrl
+          ? `${settings.publicBaseUrl}/v1/incidents/${encodeURIComponent(input.incident.incidentId)}`
+          : undefined,
         workflow: settings.temporalUiUrl
           ? `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(incidentWorkflowId(input.incident.incidentId))}`
           : undefined,
       },
     };
-    const centerReader = { name: center?.name ?? input.incident.supportCenter, zone: eventFor.incident.centerZone, locale: 'en-GB' };
-    const people = this.channels.personTargets(resolved, input.webhookId, (reader) => incidentMessage(eventFor, reader));
+    const centerReader = {
+      name: center?.name ?? input.incident.supportCenter,
+      zone: eventFor.incident.centerZone,
+      locale: 'en-GB',
+    };
+    const people = this.channels.personTargets(resolved, input.webhookId, (reader) =>
+      incidentMessage(eventFor, reader),
+    );
     const targets = [
-      ...this.channels.subscriberTargets(this.policy, input.event, input.webhookId, JSON.stringify(payload), () => incidentMessage(eventFor, centerReader)),
+      ...this.channels.subscriberTargets(this.policy, input.event, input.webhookId, JSON.stringify(payload), () =>
+        incidentMessage(eventFor, centerReader),
+      ),
       ...people.targets,
     ];
     const unreached = [...unresolved, ...people.unreached];
     const logFields = { ...payload, unreached };
     if (targets.length === 0) {
       const undeliverable = `no channel reaches anyone: ${unreached.map((u) => `${u.role}: ${u.reason}`).join('; ') || 'no recipients and no subscribers'}`;
-      if (!input.resume?.logged) this.sink.write({ level: 'warn', msg: 'sla notification undeliverable', time: new Date().toISOString(), ...logFields, undeliverable });
+      if (!input.resume?.logged)
+        this.sink.write({
+          level: 'warn',
+          msg: 'sla notification undeliverable',
+          time: new Date().toISOString(),
+          ...logFields,
+          undeliverable,
+        });
       return { webhookId: input.webhookId, recipients, delivered: [], attempt: 1, unreached, undeliverable };
     }
     const { delivered, attempt } = await deliverEvent(this.sink, {

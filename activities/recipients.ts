@@ -32,7 +32,12 @@ export async function resolveRoles(
 }
 
 /** The account's TAM as a recipient, or why there is none. */
-export async function tamRecipient(directory: PeopleDirectory, tams: TamDirectory, accountId: string, role: Recipient['role'] = 'tam'): Promise<Recipient | Unreached> {
+export async function tamRecipient(
+  directory: PeopleDirectory,
+  tams: TamDirectory,
+  accountId: string,
+  role: Recipient['role'] = 'tam',
+): Promise<Recipient | Unreached> {
   const tamId = await tams.tamFor(accountId);
   if (!tamId) return { role: 'tam', reason: `account ${accountId} has no TAM` };
   const person = directory.tam(tamId);

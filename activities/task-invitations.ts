@@ -1,6 +1,12 @@
 import type { Task } from '../libs/contracts/src/health-check';
 import { TASK_EVENTS } from '../libs/contracts/src/health-check';
-import { calendarEntryFor, calendarSequence, CalendarEntry, CalendarPerson, invitation } from '../libs/notifications/src';
+import {
+  calendarEntryFor,
+  calendarSequence,
+  CalendarEntry,
+  CalendarPerson,
+  invitation,
+} from '../libs/notifications/src';
 
 /**
  * Which calendar message a task event sends (RFC 5546): an invitation when a health check is
@@ -29,12 +35,26 @@ export function calendarMethodFor(event: string, task: Task, occurredAt: string)
 export function taskInvitation(
   event: string,
   task: Task,
-  input: { occurredAt: string; accountName: string; zone: string; domain: string; url?: string; organizer: CalendarPerson; attendees: CalendarPerson[] },
+  input: {
+    occurredAt: string;
+    accountName: string;
+    zone: string;
+    domain: string;
+    url?: string;
+    organizer: CalendarPerson;
+    attendees: CalendarPerson[];
+  },
 ): { method: 'REQUEST' | 'CANCEL'; content: string } | undefined {
   const method = calendarMethodFor(event, task, input.occurredAt);
   if (!method) return undefined;
   const asActive = { ...task, state: task.kind === 'review' ? 'open' : 'scheduled' } as Task;
-  const entry: CalendarEntry | undefined = calendarEntryFor(asActive, input.accountName, input.zone, input.domain, input.url);
+  const entry: CalendarEntry | undefined = calendarEntryFor(
+    asActive,
+    input.accountName,
+    input.zone,
+    input.domain,
+    input.url,
+  );
   if (!entry) return undefined;
   const content = invitation(method, entry, {
     sequence: calendarSequence(task.createdAt, input.occurredAt),

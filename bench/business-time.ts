@@ -13,19 +13,39 @@ const H = 3_600_000;
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 1500);
 const config: CalendarConfig = {
   zone: 'UTC',
-  weekly: { mon: ['08:00-17:00'], tue: ['08:00-17:00'], wed: ['08:00-17:00'], thu: ['08:00-17:00'], fri: ['08:00-17:00'] },
+  weekly: {
+    mon: ['08:00-17:00'],
+    tue: ['08:00-17:00'],
+    wed: ['08:00-17:00'],
+    thu: ['08:00-17:00'],
+    fri: ['08:00-17:00'],
+  },
 };
 const emeaConfig: CalendarConfig = {
   zone: 'Europe/Helsinki',
   weekly: config.weekly,
-  holidays: { country: 'FI', extra: [{ rule: 'friday after 06-19', name: 'Midsummer Eve' }, { rule: '12-24', name: 'Christmas Eve' }] },
+  holidays: {
+    country: 'FI',
+    extra: [
+      { rule: 'friday after 06-19', name: 'Midsummer Eve' },
+      { rule: '12-24', name: 'Christmas Eve' },
+    ],
+  },
 };
 const cal = compileCalendar(config);
 const emea = compileCalendar(emeaConfig);
 const oracle = new Oracle(config);
 
 moment.updateLocale('en', {
-  workinghours: { 0: null, 1: ['08:00:00', '17:00:00'], 2: ['08:00:00', '17:00:00'], 3: ['08:00:00', '17:00:00'], 4: ['08:00:00', '17:00:00'], 5: ['08:00:00', '17:00:00'], 6: null },
+  workinghours: {
+    0: null,
+    1: ['08:00:00', '17:00:00'],
+    2: ['08:00:00', '17:00:00'],
+    3: ['08:00:00', '17:00:00'],
+    4: ['08:00:00', '17:00:00'],
+    5: ['08:00:00', '17:00:00'],
+    6: null,
+  },
   holidays: [],
 } as never);
 type MomentBT = moment.Moment & { addWorkingTime(n: number, unit: string): moment.Moment };
@@ -110,7 +130,10 @@ function main(): void {
     const ours = measure((s) => addBusinessTime(cal, s, d), BUDGET_MS);
     const oursEmea = measure((s) => addBusinessTime(emea, s, d), BUDGET_MS / 2);
     const or = measure((s) => oracle.add(s, d), d > 100 * H ? BUDGET_MS * 2 : BUDGET_MS);
-    const peer = measure((s) => (moment.utc(s) as MomentBT).addWorkingTime(d / 60_000, 'minutes').valueOf(), d > 100 * H ? BUDGET_MS * 2 : BUDGET_MS);
+    const peer = measure(
+      (s) => (moment.utc(s) as MomentBT).addWorkingTime(d / 60_000, 'minutes').valueOf(),
+      d > 100 * H ? BUDGET_MS * 2 : BUDGET_MS,
+    );
     if (d === 4 * H) fourH = { ours, oracle: or };
     rows.push([
       label,
@@ -125,10 +148,24 @@ function main(): void {
       `${(peer.median / ours.median).toFixed(0)}x`,
     ]);
   }
-  const head = ['span', 'ours ops/s (mean)', 'ours µs (median)', 'ours emea µs', 'oracle ops/s (mean)', 'oracle µs', 'moment-bt ops/s (mean)', 'moment-bt µs', 'oracle/ours', 'moment-bt/ours'];
+  const head = [
+    'span',
+    'ours ops/s (mean)',
+    'ours µs (median)',
+    'ours emea µs',
+    'oracle ops/s (mean)',
+    'oracle µs',
+    'moment-bt ops/s (mean)',
+    'moment-bt µs',
+    'oracle/ours',
+    'moment-bt/ours',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  console.log(`business-time benchmark: addBusinessTime, Mon-Fri 08:00-17:00 UTC (emea column: Helsinki + FI holidays), warm cache; node ${process.version}`);
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(
+    `business-time benchmark: addBusinessTime, Mon-Fri 08:00-17:00 UTC (emea column: Helsinki + FI holidays), warm cache; node ${process.version}`,
+  );
   console.log(line(head));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`);
   for (const r of rows) console.log(line(r));

@@ -2,18 +2,36 @@
  * Scale on the cluster: N incidents through the API on a Temporal cluster on PostgreSQL (its own, from
  * libs/devstack/src/cluster.ts, unless TEMPORAL_ADDRESS names one), spread over every plan and support
  * center, severities 1-4 and entry instants over the last 30 days (the API takes entries up to 30 days
- * back); of the first --follow, a third get a response and a fifth are resolved (closed). Then: the IHR report's time per groupBy,
+ * back); of the first --follow, a third get a response and a fifth are resolved (closed). Then: the IHR report's time
+ * per groupBy,
  * the first page of GET /v1/incidents?state=..., intake rate against bare client.workflow.start of a
  * trivial workflow on the same cluster, and RSS of the worker, the API and each cluster process.
- * Run: node scripts/ts-run.js bench/cluster.ts [--n 2000] [--c 16] [--baseline 500] [--follow 2000] [--json summary.json]
+ * Run: node scripts/ts-run.js bench/cluster.ts [--n 2000] [--c 16] [--baseline 500] [--follow 2000] [--json
+ * summary.json]
  * Targets (issue 17, at --n 100000): report < 2 s, first page < 200 ms.
  */
 import { randomBytes } from 'node:crypto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { rssOf, startTemporaryCluster } from '../libs/devstack/src/cluster';
-import { createAccount, fmtMB, fmtMs, incidentBody, parseArgs, pool, quietBundlerLogger, runBench, sleep, startBenchStack, SummaryRow, table, verdict, writeSummary } from './load-stack';
+import {
+  createAccount,
+  fmtMB,
+  fmtMs,
+  incidentBody,
+  parseArgs,
+  pool,
+  quietBundlerLogger,
+  runBench,
+  sleep,
+  startBenchStack,
+  SummaryRow,
+  table,
+  verdict,
+  writeSummary,
+} from './load-stack';
 
-// --follow: follow-ups (responses, resolves) on the first F incidents only; they wait on the worker, so at large N they would take longer than the intake.
+// --follow: follow-ups (responses, resolves) on the first F incidents only; they wait on the worker, so at large N they
+// would take longer than the intake.
 const args = parseArgs({ n: 2000, c: 16, baseline: 500, follow: 2000, json: '' });
 const DAY = 86400_000;
 const BASELINE_QUEUE = 'bench-cluster-baseline';
@@ -32,8 +50,17 @@ async function main() {
   if (own) console.log(`cluster up in ${(own[1] / 1000).toFixed(1)} s`);
   const stack = await startBenchStack({ worker: 'child', api: 'child' });
   const baselineConnection = await NativeConnection.connect({ address: stack.address });
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./load-baseline.workflows'), logger: quietBundlerLogger });
-  const baselineWorker = await Worker.create({ connection: baselineConnection, namespace: stack.namespace, taskQueue: BASELINE_QUEUE, workflowBundle: { code }, workflowTaskPollerBehavior: { type: 'autoscaling' } });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./load-baseline.workflows'),
+    logger: quietBundlerLogger,
+  });
+  const baselineWorker = await Worker.create({
+    connection: baselineConnection,
+    namespace: stack.namespace,
+    taskQueue: BASELINE_QUEUE,
+    workflowBundle: { code },
+    workflowTaskPollerBehavior: { type: 'autoscaling' },
+  });
   const baselineRun = baselineWorker.run();
   const run = randomBytes(4).toString('hex');
   try {
@@ -48,7 +75,11 @@ async function main() {
 
     // Baseline: bare starts of a trivial workflow, the same concurrency, to the last answer.
     const baselineMs = await pool(args.baseline, c, async (i) => {
-      await stack.client.workflow.start('benchNoopWorkflow', { taskQueue: BASELINE_QUEUE, workflowId: `bench-noop/${run}/${i}`, args: [i] });
+      await stack.client.workflow.start('benchNoopWorkflow', {
+        taskQueue: BASELINE_QUEUE,
+        workflowId: `bench-noop/${run}/${i}`,
+        args: [i],
+      });
     });
     const baselineRate = (args.baseline / baselineMs) * 1000;
 
@@ -59,15 +90,25 @@ async function main() {
       const account = accounts[i % accounts.length];
       // Entries spread over 30 days (deterministic per i); every fourth within the last hour (mostly still pending).
       const enteredAt = i % 4 === 0 ? now - ((i * 7919) % 3600_000) : now - 60_000 - ((i * 104_729_003) % (29 * DAY));
-      const r = await stack.http('POST', '/v1/incidents', incidentBody(account.id, account.contact, (1 + (i % 4)) as 1 | 2 | 3 | 4, { enteredAt, summary: `cluster bench ${i}` }), {
-        as: 'agent',
-        headers: { 'Idempotency-Key': `cluster-${run}-${i}` },
-      });
+      const r = await stack.http(
+        'POST',
+        '/v1/incidents',
+        incidentBody(account.id, account.contact, (1 + (i % 4)) as 1 | 2 | 3 | 4, {
+          enteredAt,
+          summary: `cluster bench ${i}`,
+        }),
+        {
+          as: 'agent',
+          headers: { 'Idempotency-Key': `cluster-${run}-${i}` },
+        },
+      );
       if (r.status === 201) ids[i] = r.body.incidentId;
       else if (++errors <= 3) console.error(`POST ${i}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     });
     const intakeRate = (n / intakeMs) * 1000;
-    console.log(`intake: ${n} in ${(intakeMs / 1000).toFixed(1)} s = ${intakeRate.toFixed(1)}/s (baseline ${baselineRate.toFixed(1)}/s), ${errors} errors`);
+    console.log(
+      `intake: ${n} in ${(intakeMs / 1000).toFixed(1)} s = ${intakeRate.toFixed(1)}/s (baseline ${baselineRate.toFixed(1)}/s), ${errors} errors`,
+    );
 
     // Follow-ups: a response on every third (met or breached, as the engine decides), a resolve on every fifth.
     let followErrors = 0;
@@ -75,7 +116,12 @@ async function main() {
       const id = ids[i];
       if (!id) return;
       if (i % 3 === 0) {
-        const r = await stack.http('POST', `/v1/incidents/${id}/responses`, { kind: 'information_request' }, { as: 'agent' });
+        const r = await stack.http(
+          'POST',
+          `/v1/incidents/${id}/responses`,
+          { kind: 'information_request' },
+          { as: 'agent' },
+        );
         if (r.status !== 200) followErrors++;
       }
       if (i % 5 === 0) {
@@ -85,7 +131,7 @@ async function main() {
     });
     console.log(`follow-ups in ${(followMs / 1000).toFixed(1)} s, ${followErrors} errors`);
 
-    const mine = `WorkflowType = "incidentWorkflow" AND SlaAccountId IN (${accounts.map((a) => `"${a.id}"`).join(", ")})`;
+    const mine = `WorkflowType = "incidentWorkflow" AND SlaAccountId IN (${accounts.map((a) => `"${a.id}"`).join(', ')})`;
     await sleep(5_000);
     const visible = (await stack.client.workflow.count(mine)).count;
     const from = new Date(now - 31 * DAY).toISOString();
@@ -97,7 +143,14 @@ async function main() {
     for (const groupBy of ['plan', 'severity', 'center', 'account']) {
       const times: number[] = [];
       for (let k = 0; k < 3; k++) {
-        const [r, ms] = await timed(() => stack.http('GET', `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=${groupBy}`, undefined, { as: 'agent', timeoutMs: 120_000 }));
+        const [r, ms] = await timed(() =>
+          stack.http(
+            'GET',
+            `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=${groupBy}`,
+            undefined,
+            { as: 'agent', timeoutMs: 120_000 },
+          ),
+        );
         if (r.status !== 200) throw new Error(`report ${groupBy}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
         if (groupBy === 'plan') report = r.body;
         times.push(ms);
@@ -109,7 +162,9 @@ async function main() {
     for (const state of ['pending', 'breached', 'met', 'resolved']) {
       const times: number[] = [];
       for (let k = 0; k < 5; k++) {
-        const [r, ms] = await timed(() => stack.http('GET', `/v1/incidents?state=${state}`, undefined, { as: 'agent' }));
+        const [r, ms] = await timed(() =>
+          stack.http('GET', `/v1/incidents?state=${state}`, undefined, { as: 'agent' }),
+        );
         if (r.status !== 200) throw new Error(`list ${state}: ${r.status}`);
         times.push(ms);
       }
@@ -117,8 +172,12 @@ async function main() {
       rows.push([`GET /v1/incidents?state=${state} (first page)`, fmtMs(median(times)), fmtMs(Math.max(...times))]);
     }
     const total = (await stack.client.workflow.count('WorkflowType = "incidentWorkflow"')).count;
-    console.log(`\ncluster bench: ${n} incidents of this run (${visible} visible at measurement), ${total} incident workflows in the namespace`);
-    console.log(`report totals (groupBy plan): ${JSON.stringify(report?.totals)}; groups ${report?.groups.length}; breaches listed ${report?.breaches.length}${report?.breachesTruncated ? ' (truncated)' : ''}\n`);
+    console.log(
+      `\ncluster bench: ${n} incidents of this run (${visible} visible at measurement), ${total} incident workflows in the namespace`,
+    );
+    console.log(
+      `report totals (groupBy plan): ${JSON.stringify(report?.totals)}; groups ${report?.groups.length}; breaches listed ${report?.breaches.length}${report?.breachesTruncated ? ' (truncated)' : ''}\n`,
+    );
     console.log(table(['request', 'median ms', 'max ms'], rows));
     const rss: string[][] = [
       ['worker (child)', fmtMB(stack.workers[0]?.rss())],
@@ -126,12 +185,32 @@ async function main() {
       ...Object.entries(own?.[0].cluster.processes() ?? {}).map(([name, p]) => [name, fmtMB(rssOf(p?.process.pid))]),
     ];
     console.log(`\n${table(['process', 'RSS'], rss)}`);
-    console.log(`\nintake ${intakeRate.toFixed(1)}/s vs bare starts ${baselineRate.toFixed(1)}/s = ${(intakeRate / baselineRate).toFixed(2)}x (C=${c}, to the last answer)`);
-    console.log(`report < 2 s: ${verdict(worstReport < 2000)} (worst median ${fmtMs(worstReport)} ms); first page < 200 ms: ${verdict(worstPage < 200)} (worst median ${fmtMs(worstPage)} ms)`);
+    console.log(
+      `\nintake ${intakeRate.toFixed(1)}/s vs bare starts ${baselineRate.toFixed(1)}/s = ${(intakeRate / baselineRate).toFixed(2)}x (C=${c}, to the last answer)`,
+    );
+    console.log(
+      `report < 2 s: ${verdict(worstReport < 2000)} (worst median ${fmtMs(worstReport)} ms); first page < 200 ms: ${verdict(worstPage < 200)} (worst median ${fmtMs(worstPage)} ms)`,
+    );
     summary.push(
-      { bench: 'cluster', metric: `IHR report over ${total} incidents (worst groupBy, median)`, value: `${fmtMs(worstReport)} ms`, target: '< 2000 ms', pass: worstReport < 2000 },
-      { bench: 'cluster', metric: 'GET /v1/incidents?state= first page (worst state, median)', value: `${fmtMs(worstPage)} ms`, target: '< 200 ms', pass: worstPage < 200 },
-      { bench: 'cluster', metric: `intake (N=${n}, C=${c})`, value: `${intakeRate.toFixed(1)}/s = ${(intakeRate / baselineRate).toFixed(2)}x bare starts` },
+      {
+        bench: 'cluster',
+        metric: `IHR report over ${total} incidents (worst groupBy, median)`,
+        value: `${fmtMs(worstReport)} ms`,
+        target: '< 2000 ms',
+        pass: worstReport < 2000,
+      },
+      {
+        bench: 'cluster',
+        metric: 'GET /v1/incidents?state= first page (worst state, median)',
+        value: `${fmtMs(worstPage)} ms`,
+        target: '< 200 ms',
+        pass: worstPage < 200,
+      },
+      {
+        bench: 'cluster',
+        metric: `intake (N=${n}, C=${c})`,
+        value: `${intakeRate.toFixed(1)}/s = ${(intakeRate / baselineRate).toFixed(2)}x bare starts`,
+      },
       { bench: 'cluster', metric: 'worker RSS', value: fmtMB(stack.workers[0]?.rss()) },
     );
     writeSummary(args.json || undefined, summary);

@@ -22,7 +22,10 @@ const inflight = new Set<Promise<void>>();
 async function read(path: string): Promise<void> {
   const t0 = performance.now();
   try {
-    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(30_000),
+    });
     const body = await response.text();
     const ms = performance.now() - t0;
     statuses[response.status] = (statuses[response.status] ?? 0) + 1;
@@ -46,6 +49,9 @@ process.stdin.resume();
 process.stdin.on('end', async () => {
   clearInterval(timer);
   await Promise.all([...inflight]);
-  process.stdout.write(`${JSON.stringify({ samples, statuses, degraded, errors, wallMs: performance.now() - t0 })}\n`, () => process.exit(0));
+  process.stdout.write(
+    `${JSON.stringify({ samples, statuses, degraded, errors, wallMs: performance.now() - t0 })}\n`,
+    () => process.exit(0),
+  );
 });
 process.stdout.write('READY\n');

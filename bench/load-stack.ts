@@ -51,7 +51,10 @@ export function installRuntime(): void {
 }
 
 /** `--n 300 --c 16 --json out.json` into an object; numbers stay numbers. */
-export function parseArgs<T extends Record<string, string | number | boolean>>(defaults: T, argv = process.argv.slice(2)): T {
+export function parseArgs<T extends Record<string, string | number | boolean>>(
+  defaults: T,
+  argv = process.argv.slice(2),
+): T {
   const out: Record<string, string | number | boolean> = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-zA-Z][\w-]*)(?:=(.*))?$/.exec(argv[i]);
@@ -60,7 +63,8 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(d
     let value: string | undefined = m[2];
     if (value === undefined && i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
     const def = defaults[name];
-    out[name] = typeof def === 'number' ? Number(value) : typeof def === 'boolean' ? value !== 'false' : (value ?? 'true');
+    out[name] =
+      typeof def === 'number' ? Number(value) : typeof def === 'boolean' ? value !== 'false' : (value ?? 'true');
     if (typeof def === 'number' && !Number.isFinite(out[name] as number)) throw new Error(`--${name} must be a number`);
   }
   return out as T;
@@ -94,7 +98,12 @@ export function benchPolicy(change?: (doc: PolicyDocumentInput) => void): { poli
 }
 
 /** A subscriber entry for the policy: every event to `url`, signed with the bench secret. */
-export const subscriber = (id: string, url: string, events = ['*']) => ({ id, url, secretEnv: BENCH_HOOK_SECRET_ENV, events });
+export const subscriber = (id: string, url: string, events = ['*']) => ({
+  id,
+  url,
+  secretEnv: BENCH_HOOK_SECRET_ENV,
+  events,
+});
 
 export interface ChildHandle {
   name: string;
@@ -158,10 +167,21 @@ export interface BenchStack {
 }
 
 /** Waits for a line matching `ready` on the child's stdout (its output also goes to `logFile`). */
-function spawnTs(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string, ready: RegExp, timeoutMs = 90_000): Promise<ChildHandle> {
+function spawnTs(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  ready: RegExp,
+  timeoutMs = 90_000,
+): Promise<ChildHandle> {
   const logFile = join(logDir, `${name}.log`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '-r', REGISTER, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', out] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '-r', REGISTER, script],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', out] },
+  );
   closeSync(out);
   let exitState: string | undefined;
   const exited = new Promise<string>((r) =>
@@ -197,7 +217,10 @@ function spawnTs(name: string, script: string, env: NodeJS.ProcessEnv, logDir: s
   return new Promise((resolveReady, reject) => {
     let buffer = '';
     let done = false;
-    const timer = setTimeout(() => finish(new Error(`${name} not ready within ${timeoutMs} ms (log: ${logFile})`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${name} not ready within ${timeoutMs} ms (log: ${logFile})`)),
+      timeoutMs,
+    );
     const finish = (error?: Error) => {
       if (done) return;
       done = true;
@@ -233,7 +256,13 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
   const bundle = await ensureWorkflowBundle();
   let server: DevServer | undefined;
   const startServer = async () => {
-    server = await startDevServer({ cliPath: temporalToolchain().cli, port: temporalPort, dbFile: options.dbFile, namespace, logFile: join(logDir, 'temporal.log') });
+    server = await startDevServer({
+      cliPath: temporalToolchain().cli,
+      port: temporalPort,
+      dbFile: options.dbFile,
+      namespace,
+      logFile: join(logDir, 'temporal.log'),
+    });
   };
   if (!external) await startServer();
   const address = external ?? `127.0.0.1:${temporalPort}`;
@@ -276,7 +305,11 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     workers: [],
     http: apiRequester(baseUrl, keys, options.contract ? () => contractChecker() : undefined),
     sla: (as: Caller = 'admin') =>
-      createSlaClient({ baseUrl, apiKey: keys.token[as], ...(options.contract ? { fetch: checkedFetch(() => contractChecker()) } : {}) }),
+      createSlaClient({
+        baseUrl,
+        apiKey: keys.token[as],
+        ...(options.contract ? { fetch: checkedFetch(() => contractChecker()) } : {}),
+      }),
     async startChildWorker(name = `worker-${stack.workers.length + 1}`) {
       const child = await spawnTs(name, join(ROOT, 'scripts', 'drill-worker.ts'), childEnv, logDir, /^READY worker/m);
       stack.workers.push(child);
@@ -284,7 +317,13 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     },
     apis: [],
     async startChildApi(port = apiPort, name = 'api') {
-      const child = await spawnTs(name, join(ROOT, 'scripts', 'drill-api.ts'), { ...childEnv, API_PORT: String(port) }, logDir, /^READY api/m);
+      const child = await spawnTs(
+        name,
+        join(ROOT, 'scripts', 'drill-api.ts'),
+        { ...childEnv, API_PORT: String(port) },
+        logDir,
+        /^READY api/m,
+      );
       stack.apis.push(child);
       if (port === apiPort) stack.apiChild = child;
       return child;
@@ -308,19 +347,33 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
   try {
     if ((options.worker ?? 'inprocess') === 'inprocess') {
       workerConnection = await NativeConnection.connect({ address });
-      // The structured notification log goes nowhere here (it would flood the bench output); children log to their file.
-      stack.worker = await startWorker(workerConnection, namespace, policy, { client, providers: [{ provide: NOTIFICATION_LOG_SINK, useValue: { write() {} } }] });
+      // The structured notification log goes nowhere here (it would flood the bench output); children log to their
+      // file.
+      stack.worker = await startWorker(workerConnection, namespace, policy, {
+        client,
+        providers: [{ provide: NOTIFICATION_LOG_SINK, useValue: { write() {} } }],
+      });
     } else if (options.worker === 'child') {
       await stack.startChildWorker();
     }
     if ((options.api ?? 'inprocess') === 'inprocess') {
       // Silent logs and no per-key rate limit: the benches measure the engine, not the log sink or the limiter.
-      stack.api = await createApiApp({ client, policy, keys: keys.store, logger: createLogger('api', { level: process.env.BENCH_API_LOG_LEVEL ?? 'silent' }), quiet: true, rateLimitPerMinute: 0 });
+      stack.api = await createApiApp({
+        client,
+        policy,
+        keys: keys.store,
+        logger: createLogger('api', { level: process.env.BENCH_API_LOG_LEVEL ?? 'silent' }),
+        quiet: true,
+        rateLimitPerMinute: 0,
+      });
       await stack.api.listen(apiPort, '127.0.0.1');
     } else {
       await stack.startChildApi();
     }
-    if (options.contract) contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
+    if (options.contract)
+      contract = new ContractChecker(
+        (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>,
+      );
   } catch (error) {
     await stack.teardown().catch(() => undefined);
     throw error;
@@ -329,11 +382,32 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
 }
 
 /** An account with one registered contact (admin key). */
-export async function createAccount(stack: BenchStack, id: string, plan: string, center = 'emea', contactId = `C-${id.toUpperCase()}-1`, tamId?: string): Promise<string> {
-  const created = await stack.http('POST', '/v1/accounts', { id, name: `Bench ${id}`, type: 'customer', plan, supportCenter: center, contractStart: '2025-01-01', ...(tamId ? { tamId } : {}) });
-  if (created.status !== 201 && created.status !== 200) throw new Error(`create account ${id}: ${created.status} ${JSON.stringify(created.body)}`);
-  const contact = await stack.http('POST', `/v1/accounts/${id}/contacts`, { contactId, name: 'Bench Contact', email: `${contactId.toLowerCase()}@bench.example` });
-  if (contact.status !== 201 && contact.status !== 200) throw new Error(`register contact on ${id}: ${contact.status} ${JSON.stringify(contact.body)}`);
+export async function createAccount(
+  stack: BenchStack,
+  id: string,
+  plan: string,
+  center = 'emea',
+  contactId = `C-${id.toUpperCase()}-1`,
+  tamId?: string,
+): Promise<string> {
+  const created = await stack.http('POST', '/v1/accounts', {
+    id,
+    name: `Bench ${id}`,
+    type: 'customer',
+    plan,
+    supportCenter: center,
+    contractStart: '2025-01-01',
+    ...(tamId ? { tamId } : {}),
+  });
+  if (created.status !== 201 && created.status !== 200)
+    throw new Error(`create account ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+  const contact = await stack.http('POST', `/v1/accounts/${id}/contacts`, {
+    contactId,
+    name: 'Bench Contact',
+    email: `${contactId.toLowerCase()}@bench.example`,
+  });
+  if (contact.status !== 201 && contact.status !== 200)
+    throw new Error(`register contact on ${id}: ${contact.status} ${JSON.stringify(contact.body)}`);
   return contactId;
 }
 
@@ -383,13 +457,24 @@ export interface Stats {
 /** Nearest-rank percentiles of `samples` (ms) and throughput over `wallMs`. */
 export function stats(samples: number[], wallMs: number, errors = 0): Stats {
   const s = [...samples].sort((a, b) => a - b);
-  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN);
-  return { n: s.length, errors, perSec: (s.length / wallMs) * 1000, p50: q(50), p95: q(95), p99: q(99), max: s.length ? s[s.length - 1] : NaN };
+  const q = (p: number) =>
+    s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
+  return {
+    n: s.length,
+    errors,
+    perSec: (s.length / wallMs) * 1000,
+    p50: q(50),
+    p95: q(95),
+    p99: q(99),
+    max: s.length ? s[s.length - 1] : NaN,
+  };
 }
 
-export const fmtMs = (x: number): string => (Number.isNaN(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
+export const fmtMs = (x: number): string =>
+  Number.isNaN(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0);
 export const fmtNum = (x: number): string => (Number.isNaN(x) ? '-' : Math.round(x).toLocaleString('en-US'));
-export const fmtMB = (bytes: number | undefined): string => (bytes === undefined ? '-' : `${(bytes / 1048576).toFixed(0)} MB`);
+export const fmtMB = (bytes: number | undefined): string =>
+  bytes === undefined ? '-' : `${(bytes / 1048576).toFixed(0)} MB`;
 
 /**
  * CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (Linux; 100 ticks a
@@ -436,8 +521,13 @@ export function cpuMeter(processes: Record<string, number | undefined>): () => R
 /** A Markdown table, first column left-aligned, the others right-aligned (bench/business-time.ts style). */
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? (c ?? '').padEnd(widths[i]) : (c ?? '').padStart(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...rows.map(line)].join('\n');
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? (c ?? '').padEnd(widths[i]) : (c ?? '').padStart(widths[i]))).join(' | ')} |`;
+  return [
+    line(head),
+    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** One line of the combined `npm run bench` table. */

@@ -52,15 +52,34 @@ async function median(times: number, fn: () => Promise<number>): Promise<number>
 }
 
 /** One full lifecycle: open, wait for the ladder, respond, resolve; returns the history length. */
-async function lifecycle(stack: BenchStack, accountId: string, contact: string, severity: 1 | 2 | 3 | 4, waitForStep: string | undefined, deliveredSteps: (id: string) => string[]) {
-  const opened = await stack.http('POST', '/v1/incidents', incidentBody(accountId, contact, severity, { summary: `lifecycle Sev ${severity}` }), { as: 'agent' });
+async function lifecycle(
+  stack: BenchStack,
+  accountId: string,
+  contact: string,
+  severity: 1 | 2 | 3 | 4,
+  waitForStep: string | undefined,
+  deliveredSteps: (id: string) => string[],
+) {
+  const opened = await stack.http(
+    'POST',
+    '/v1/incidents',
+    incidentBody(accountId, contact, severity, { summary: `lifecycle Sev ${severity}` }),
+    { as: 'agent' },
+  );
   if (opened.status !== 201) throw new Error(`lifecycle open: ${opened.status} ${JSON.stringify(opened.body)}`);
   const id: string = opened.body.incidentId;
   if (waitForStep) await until(async () => deliveredSteps(id).includes(waitForStep), 60_000, `${waitForStep} of ${id}`);
-  const responded = await stack.http('POST', `/v1/incidents/${id}/responses`, { kind: 'solution', responder: 'bench@vendor.example' }, { as: 'agent' });
-  if (responded.status !== 200) throw new Error(`lifecycle response: ${responded.status} ${JSON.stringify(responded.body)}`);
+  const responded = await stack.http(
+    'POST',
+    `/v1/incidents/${id}/responses`,
+    { kind: 'solution', responder: 'bench@vendor.example' },
+    { as: 'agent' },
+  );
+  if (responded.status !== 200)
+    throw new Error(`lifecycle response: ${responded.status} ${JSON.stringify(responded.body)}`);
   const resolved = await stack.http('POST', `/v1/incidents/${id}/resolve`, { summary: 'done' }, { as: 'agent' });
-  if (resolved.status !== 200) throw new Error(`lifecycle resolve: ${resolved.status} ${JSON.stringify(resolved.body)}`);
+  if (resolved.status !== 200)
+    throw new Error(`lifecycle resolve: ${resolved.status} ${JSON.stringify(resolved.body)}`);
   const handle = stack.client.workflow.getHandle(incidentWorkflowId(id));
   await handle.result();
   const history = await handle.fetchHistory();
@@ -94,7 +113,14 @@ async function main() {
     const lifeContact = await createAccount(stack, lifeAccount, 'SPE');
     const accountId = `bench-scale-${run}`;
     const contact = await createAccount(stack, accountId, 'SP2');
-    const stepsOf = (id: string) => [...new Set(receiver.deliveries().filter((d) => d.body?.data?.incidentId === id).map((d) => d.body.data.step as string))];
+    const stepsOf = (id: string) => [
+      ...new Set(
+        receiver
+          .deliveries()
+          .filter((d) => d.body?.data?.incidentId === id)
+          .map((d) => d.body.data.step as string),
+      ),
+    ];
 
     // Lifecycles run while the N incidents are being opened.
     const lifecycles = Promise.all([
@@ -105,16 +131,25 @@ async function main() {
     ]);
     let errors = 0;
     const intakeMs = await pool(n, c, async (i) => {
-      const r = await stack.http('POST', '/v1/incidents', incidentBody(accountId, contact, i % 2 === 0 ? 3 : 4, { summary: `scale ${i}` }), {
-        as: 'agent',
-        headers: { 'Idempotency-Key': `scale-${run}-${i}` },
-      });
+      const r = await stack.http(
+        'POST',
+        '/v1/incidents',
+        incidentBody(accountId, contact, i % 2 === 0 ? 3 : 4, { summary: `scale ${i}` }),
+        {
+          as: 'agent',
+          headers: { 'Idempotency-Key': `scale-${run}-${i}` },
+        },
+      );
       if (r.status !== 201) errors++;
     });
     const opened = n - errors;
     const tPlanned = performance.now();
     const planned = `WorkflowType = "incidentWorkflow" AND SlaAccountId = "${accountId}" AND SlaIhrDueAt >= "2000-01-01T00:00:00Z"`;
-    await until(async () => (await stack.client.workflow.count(planned)).count >= opened || undefined, 300_000, 'every incident planned (visibility)');
+    await until(
+      async () => (await stack.client.workflow.count(planned)).count >= opened || undefined,
+      300_000,
+      'every incident planned (visibility)',
+    );
     const catchUpMs = performance.now() - tPlanned;
     const life = await lifecycles;
     await sleep(2_000);
@@ -122,11 +157,17 @@ async function main() {
 
     const firstPage = await median(5, async () => {
       const r = await stack.http('GET', `/v1/incidents?account=${accountId}&pageSize=100`, undefined, { as: 'agent' });
-      if (r.status !== 200 || r.body.items.length !== Math.min(100, opened)) throw new Error(`list: ${r.status} ${r.body?.items?.length}`);
+      if (r.status !== 200 || r.body.items.length !== Math.min(100, opened))
+        throw new Error(`list: ${r.status} ${r.body?.items?.length}`);
       return r.ms;
     });
     const filtered = await median(5, async () => {
-      const r = await stack.http('GET', `/v1/incidents?account=${accountId}&state=pending&severity=3&pageSize=50`, undefined, { as: 'agent' });
+      const r = await stack.http(
+        'GET',
+        `/v1/incidents?account=${accountId}&state=pending&severity=3&pageSize=50`,
+        undefined,
+        { as: 'agent' },
+      );
       if (r.status !== 200) throw new Error(`filtered list: ${r.status}`);
       return r.ms;
     });
@@ -135,7 +176,12 @@ async function main() {
     let pages = 0;
     let token: string | undefined;
     do {
-      const r = await stack.http('GET', `/v1/incidents?account=${accountId}&pageSize=100${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`, undefined, { as: 'agent' });
+      const r = await stack.http(
+        'GET',
+        `/v1/incidents?account=${accountId}&pageSize=100${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`,
+        undefined,
+        { as: 'agent' },
+      );
       if (r.status !== 200) throw new Error(`paging: ${r.status} ${JSON.stringify(r.body)}`);
       listed += r.body.items.length;
       pages++;
@@ -146,7 +192,12 @@ async function main() {
     const to = new Date(Date.now() + 90 * 86_400_000).toISOString();
     let reportTotal = 0;
     const reportMs = await median(3, async () => {
-      const r = await stack.http('GET', `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=plan`, undefined, { as: 'agent', timeoutMs: 120_000 });
+      const r = await stack.http(
+        'GET',
+        `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=plan`,
+        undefined,
+        { as: 'agent', timeoutMs: 120_000 },
+      );
       if (r.status !== 200) throw new Error(`report: ${r.status} ${JSON.stringify(r.body)}`);
       reportTotal = r.body.totals.total;
       return r.ms;
@@ -155,13 +206,18 @@ async function main() {
     const maxEvents = Math.max(...life.map((l) => l.events));
     console.log(
       `scale: ${opened} open incidents (SP2 Sev 3/4, waiting on business-hours timers) on one dev server (in-memory) and one worker (child process); ` +
-        `node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+        `node ${process.version}; load average ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
     );
     console.log(
       table(
         ['measure', 'value'],
         [
-          ['intake (API, C=' + c + ')', `${opened} in ${(intakeMs / 1000).toFixed(1)} s (${((opened / intakeMs) * 1000).toFixed(1)}/s), ${errors} errors`],
+          [
+            'intake (API, C=' + c + ')',
+            `${opened} in ${(intakeMs / 1000).toFixed(1)} s (${((opened / intakeMs) * 1000).toFixed(1)}/s), ${errors} errors`,
+          ],
           ['worker caught up (all planned, visibility) after intake', `${(catchUpMs / 1000).toFixed(1)} s`],
           ['worker RSS at start', fmtMB(rssStart)],
           [`worker RSS with ${opened} open incidents`, fmtMB(rssEnd)],
@@ -177,15 +233,38 @@ async function main() {
       ),
     );
     const biggest = life.find((l) => l.events === maxEvents)!;
-    console.log(`  largest lifecycle history by event type: ${Object.entries(biggest.types).sort((a, b) => b[1] - a[1]).map(([t, k]) => `${t} ${k}`).join(', ')}`);
+    console.log(
+      `  largest lifecycle history by event type: ${Object.entries(biggest.types)
+        .sort((a, b) => b[1] - a[1])
+        .map(([t, k]) => `${t} ${k}`)
+        .join(', ')}`,
+    );
     const historyOk = maxEvents <= 60;
     const listOk = listed === opened;
-    console.log(`targets: history events per full lifecycle ${maxEvents} <= 60: ${verdict(historyOk)}; listed ${listed} of ${opened}: ${verdict(listOk)}  => ${verdict(historyOk && listOk && errors === 0)}`);
+    console.log(
+      `targets: history events per full lifecycle ${maxEvents} <= 60: ${verdict(historyOk)}; listed ${listed} of ${opened}: ${verdict(listOk)}  => ${verdict(historyOk && listOk && errors === 0)}`,
+    );
     console.log(`(total ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     const summary: SummaryRow[] = [
-      { bench: 'scale', metric: `worker RSS (child) at start / with ${opened} open`, value: `${fmtMB(rssStart)} / ${fmtMB(rssEnd)}` },
-      { bench: 'scale', metric: `history events per full lifecycle (max of ${life.length})`, value: `${maxEvents} (${life.map((l) => l.events).join(', ')})`, target: '<= 60', pass: historyOk },
-      { bench: 'scale', metric: 'list first page (100) / all pages', value: `${fmtMs(firstPage)} ms / ${fmtMs(allMs)} ms (${pages} pages)`, target: `all ${opened} listed`, pass: listOk },
+      {
+        bench: 'scale',
+        metric: `worker RSS (child) at start / with ${opened} open`,
+        value: `${fmtMB(rssStart)} / ${fmtMB(rssEnd)}`,
+      },
+      {
+        bench: 'scale',
+        metric: `history events per full lifecycle (max of ${life.length})`,
+        value: `${maxEvents} (${life.map((l) => l.events).join(', ')})`,
+        target: '<= 60',
+        pass: historyOk,
+      },
+      {
+        bench: 'scale',
+        metric: 'list first page (100) / all pages',
+        value: `${fmtMs(firstPage)} ms / ${fmtMs(allMs)} ms (${pages} pages)`,
+        target: `all ${opened} listed`,
+        pass: listOk,
+      },
       { bench: 'scale', metric: `IHR report over ${reportTotal}`, value: `${fmtMs(reportMs)} ms` },
     ];
     writeSummary(args.json, summary);

@@ -8,7 +8,9 @@ import { ClusterSetupError, ensureServerBinaries, findPostgres } from '../libs/d
 try {
   findPostgres();
   const binaries = ensureServerBinaries((line) => console.log(`[cluster] ${line}`), { ui: false });
-  console.log(`[cluster] ${binaries.server}\n[cluster] ${binaries.sqlTool}${binaries.ui ? `\n[cluster] ${binaries.ui}` : ''}`);
+  console.log(
+    `[cluster] ${binaries.server}\n[cluster] ${binaries.sqlTool}${binaries.ui ? `\n[cluster] ${binaries.ui}` : ''}`,
+  );
 } catch (error) {
   console.error(`[cluster] ${error instanceof ClusterSetupError ? error.message : String(error)}`);
   process.exit(1);

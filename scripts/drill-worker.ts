@@ -1,7 +1,8 @@
 /**
  * A worker in its own process for the drills and bench/scale (so it can be SIGKILLed and its RSS read):
  * the real worker module and activities, the workflow bundle named by SLA_WORKFLOW_BUNDLE, the policy in
- * SLA_POLICY_PATH, Temporal at TEMPORAL_ADDRESS, email to SMTP_URL when set. Prints `READY worker <pid>` once polling; SIGTERM drains.
+ * SLA_POLICY_PATH, Temporal at TEMPORAL_ADDRESS, email to SMTP_URL when set. Prints `READY worker <pid>` once polling;
+ * SIGTERM drains.
  * Run: node -r ./scripts/ts-run.js scripts/drill-worker.ts
  */
 import 'reflect-metadata';
@@ -23,7 +24,10 @@ async function main() {
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace });
   // Email, links and templates from the environment (SMTP_URL ...), like the real worker.
-  const running = await startWorker(connection, namespace, policy, { client, notifications: notificationSettingsFromEnv() });
+  const running = await startWorker(connection, namespace, policy, {
+    client,
+    notifications: notificationSettingsFromEnv(),
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

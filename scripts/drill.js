@@ -27,14 +27,19 @@ const files = fs
 function runOne(file) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [REGISTER, path.join(DIR, file)], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [REGISTER, path.join(DIR, file)], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let result;
     let stderr = '';
     const log = path.join(os.tmpdir(), `sla-drill-${file.replace(/\W+/g, '-')}.log`);
     const out = fs.createWriteStream(log);
     child.stdout.on('data', (chunk) => {
       out.write(chunk);
-      for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('DRILL-RESULT ')) result = JSON.parse(line.slice(13));
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.startsWith('DRILL-RESULT ')) result = JSON.parse(line.slice(13));
     });
     child.stderr.on('data', (chunk) => {
       out.write(chunk);
@@ -45,7 +50,13 @@ function runOne(file) {
       clearTimeout(timer);
       out.end();
       const seconds = Math.round((Date.now() - started) / 1000);
-      if (!result) result = { name: file, ok: false, seconds, details: { error: `exit ${signal ?? code} without a result; see ${log}`, stderr: stderr.slice(-400) } };
+      if (!result)
+        result = {
+          name: file,
+          ok: false,
+          seconds,
+          details: { error: `exit ${signal ?? code} without a result; see ${log}`, stderr: stderr.slice(-400) },
+        };
       result.ok = result.ok && code === 0;
       result.file = file;
       result.log = log;
@@ -58,7 +69,11 @@ function runOne(file) {
   const t0 = Date.now();
   if (cluster) {
     // The first build of the server takes minutes: outside any drill's time limit.
-    const built = require('node:child_process').spawnSync(process.execPath, [REGISTER, path.join(ROOT, 'scripts', 'cluster-build.ts')], { cwd: ROOT, stdio: 'inherit' });
+    const built = require('node:child_process').spawnSync(
+      process.execPath,
+      [REGISTER, path.join(ROOT, 'scripts', 'cluster-build.ts')],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
     if (built.status !== 0) process.exit(built.status || 1);
   }
   const results = [];
@@ -70,11 +85,22 @@ function runOne(file) {
     results.push(r);
   }
   const head = ['drill', 'result', 's', 'details'];
-  const cells = results.map((r) => [r.name, r.ok ? 'PASS' : 'FAIL', String(r.seconds), Object.entries(r.details || {}).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')]);
+  const cells = results.map((r) => [
+    r.name,
+    r.ok ? 'PASS' : 'FAIL',
+    String(r.seconds),
+    Object.entries(r.details || {})
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(', '),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
-  const sha = require('node:child_process').spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  console.log(`\n${cluster ? 'cluster ' : ''}drills (commit ${sha}, ${os.cpus().length} cores, node ${process.version}, ${Math.round((Date.now() - t0) / 1000)} s)\n`);
+  const sha = require('node:child_process')
+    .spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' })
+    .stdout.trim();
+  console.log(
+    `\n${cluster ? 'cluster ' : ''}drills (commit ${sha}, ${os.cpus().length} cores, node ${process.version}, ${Math.round((Date.now() - t0) / 1000)} s)\n`,
+  );
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));

@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util';
 import { ApiRole, createKey, DEFAULT_KEYS_PATH, listKeys, revokeKey, rotateKey } from '../libs/auth/src';
 
-const USAGE = 'usage: npm run keys -- create --role ROLE [--account ID] [--contact ID] [--tam ID] [--id ID] | list | revoke ID | rotate ID  [--file PATH]';
+const USAGE =
+  'usage: npm run keys -- create --role ROLE [--account ID] [--contact ID] [--tam ID] [--id ID] | list | revoke ID | rotate ID  [--file PATH]';
 
 function main(): void {
   const { values, positionals } = parseArgs({
@@ -31,10 +32,25 @@ function main(): void {
   switch (command) {
     case 'create':
       if (!values.role) throw new Error(`create needs --role\n${USAGE}`);
-      return printKey(createKey(path, { role: values.role as ApiRole, id: values.id, accountId: values.account, contactId: values.contact, tamId: values.tam }), 'created');
+      return printKey(
+        createKey(path, {
+          role: values.role as ApiRole,
+          id: values.id,
+          accountId: values.account,
+          contactId: values.contact,
+          tamId: values.tam,
+        }),
+        'created',
+      );
     case 'list':
       for (const k of listKeys(path)) {
-        const bindings = [k.accountId && `account=${k.accountId}`, k.contactId && `contact=${k.contactId}`, k.tamId && `tam=${k.tamId}`].filter(Boolean).join(' ');
+        const bindings = [
+          k.accountId && `account=${k.accountId}`,
+          k.contactId && `contact=${k.contactId}`,
+          k.tamId && `tam=${k.tamId}`,
+        ]
+          .filter(Boolean)
+          .join(' ');
         console.log(`${k.id}\t${k.role}${bindings ? `\t${bindings}` : ''}`);
       }
       return;

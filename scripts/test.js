@@ -16,7 +16,12 @@ const node = process.execPath;
 const bin = (pkg, file) => path.join(ROOT, 'node_modules', pkg, 'bin', file);
 const extra = process.argv.slice(2);
 // The linter's usage telemetry and update check stay off: tests reach no outside service.
-const env = { ...process.env, TZ: process.env.TZ || 'UTC', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
+const env = {
+  ...process.env,
+  TZ: process.env.TZ || 'UTC',
+  REDOCLY_TELEMETRY: 'off',
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+};
 
 function run(title, args) {
   process.stderr.write(`\n[test] ${title}\n`);
@@ -25,7 +30,16 @@ function run(title, args) {
 
 function jest(project, args) {
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sla-jest-')), 'report.json');
-  const ok = run(`jest: ${project}`, [bin('jest', 'jest.js'), '--selectProjects', project, '--json', '--outputFile', report, ...args, ...extra]);
+  const ok = run(`jest: ${project}`, [
+    bin('jest', 'jest.js'),
+    '--selectProjects',
+    project,
+    '--json',
+    '--outputFile',
+    report,
+    ...args,
+    ...extra,
+  ]);
   let counts = { passed: 0, failed: ok ? 0 : 1 };
   try {
     const r = JSON.parse(fs.readFileSync(report, 'utf8'));
@@ -40,8 +54,16 @@ const typecheck = run('typecheck (tsc --noEmit)', [bin('typescript', 'tsc'), '-p
 // The committed OpenAPI document and client types must match the code, and the document must lint
 // clean (redocly.yaml: no error, no warning).
 const contract =
-  run('contract: libs/client is current (npm run client:generate)', [path.join(ROOT, 'scripts', 'ts-run.js'), 'scripts/generate-client.ts', '--check']) &&
-  run('contract: redocly lint libs/client/openapi.json', [path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', 'libs/client/openapi.json']);
+  run('contract: libs/client is current (npm run client:generate)', [
+    path.join(ROOT, 'scripts', 'ts-run.js'),
+    'scripts/generate-client.ts',
+    '--check',
+  ]) &&
+  run('contract: redocly lint libs/client/openapi.json', [
+    path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'),
+    'lint',
+    'libs/client/openapi.json',
+  ]);
 // ESLint, Prettier (lines ≤ 120) and dependency-cruiser (no import cycle, layer rules): scripts/lint.js.
 const lint = run('lint (npm run lint)', [path.join(ROOT, 'scripts', 'lint.js')]);
 const unit = jest('unit', []);

@@ -137,7 +137,13 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     (command: RegisterContactCommand): Contact => {
       const contact: Contact = { ...command.contact, registeredAt: now(), registeredBy: command.actor };
       view.contacts.push(contact);
-      view.changes.push({ at: contact.registeredAt, actor: command.actor, field: 'contacts', from: null, to: contact.contactId });
+      view.changes.push({
+        at: contact.registeredAt,
+        actor: command.actor,
+        field: 'contacts',
+        from: null,
+        to: contact.contactId,
+      });
       publish();
       return contact;
     },
@@ -159,7 +165,12 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
           throw rejection(409, 'contactId', 'unique', `contact ${contact.contactId} is already registered`);
         }
         if (view.contacts.some((c) => c.email.toLowerCase() === contact.email.toLowerCase())) {
-          throw rejection(409, 'email', 'unique', `a contact with email ${contact.email} is already registered on this account`);
+          throw rejection(
+            409,
+            'email',
+            'unique',
+            `a contact with email ${contact.email} is already registered on this account`,
+          );
         }
       },
     },
@@ -178,7 +189,12 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
       validator: (command: RemoveContactCommand) => {
         const removedBefore = view.changes.some((c) => c.field === 'contacts' && c.from === command.contactId);
         if (!removedBefore && !view.contacts.some((c) => c.contactId === command.contactId)) {
-          throw rejection(404, 'contactId', 'exists', `no contact ${command.contactId} on account ${view.account.accountId}`);
+          throw rejection(
+            404,
+            'contactId',
+            'exists',
+            `no contact ${command.contactId} on account ${view.account.accountId}`,
+          );
         }
       },
     },

@@ -32,7 +32,10 @@ function ensureDependencies() {
 }
 
 function ensureTemporal() {
-  const result = spawnSync(process.execPath, [path.join(__dirname, '..', 'setup-temporal.js')], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [path.join(__dirname, '..', 'setup-temporal.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) process.exit(result.status || 1);
 }
 

@@ -62,4 +62,15 @@ function readRecordedPaths() {
   }
 }
 
-module.exports = { ROOT, TOOL_DIR, VENV_BIN, GO_BIN, PATHS_FILE, WHEELS, GO_CLI_MODULE, findCli, findTestServer, readRecordedPaths };
+module.exports = {
+  ROOT,
+  TOOL_DIR,
+  VENV_BIN,
+  GO_BIN,
+  PATHS_FILE,
+  WHEELS,
+  GO_CLI_MODULE,
+  findCli,
+  findTestServer,
+  readRecordedPaths,
+};

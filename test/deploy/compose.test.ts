@@ -3,7 +3,13 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { searchAttributeRegistrations } from '../../libs/contracts/src';
 import { CONFIG_VARIABLES } from '../../libs/settings/src/config';
-import { CLUSTER_DYNAMIC_CONFIG, clusterAppEnvironment, TEMPORAL_SERVER_VERSION, TEMPORAL_SERVICES, TEMPORAL_UI_VERSION } from '../../libs/devstack/src/cluster';
+import {
+  CLUSTER_DYNAMIC_CONFIG,
+  clusterAppEnvironment,
+  TEMPORAL_SERVER_VERSION,
+  TEMPORAL_SERVICES,
+  TEMPORAL_UI_VERSION,
+} from '../../libs/devstack/src/cluster';
 
 /**
  * docker-compose.yml and the Dockerfile cannot run here (no Docker): their structure is checked instead,
@@ -46,14 +52,23 @@ const WITH_DEFAULT = [
   'TEMPORAL_API_KEY',
 ];
 /** Read by `npm start` and the toolchain setup only: no meaning in the compose cluster. */
-const LOCAL_STACK = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'DATA_DIR', 'TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH', 'MAIL_CATCHER_SMTP_PORT', 'MAIL_CATCHER_WEB_PORT'];
+const LOCAL_STACK = [
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'DATA_DIR',
+  'TEMPORAL_CLI_PATH',
+  'TEMPORAL_TEST_SERVER_PATH',
+  'MAIL_CATCHER_SMTP_PORT',
+  'MAIL_CATCHER_WEB_PORT',
+];
 /** Optional features, off while unset (notification mail, links, the people directory). */
 const OPTIONAL = ['SMTP_URL', 'SMTP_FROM', 'PUBLIC_BASE_URL', 'TEMPORAL_UI_URL', 'PEOPLE_DIRECTORY_PATH'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return ['node_modules', 'devstack', 'test-support', 'fixtures'].includes(name) ? [] : sources(path);
+    if (statSync(path).isDirectory())
+      return ['node_modules', 'devstack', 'test-support', 'fixtures'].includes(name) ? [] : sources(path);
     return /\.ts$/.test(name) && !/\.(spec|test)\.ts$/.test(name) ? [path] : [];
   });
 }
@@ -64,7 +79,9 @@ function variablesRead(): Map<string, string[]> {
   for (const dir of ['apps', 'libs', 'activities', 'workflows']) {
     for (const file of sources(join(ROOT, dir))) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/\b(?:process\.env|env)\.([A-Z][A-Z0-9_]+)\b|process\.env\[['"]([A-Z][A-Z0-9_]+)['"]\]/g)) {
+      for (const m of text.matchAll(
+        /\b(?:process\.env|env)\.([A-Z][A-Z0-9_]+)\b|process\.env\[['"]([A-Z][A-Z0-9_]+)['"]\]/g,
+      )) {
         const name = m[1] ?? m[2];
         found.set(name, [...(found.get(name) ?? []), relative(ROOT, file)]);
       }
@@ -82,10 +99,21 @@ const command = (service: string): string => [compose.services[service].command]
 describe('docker-compose.yml', () => {
   it('has the services of the self-hosted cluster: PostgreSQL, schema job, one container per Temporal service, namespace job, UI, apps', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['api', 'postgresql', 'temporal-schema', ...TEMPORAL_SERVICE_NAMES, 'temporal-create-namespace', 'temporal-ui', 'worker'].sort(),
+      [
+        'api',
+        'postgresql',
+        'temporal-schema',
+        ...TEMPORAL_SERVICE_NAMES,
+        'temporal-create-namespace',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
     for (const name of TEMPORAL_SERVICE_NAMES) {
-      expect({ name, services: compose.services[name].environment.TEMPORAL_SERVICES }).toEqual({ name, services: name.replace('temporal-', '') });
+      expect({ name, services: compose.services[name].environment.TEMPORAL_SERVICES }).toEqual({
+        name,
+        services: name.replace('temporal-', ''),
+      });
     }
     const auto = Object.values<{ image?: string }>(compose.services).filter((s) => /auto-setup/.test(s.image ?? ''));
     expect(auto).toEqual([]);
@@ -109,19 +137,30 @@ describe('docker-compose.yml', () => {
 
   it('migrates both schemas with temporal-sql-tool, as the cluster script does', () => {
     const sql = command('temporal-schema');
-    for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema --schema-name']) expect(sql).toContain(step);
+    for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema --schema-name'])
+      expect(sql).toContain(step);
     expect(sql).toContain('temporal:postgresql/v12/temporal');
     expect(sql).toContain('temporal_visibility:postgresql/v12/visibility');
     expect(compose.services['temporal-schema'].environment.SQL_PLUGIN).toBe('postgres12');
     for (const name of TEMPORAL_SERVICE_NAMES) {
       expect(compose.services[name].depends_on?.['temporal-schema']?.condition).toBe('service_completed_successfully');
-      expect(compose.services[name].environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql', PUBLIC_FRONTEND_ADDRESS: 'temporal-frontend:7233' });
+      expect(compose.services[name].environment).toMatchObject({
+        DB: 'postgres12',
+        POSTGRES_SEEDS: 'postgresql',
+        PUBLIC_FRONTEND_ADDRESS: 'temporal-frontend:7233',
+      });
     }
   });
 
   it('publishes the API, Temporal gRPC and the UI on loopback only, and runs two worker replicas', () => {
-    const published = Object.entries<{ ports?: string[] }>(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p}`));
-    expect(published.sort()).toEqual(['api 127.0.0.1:3000:3000', 'temporal-frontend 127.0.0.1:7233:7233', 'temporal-ui 127.0.0.1:8080:8080']);
+    const published = Object.entries<{ ports?: string[] }>(compose.services).flatMap(([name, s]) =>
+      (s.ports ?? []).map((p) => `${name} ${p}`),
+    );
+    expect(published.sort()).toEqual([
+      'api 127.0.0.1:3000:3000',
+      'temporal-frontend 127.0.0.1:7233:7233',
+      'temporal-ui 127.0.0.1:8080:8080',
+    ]);
     expect(compose.services.worker.deploy?.replicas).toBe(2);
     expect(compose.services.api.command).toEqual(['node', 'dist/apps/api/src/main.js']);
     expect(compose.services.worker.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
@@ -138,26 +177,37 @@ describe('docker-compose.yml', () => {
   it('builds api and worker from the project Dockerfile and starts them after the namespace job', () => {
     for (const service of ['api', 'worker']) {
       expect(compose.services[service].build).toBeDefined();
-      expect(compose.services[service].depends_on?.['temporal-create-namespace']?.condition).toBe('service_completed_successfully');
+      expect(compose.services[service].depends_on?.['temporal-create-namespace']?.condition).toBe(
+        'service_completed_successfully',
+      );
     }
-    expect(compose.services['temporal-create-namespace'].depends_on?.['temporal-frontend']?.condition).toBe('service_healthy');
+    expect(compose.services['temporal-create-namespace'].depends_on?.['temporal-frontend']?.condition).toBe(
+      'service_healthy',
+    );
     expect(compose.services['temporal-schema'].depends_on?.postgresql?.condition).toBe('service_healthy');
   });
 
   it('creates the namespace and registers exactly the search attributes of libs/contracts (those the cluster script registers)', () => {
     const job = command('temporal-create-namespace');
-    const registered = [...job.matchAll(/\b(Sla[A-Za-z]+)=(Keyword|Int|Datetime|Text|Bool|Double|KeywordList)\b/g)].map((m) => `${m[1]}=${m[2]}`);
+    const registered = [...job.matchAll(/\b(Sla[A-Za-z]+)=(Keyword|Int|Datetime|Text|Bool|Double|KeywordList)\b/g)].map(
+      (m) => `${m[1]}=${m[2]}`,
+    );
     expect(registered.sort()).toEqual(searchAttributeRegistrations().sort());
     expect(job).toContain('temporal operator namespace create --namespace default');
     expect(job).toContain('temporal operator search-attribute create');
   });
 
-  it.each(['api', 'worker'] as const)('sets for the %s every variable npm run cluster sets (TZ: the Dockerfile)', (role) => {
-    const fromCluster = Object.keys(clusterAppEnvironment(role, { address: 'a', namespace: 'n', keysPath: 'k', port: 1 })).filter((name) => name !== 'TZ');
-    const missing = fromCluster.filter((name) => appEnv(role)[name] === undefined);
-    expect(missing).toEqual([]);
-    expect(appEnv(role).TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
-  });
+  it.each(['api', 'worker'] as const)(
+    'sets for the %s every variable npm run cluster sets (TZ: the Dockerfile)',
+    (role) => {
+      const fromCluster = Object.keys(
+        clusterAppEnvironment(role, { address: 'a', namespace: 'n', keysPath: 'k', port: 1 }),
+      ).filter((name) => name !== 'TZ');
+      const missing = fromCluster.filter((name) => appEnv(role)[name] === undefined);
+      expect(missing).toEqual([]);
+      expect(appEnv(role).TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
+    },
+  );
 
   it('classifies every environment variable the apps read', () => {
     const read = [...variablesRead().keys()].sort();
@@ -177,7 +227,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('documents in .env.example every variable it leaves to its default (TZ: set by the Dockerfile)', () => {
-    const undocumented = WITH_DEFAULT.filter((name) => name !== 'TZ' && !new RegExp(`^#?\\s*${name}=`, 'm').test(envExample));
+    const undocumented = WITH_DEFAULT.filter(
+      (name) => name !== 'TZ' && !new RegExp(`^#?\\s*${name}=`, 'm').test(envExample),
+    );
     expect(undocumented).toEqual([]);
     expect(dockerfile).toMatch(/^ENV .*\bTZ=UTC\b/m);
   });

@@ -30,7 +30,8 @@ describe('nest-cli.json', () => {
     for (const [name, project] of Object.entries(nestCli.projects)) {
       const prefix = project.type === 'library' ? 'libs' : 'apps';
       expect([name, project.root, project.sourceRoot]).toEqual([name, `${prefix}/${name}`, `${prefix}/${name}/src`]);
-      if (project.type === 'library') expect([name, existsSync(join(ROOT, project.sourceRoot, 'index.ts'))]).toEqual([name, true]);
+      if (project.type === 'library')
+        expect([name, existsSync(join(ROOT, project.sourceRoot, 'index.ts'))]).toEqual([name, true]);
     }
   });
 });

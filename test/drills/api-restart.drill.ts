@@ -25,7 +25,11 @@ runDrill('API restarted during a burst of idempotent POSTs', async () => {
       const deadline = Date.now() + 90_000;
       for (;;) {
         try {
-          const r = await stack.http('POST', '/v1/incidents', body, { as: 'agent', headers: { 'Idempotency-Key': `burst-${run}-${i}` }, timeoutMs: 15_000 });
+          const r = await stack.http('POST', '/v1/incidents', body, {
+            as: 'agent',
+            headers: { 'Idempotency-Key': `burst-${run}-${i}` },
+            timeoutMs: 15_000,
+          });
           if (r.status === 201 || r.status === 200) return r;
           if (r.status < 500) throw new Error(`key ${i}: ${r.status} ${JSON.stringify(r.body)}`);
         } catch (error) {
@@ -61,9 +65,16 @@ runDrill('API restarted during a burst of idempotent POSTs', async () => {
       replay.push(r.status);
       assert.equal(r.body.incidentId, ids.get(i), `replay of key ${i} finds its incident`);
     });
-    assert.ok(replay.every((s) => s === 200), 'every replay answers 200 (already opened)');
+    assert.ok(
+      replay.every((s) => s === 200),
+      'every replay answers 200 (already opened)',
+    );
     await sleep(2_000);
-    assert.equal((await stack.client.workflow.count(query)).count, K, 'still one incident workflow per key after the replay');
+    assert.equal(
+      (await stack.client.workflow.count(query)).count,
+      K,
+      'still one incident workflow per key after the replay',
+    );
     return { keys: K, retriedRequests: retries, incidents: K };
   } finally {
     await stack.teardown();

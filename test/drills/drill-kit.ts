@@ -5,14 +5,27 @@
  */
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { BenchStack, createAccount, incidentBody, sleep, StackOptions, startBenchStack, subscriber } from '../../bench/load-stack';
+import {
+  BenchStack,
+  createAccount,
+  incidentBody,
+  sleep,
+  StackOptions,
+  startBenchStack,
+  subscriber,
+} from '../../bench/load-stack';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
 import { BENCH_HOOK_SECRET } from '../../bench/load-stack';
 
 export { assert, sleep };
 export const LADDER = ['warn', 'at_risk', 'breach'] as const;
 
-export async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, everyMs = 250): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -38,7 +51,9 @@ export interface LadderDrill {
   close(): Promise<void>;
 }
 
-export async function ladderDrill(options: StackOptions & { extraSubscribers?: Array<ReturnType<typeof subscriber>> } = {}): Promise<LadderDrill> {
+export async function ladderDrill(
+  options: StackOptions & { extraSubscribers?: Array<ReturnType<typeof subscriber>> } = {},
+): Promise<LadderDrill> {
   const receiver = await startWebhookReceiver(BENCH_HOOK_SECRET);
   const stack = await startBenchStack({
     ...options,
@@ -61,10 +76,15 @@ export async function ladderDrill(options: StackOptions & { extraSubscribers?: A
     async open(count, backdateMs) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
-        const r = await stack.http('POST', '/v1/incidents', incidentBody(accountId, contact, 3, { enteredAt: Date.now() - backdateMs, summary: `drill ${i}` }), {
-          as: 'agent',
-          headers: { 'Idempotency-Key': `drill-${run}-${Date.now()}-${i}` },
-        });
+        const r = await stack.http(
+          'POST',
+          '/v1/incidents',
+          incidentBody(accountId, contact, 3, { enteredAt: Date.now() - backdateMs, summary: `drill ${i}` }),
+          {
+            as: 'agent',
+            headers: { 'Idempotency-Key': `drill-${run}-${Date.now()}-${i}` },
+          },
+        );
         assert.equal(r.status, 201, `open incident ${i}: ${r.status} ${JSON.stringify(r.body)}`);
         ids.push(r.body.incidentId);
       }
@@ -85,21 +105,38 @@ export async function ladderDrill(options: StackOptions & { extraSubscribers?: A
  * Every incident got exactly its three ladder steps, each under one webhook-id (`<id>.0.<step>`), and its
  * status lists each step fired once, not before its instant.
  */
-export async function assertLadderExactlyOnce(drill: LadderDrill, ids: string[]): Promise<{ repeats: number; maxLatenessMs: number }> {
+export async function assertLadderExactlyOnce(
+  drill: LadderDrill,
+  ids: string[],
+): Promise<{ repeats: number; maxLatenessMs: number }> {
   let maxLatenessMs = 0;
   for (const id of ids) {
-    assert.deepEqual(drill.deliveredIds(id), LADDER.map((step) => `${id}.0.${step}`).sort(), `webhook-ids delivered for ${id}`);
+    assert.deepEqual(
+      drill.deliveredIds(id),
+      LADDER.map((step) => `${id}.0.${step}`).sort(),
+      `webhook-ids delivered for ${id}`,
+    );
     // The status shows a step once its delivery attempt ended, a moment after the receiver got it.
     const read = () => drill.stack.http('GET', `/v1/incidents/${id}`, undefined, { as: 'agent' });
-    const status = await until(async () => {
-      const answer = await read();
-      return answer.status !== 200 || answer.body.degraded || answer.body.ladder.fired.length >= LADDER.length ? answer : undefined;
-    }, 10_000, `status of ${id} shows its steps`);
+    const status = await until(
+      async () => {
+        const answer = await read();
+        return answer.status !== 200 || answer.body.degraded || answer.body.ladder.fired.length >= LADDER.length
+          ? answer
+          : undefined;
+      },
+      10_000,
+      `status of ${id} shows its steps`,
+    );
     assert.equal(status.status, 200);
     assert.notEqual(status.body.degraded, true, `status of ${id} answered in full`);
     const fired: Array<{ id: string; at: string; firedAt: string }> = status.body.ladder.fired;
     assert.deepEqual(fired.map((f) => f.id).sort(), [...LADDER].sort(), `ladder.fired of ${id} lists each step once`);
-    for (const f of fired) assert.ok(Date.parse(f.firedAt) >= Date.parse(f.at), `${id} ${f.id} fired at ${f.firedAt}, before its instant ${f.at}`);
+    for (const f of fired)
+      assert.ok(
+        Date.parse(f.firedAt) >= Date.parse(f.at),
+        `${id} ${f.id} fired at ${f.firedAt}, before its instant ${f.at}`,
+      );
     for (const d of drill.receiver.deliveries().filter((x) => x.body?.data?.incidentId === id)) {
       maxLatenessMs = Math.max(maxLatenessMs, d.receivedAt - Date.parse(d.body.data.stepAt));
     }
@@ -112,13 +149,17 @@ export function runDrill(name: string, body: () => Promise<Record<string, unknow
   const t0 = Date.now();
   body().then(
     (details) => {
-      process.stdout.write(`DRILL-RESULT ${JSON.stringify({ name, ok: true, seconds: Math.round((Date.now() - t0) / 1000), details })}\n`);
+      process.stdout.write(
+        `DRILL-RESULT ${JSON.stringify({ name, ok: true, seconds: Math.round((Date.now() - t0) / 1000), details })}\n`,
+      );
       process.exit(0);
     },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       console.error(error);
-      process.stdout.write(`DRILL-RESULT ${JSON.stringify({ name, ok: false, seconds: Math.round((Date.now() - t0) / 1000), details: { error: message.slice(0, 500) } })}\n`);
+      process.stdout.write(
+        `DRILL-RESULT ${JSON.stringify({ name, ok: false, seconds: Math.round((Date.now() - t0) / 1000), details: { error: message.slice(0, 500) } })}\n`,
+      );
       process.exit(1);
     },
   );

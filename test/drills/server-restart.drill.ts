@@ -30,11 +30,23 @@ runDrill('dev server stopped and restarted on the same db', async () => {
       await drill.stack.startChildWorker('worker-after-server-restart');
     }
     await until(() => drill.allDelivered(ids), 150_000, 'every step delivered after the server restart', 500);
-    const { count } = await drill.stack.client.workflow.count(`WorkflowType = "incidentWorkflow" AND SlaAccountId = "${drill.accountId}"`);
+    const { count } = await drill.stack.client.workflow.count(
+      `WorkflowType = "incidentWorkflow" AND SlaAccountId = "${drill.accountId}"`,
+    );
     assert.equal(count, ids.length, 'incidents still listed after the restart');
     const { repeats, maxLatenessMs } = await assertLadderExactlyOnce(drill, ids);
-    const afterRestart = drill.receiver.deliveries().filter((d) => ids.includes(d.body?.data?.incidentId) && d.receivedAt >= restartedAt).length;
-    return { incidents: ids.length, steps: ids.length * 3, deliveredBeforeStop: before, deliveredAfterRestart: afterRestart, repeats, maxLatenessMs, workerRestarted };
+    const afterRestart = drill.receiver
+      .deliveries()
+      .filter((d) => ids.includes(d.body?.data?.incidentId) && d.receivedAt >= restartedAt).length;
+    return {
+      incidents: ids.length,
+      steps: ids.length * 3,
+      deliveredBeforeStop: before,
+      deliveredAfterRestart: afterRestart,
+      repeats,
+      maxLatenessMs,
+      workerRestarted,
+    };
   } finally {
     await drill.close();
   }

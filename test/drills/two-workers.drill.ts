@@ -10,7 +10,11 @@ runDrill('two workers, one SIGKILLed', async () => {
   try {
     await drill.stack.startChildWorker('worker-2');
     const ids = await drill.open(12, 12_000);
-    await until(() => drill.receiver.deliveries().filter((d) => ids.includes(d.body?.data?.incidentId)).length >= 4, 30_000, 'first steps delivered');
+    await until(
+      () => drill.receiver.deliveries().filter((d) => ids.includes(d.body?.data?.incidentId)).length >= 4,
+      30_000,
+      'first steps delivered',
+    );
     await drill.stack.workers[0].kill('SIGKILL');
     await until(() => drill.allDelivered(ids), 180_000, 'every step delivered by the surviving worker', 500);
     const { repeats, maxLatenessMs } = await assertLadderExactlyOnce(drill, ids);

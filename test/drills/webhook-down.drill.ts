@@ -28,7 +28,9 @@ runDrill('webhook receiver down past the retry budget', async () => {
     const t0 = Date.now();
     const failures = await until(
       async () => {
-        const statuses = await Promise.all(ids.map((id) => drill.stack.http('GET', `/v1/incidents/${id}`, undefined, { as: 'agent' })));
+        const statuses = await Promise.all(
+          ids.map((id) => drill.stack.http('GET', `/v1/incidents/${id}`, undefined, { as: 'agent' })),
+        );
         const all = statuses.every((s) => s.status === 200 && s.body.deliveryFailures?.length === LADDER.length);
         return all ? statuses.map((s) => s.body) : undefined;
       },
@@ -38,11 +40,24 @@ runDrill('webhook receiver down past the retry budget', async () => {
     );
     for (const status of failures) {
       assert.equal(status.state, 'breached', `${status.incidentId} breached: the ladder went on`);
-      for (const f of status.deliveryFailures) assert.deepEqual(f.failedSubscribers, ['down'], `${status.incidentId} ${f.stepId} names the failed subscriber`);
-      assert.equal(status.timeline.filter((e: { type: string }) => e.type === 'step.delivery_failed').length, LADDER.length, `${status.incidentId} timeline`);
-      assert.deepEqual(status.ladder.fired.map((s: { delivery: string }) => s.delivery), ['failed', 'failed', 'failed']);
+      for (const f of status.deliveryFailures)
+        assert.deepEqual(f.failedSubscribers, ['down'], `${status.incidentId} ${f.stepId} names the failed subscriber`);
+      assert.equal(
+        status.timeline.filter((e: { type: string }) => e.type === 'step.delivery_failed').length,
+        LADDER.length,
+        `${status.incidentId} timeline`,
+      );
+      assert.deepEqual(
+        status.ladder.fired.map((s: { delivery: string }) => s.delivery),
+        ['failed', 'failed', 'failed'],
+      );
     }
-    return { incidents: ids.length, healthyMaxLatenessMs: maxLatenessMs, failuresRecorded: failures.length * LADDER.length, waitedForBudgetS: Math.round((Date.now() - t0) / 1000) };
+    return {
+      incidents: ids.length,
+      healthyMaxLatenessMs: maxLatenessMs,
+      failuresRecorded: failures.length * LADDER.length,
+      waitedForBudgetS: Math.round((Date.now() - t0) / 1000),
+    };
   } finally {
     await drill.close();
   }

@@ -10,7 +10,11 @@ runDrill('worker SIGKILL during a ladder step, restarted', async () => {
   try {
     // Entered 12 s ago: warn due in 3 s, at-risk in 10.5 s, breach in 18 s.
     const ids = await drill.open(12, 12_000);
-    await until(() => drill.receiver.deliveries().some((d) => ids.includes(d.body?.data?.incidentId)), 30_000, 'first step delivered');
+    await until(
+      () => drill.receiver.deliveries().some((d) => ids.includes(d.body?.data?.incidentId)),
+      30_000,
+      'first step delivered',
+    );
     const killedAt = Date.now();
     const [first] = drill.stack.workers;
     await first.kill('SIGKILL');
@@ -18,7 +22,13 @@ runDrill('worker SIGKILL during a ladder step, restarted', async () => {
     await drill.stack.startChildWorker('worker-restarted');
     await until(() => drill.allDelivered(ids), 180_000, 'every step delivered after the restart', 500);
     const { repeats, maxLatenessMs } = await assertLadderExactlyOnce(drill, ids);
-    return { incidents: ids.length, steps: ids.length * 3, repeats, maxLatenessMs, downMs: Date.now() - killedAt > 0 ? 3_000 : 0 };
+    return {
+      incidents: ids.length,
+      steps: ids.length * 3,
+      repeats,
+      maxLatenessMs,
+      downMs: Date.now() - killedAt > 0 ? 3_000 : 0,
+    };
   } finally {
     await drill.close();
   }

@@ -35,18 +35,57 @@ const incidentBody = (accountId: string, contactId: string) => ({
 });
 
 const ENDPOINTS: Endpoint[] = [
-  { name: 'GET /health/live', request: () => ({ method: 'GET', path: '/health/live' }), expect: { none: 200, unknown: 200, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
-  { name: 'GET /v1/plans', request: () => ({ method: 'GET', path: '/v1/plans' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
-  { name: 'GET /v1/support-centers', request: () => ({ method: 'GET', path: '/v1/support-centers' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
-  { name: 'GET /v1/calendars/emea/due', request: () => ({ method: 'GET', path: '/v1/calendars/emea/due?hours=4' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
+  {
+    name: 'GET /health/live',
+    request: () => ({ method: 'GET', path: '/health/live' }),
+    expect: { none: 200, unknown: 200, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 },
+  },
+  {
+    name: 'GET /v1/plans',
+    request: () => ({ method: 'GET', path: '/v1/plans' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 },
+  },
+  {
+    name: 'GET /v1/support-centers',
+    request: () => ({ method: 'GET', path: '/v1/support-centers' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 },
+  },
+  {
+    name: 'GET /v1/calendars/emea/due',
+    request: () => ({ method: 'GET', path: '/v1/calendars/emea/due?hours=4' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 },
+  },
   {
     name: 'POST /v1/accounts',
-    request: () => ({ method: 'POST', path: '/v1/accounts', body: { id: `m-${unique()}`, name: 'M', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-01-01' } }),
+    request: () => ({
+      method: 'POST',
+      path: '/v1/accounts',
+      body: {
+        id: `m-${unique()}`,
+        name: 'M',
+        type: 'customer',
+        plan: 'SP2',
+        supportCenter: 'emea',
+        contractStart: '2025-01-01',
+      },
+    }),
     expect: { none: 401, unknown: 401, admin: 201, agent: 403, tam: 403, acme: 403, globex: 403, partner: 403 },
   },
-  { name: 'GET /v1/accounts', request: () => ({ method: 'GET', path: '/v1/accounts' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 403, globex: 403, partner: 403 } },
-  { name: 'GET /v1/accounts/acme', request: () => ({ method: 'GET', path: '/v1/accounts/acme' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 404, partner: 404 } },
-  { name: 'GET /v1/accounts/linked', request: () => ({ method: 'GET', path: '/v1/accounts/linked' }), expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 404, globex: 404, partner: 200 } },
+  {
+    name: 'GET /v1/accounts',
+    request: () => ({ method: 'GET', path: '/v1/accounts' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 403, globex: 403, partner: 403 },
+  },
+  {
+    name: 'GET /v1/accounts/acme',
+    request: () => ({ method: 'GET', path: '/v1/accounts/acme' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 200, globex: 404, partner: 404 },
+  },
+  {
+    name: 'GET /v1/accounts/linked',
+    request: () => ({ method: 'GET', path: '/v1/accounts/linked' }),
+    expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 404, globex: 404, partner: 200 },
+  },
   {
     name: 'PATCH /v1/accounts/acme',
     request: () => ({ method: 'PATCH', path: '/v1/accounts/acme', body: { name: `Acme ${unique()}` } }),
@@ -54,12 +93,20 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'POST /v1/accounts/acme/contacts',
-    request: () => ({ method: 'POST', path: '/v1/accounts/acme/contacts', body: { name: 'N', email: `${unique()}@acme.example` } }),
+    request: () => ({
+      method: 'POST',
+      path: '/v1/accounts/acme/contacts',
+      body: { name: 'N', email: `${unique()}@acme.example` },
+    }),
     expect: { none: 401, unknown: 401, admin: 201, agent: 403, tam: 201, acme: 201, globex: 404, partner: 404 },
   },
   {
     name: 'POST /v1/accounts/linked/contacts',
-    request: () => ({ method: 'POST', path: '/v1/accounts/linked/contacts', body: { name: 'N', email: `${unique()}@linked.example` } }),
+    request: () => ({
+      method: 'POST',
+      path: '/v1/accounts/linked/contacts',
+      body: { name: 'N', email: `${unique()}@linked.example` },
+    }),
     expect: { none: 401, unknown: 401, admin: 201, agent: 403, tam: 201, acme: 404, globex: 404, partner: 201 },
   },
   {
@@ -75,7 +122,11 @@ const ENDPOINTS: Endpoint[] = [
   {
     // Issue 14, item 4: only agent and admin keys may give a past entry instant (integrations replaying a ticket).
     name: 'POST /v1/incidents (acme) with enteredAt',
-    request: () => ({ method: 'POST', path: '/v1/incidents', body: { ...incidentBody('acme', 'C-ACME-1'), enteredAt: new Date(Date.now() - 60_000).toISOString() } }),
+    request: () => ({
+      method: 'POST',
+      path: '/v1/incidents',
+      body: { ...incidentBody('acme', 'C-ACME-1'), enteredAt: new Date(Date.now() - 60_000).toISOString() },
+    }),
     expect: { none: 401, unknown: 401, admin: 201, agent: 201, tam: 403, acme: 403, globex: 403, partner: 403 },
   },
   {
@@ -93,7 +144,11 @@ const ENDPOINTS: Endpoint[] = [
     request: () => ({ method: 'GET', path: `/v1/incidents/${linkedIncident}` }),
     expect: { none: 401, unknown: 401, admin: 200, agent: 200, tam: 200, acme: 404, globex: 404, partner: 200 },
   },
-  { name: 'GET /metrics', request: () => ({ method: 'GET', path: '/metrics' }), expect: { none: 200, unknown: 200, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 } },
+  {
+    name: 'GET /metrics',
+    request: () => ({ method: 'GET', path: '/metrics' }),
+    expect: { none: 200, unknown: 200, admin: 200, agent: 200, tam: 200, acme: 200, globex: 200, partner: 200 },
+  },
   {
     name: 'GET /v1/incidents (list)',
     request: () => ({ method: 'GET', path: '/v1/incidents' }),
@@ -116,13 +171,35 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'POST /v1/incidents/:id/severity',
-    request: () => ({ method: 'POST', path: `/v1/incidents/${acmeIncident}/severity`, body: { severity: 2, reason: 'matrix' } }),
-    expect: { none: 401, unknown: 401, admin: [200, 409], agent: [200, 409], tam: 403, acme: 403, globex: 403, partner: 403 },
+    request: () => ({
+      method: 'POST',
+      path: `/v1/incidents/${acmeIncident}/severity`,
+      body: { severity: 2, reason: 'matrix' },
+    }),
+    expect: {
+      none: 401,
+      unknown: 401,
+      admin: [200, 409],
+      agent: [200, 409],
+      tam: 403,
+      acme: 403,
+      globex: 403,
+      partner: 403,
+    },
   },
   {
     name: 'POST /v1/incidents/:id/resolve',
     request: () => ({ method: 'POST', path: `/v1/incidents/${linkedIncident}/resolve`, body: { summary: 'matrix' } }),
-    expect: { none: 401, unknown: 401, admin: [200, 409], agent: [200, 409], tam: 403, acme: 403, globex: 403, partner: 403 },
+    expect: {
+      none: 401,
+      unknown: 401,
+      admin: [200, 409],
+      agent: [200, 409],
+      tam: 403,
+      acme: 403,
+      globex: 403,
+      partner: 403,
+    },
   },
   {
     name: 'GET /v1/reports/ihr',
@@ -137,7 +214,16 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /v1/accounts/acme/health-checks',
     request: () => ({ method: 'POST', path: '/v1/accounts/acme/health-checks', body: { kind: 'remote' } }),
-    expect: { none: 401, unknown: 401, admin: [201, 409], agent: 403, tam: [201, 409], acme: [201, 409], globex: 404, partner: 404 },
+    expect: {
+      none: 401,
+      unknown: 401,
+      admin: [201, 409],
+      agent: 403,
+      tam: [201, 409],
+      acme: [201, 409],
+      globex: 404,
+      partner: 404,
+    },
   },
   {
     name: 'GET /v1/tasks',
@@ -181,10 +267,52 @@ const ENDPOINTS: Endpoint[] = [
 beforeAll(async () => {
   stack = await startTestStack();
   const setup: Array<[string, unknown]> = [
-    ['/v1/accounts', { id: 'acme', name: 'Acme', type: 'customer', plan: 'SPE', supportCenter: 'emea', contractStart: '2025-01-01', tamId: 'jane.doe' }],
-    ['/v1/accounts', { id: 'globex', name: 'Globex', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-01-01' }],
-    ['/v1/accounts', { id: 'resellerx', name: 'Reseller X', type: 'partner', plan: 'SP1', supportCenter: 'emea', contractStart: '2025-01-01' }],
-    ['/v1/accounts', { id: 'linked', name: 'Linked', type: 'customer', plan: 'SPE', supportCenter: 'emea', contractStart: '2025-01-01', partnerId: 'resellerx' }],
+    [
+      '/v1/accounts',
+      {
+        id: 'acme',
+        name: 'Acme',
+        type: 'customer',
+        plan: 'SPE',
+        supportCenter: 'emea',
+        contractStart: '2025-01-01',
+        tamId: 'jane.doe',
+      },
+    ],
+    [
+      '/v1/accounts',
+      {
+        id: 'globex',
+        name: 'Globex',
+        type: 'customer',
+        plan: 'SP2',
+        supportCenter: 'emea',
+        contractStart: '2025-01-01',
+      },
+    ],
+    [
+      '/v1/accounts',
+      {
+        id: 'resellerx',
+        name: 'Reseller X',
+        type: 'partner',
+        plan: 'SP1',
+        supportCenter: 'emea',
+        contractStart: '2025-01-01',
+      },
+    ],
+    [
+      '/v1/accounts',
+      {
+        id: 'linked',
+        name: 'Linked',
+        type: 'customer',
+        plan: 'SPE',
+        supportCenter: 'emea',
+        contractStart: '2025-01-01',
+        partnerId: 'resellerx',
+      },
+    ],
     ['/v1/accounts/acme/contacts', { contactId: 'C-ACME-1', name: 'Ann', email: 'ann@acme.example' }],
     ['/v1/accounts/acme/contacts', { contactId: 'C-ACME-GONE', name: 'Gone', email: 'gone@acme.example' }],
     ['/v1/accounts/globex/contacts', { contactId: 'C-GLOBEX-1', name: 'Gil', email: 'gil@globex.example' }],
@@ -199,7 +327,9 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-const rows = ENDPOINTS.flatMap((endpoint) => WHO.map((who) => [endpoint.name, who, endpoint.expect[who], endpoint] as const));
+const rows = ENDPOINTS.flatMap((endpoint) =>
+  WHO.map((who) => [endpoint.name, who, endpoint.expect[who], endpoint] as const),
+);
 
 describe('role x endpoint access matrix', () => {
   it.each(rows)('%s as %s -> %s', async (_name, who, status, endpoint) => {

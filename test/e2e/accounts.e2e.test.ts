@@ -10,7 +10,8 @@ import { startTestStack, TestStack } from '../support/stack';
 let stack: TestStack;
 
 /** A `POST /v1/accounts` body (the fixture builds it loosely typed for the raw-HTTP cases). */
-const account = (id: string, plan: string, extra: Record<string, unknown> = {}) => accountBody(id, plan, extra) as Schemas['CreateAccountRequest'];
+const account = (id: string, plan: string, extra: Record<string, unknown> = {}) =>
+  accountBody(id, plan, extra) as Schemas['CreateAccountRequest'];
 const accountPath = (id: string) => ({ params: { path: { id } } });
 
 async function create(body: Schemas['CreateAccountRequest']) {
@@ -21,7 +22,10 @@ async function create(body: Schemas['CreateAccountRequest']) {
 
 async function addContacts(accountId: string, count: number, as: Caller = 'admin', from = 0) {
   for (let i = from; i < from + count; i++) {
-    const { response } = await stack.sla(as).POST('/v1/accounts/{id}/contacts', { ...accountPath(accountId), body: { name: `Contact ${i}`, email: `c${i}@${accountId}.example` } });
+    const { response } = await stack.sla(as).POST('/v1/accounts/{id}/contacts', {
+      ...accountPath(accountId),
+      body: { name: `Contact ${i}`, email: `c${i}@${accountId}.example` },
+    });
     expect(response.status).toBe(201);
   }
 }
@@ -29,7 +33,11 @@ async function addContacts(accountId: string, count: number, as: Caller = 'admin
 beforeAll(async () => {
   stack = await startTestStack();
   await create(account('acme', 'SPE', { tamId: 'jane.doe' }));
-  await stack.http('POST', '/v1/accounts/acme/contacts', { contactId: 'C-ACME-1', name: 'Ann', email: 'ann@acme.example' });
+  await stack.http('POST', '/v1/accounts/acme/contacts', {
+    contactId: 'C-ACME-1',
+    name: 'Ann',
+    email: 'ann@acme.example',
+  });
   await create(account('globex', 'SP2'));
   await create(account('resellerx', 'SP1', { type: 'partner' }));
   await create(account('linked', 'SP2', { partnerId: 'resellerx' }));
@@ -46,7 +54,14 @@ describe('accounts over HTTP on the dev server', () => {
     expect(created.response.headers.get('location')).toBe('/v1/accounts/initech');
     const read = await stack.sla().GET('/v1/accounts/{id}', accountPath('initech'));
     expect(read.response.status).toBe(200);
-    expect(read.data!.account).toMatchObject({ accountId: 'initech', plan: 'SP2', supportCenter: 'emea', type: 'customer', tamId: null, createdBy: 'admin:admin' });
+    expect(read.data!.account).toMatchObject({
+      accountId: 'initech',
+      plan: 'SP2',
+      supportCenter: 'emea',
+      type: 'customer',
+      tamId: null,
+      createdBy: 'admin:admin',
+    });
     expect(read.data!.contacts).toEqual([]);
     expect(read.data!.changes).toEqual([]);
   });
@@ -67,7 +82,9 @@ describe('accounts over HTTP on the dev server', () => {
     const changed = await stack.sla('tam').PATCH('/v1/accounts/{id}', { ...umbrella, body: { plan: 'SP1' } });
     expect(changed.response.status).toBe(200);
     expect(changed.data!.account.plan).toBe('SP1');
-    const upgraded = await stack.sla().PATCH('/v1/accounts/{id}', { ...umbrella, body: { plan: 'SPE', tamId: 'jane.doe' } });
+    const upgraded = await stack
+      .sla()
+      .PATCH('/v1/accounts/{id}', { ...umbrella, body: { plan: 'SPE', tamId: 'jane.doe' } });
     expect(upgraded.response.status).toBe(200);
     const read = (await stack.sla().GET('/v1/accounts/{id}', umbrella)).data!;
     expect(read.changes.map((c) => [c.field, c.from, c.to, c.actor])).toEqual([
@@ -94,7 +111,10 @@ describe('accounts over HTTP on the dev server', () => {
     const id = `limit-${plan.toLowerCase()}`;
     await create(account(id, plan));
     await addContacts(id, max);
-    const over = await stack.http('POST', `/v1/accounts/${id}/contacts`, { name: 'One too many', email: `over@${id}.example` });
+    const over = await stack.http('POST', `/v1/accounts/${id}/contacts`, {
+      name: 'One too many',
+      email: `over@${id}.example`,
+    });
     expect(over.status).toBe(409);
     expect(over.headers.get('content-type')).toContain('application/problem+json');
     expect(over.body.errors[0]).toMatchObject({ field: 'contacts', rule: 'contactLimit' });
@@ -121,10 +141,22 @@ describe('accounts over HTTP on the dev server', () => {
 
   it('keeps emails unique per account, removes contacts idempotently and 404s unknown ones', async () => {
     await create(account('stark', 'SP1'));
-    const first = await stack.http('POST', '/v1/accounts/stark/contacts', { name: 'Pepper', email: 'pepper@stark.example', phone: '+1 555 0100' });
+    const first = await stack.http('POST', '/v1/accounts/stark/contacts', {
+      name: 'Pepper',
+      email: 'pepper@stark.example',
+      phone: '+1 555 0100',
+    });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ name: 'Pepper', email: 'pepper@stark.example', phone: '+1 555 0100', registeredBy: 'admin:admin' });
-    const dup = await stack.http('POST', '/v1/accounts/stark/contacts', { name: 'P. Potts', email: 'PEPPER@stark.example' });
+    expect(first.body).toMatchObject({
+      name: 'Pepper',
+      email: 'pepper@stark.example',
+      phone: '+1 555 0100',
+      registeredBy: 'admin:admin',
+    });
+    const dup = await stack.http('POST', '/v1/accounts/stark/contacts', {
+      name: 'P. Potts',
+      email: 'PEPPER@stark.example',
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.errors[0]).toMatchObject({ field: 'email', rule: 'unique' });
     const id = first.body.contactId;
@@ -159,7 +191,9 @@ describe('accounts over HTTP on the dev server', () => {
     expect(page1.body.nextPageToken).toEqual(expect.any(String));
     const page2 = await stack.http('GET', `/v1/accounts?pageSize=2&pageToken=${page1.body.nextPageToken}`);
     expect(page2.status).toBe(200);
-    expect(page2.body.items.map((a: { accountId: string }) => a.accountId)).not.toContain(page1.body.items[0].accountId);
+    expect(page2.body.items.map((a: { accountId: string }) => a.accountId)).not.toContain(
+      page1.body.items[0].accountId,
+    );
   });
 
   it('still answers reads from the memo when no worker is up, flagged degraded', async () => {
@@ -178,7 +212,11 @@ describe('accounts over HTTP on the dev server', () => {
   it('picks up a rotated keys file without a restart', async () => {
     const fresh = generateKey('rotated');
     const { path, token } = stack.keys;
-    const entries = (Object.keys(TEST_CALLERS) as Caller[]).map((id) => ({ id, sha256: hashKey(token[id]), ...TEST_CALLERS[id] }));
+    const entries = (Object.keys(TEST_CALLERS) as Caller[]).map((id) => ({
+      id,
+      sha256: hashKey(token[id]),
+      ...TEST_CALLERS[id],
+    }));
     entries.push({ id: 'rotated', sha256: hashKey(fresh), role: 'agent' } as never);
     writeFileSync(path, stringify({ keys: entries }));
     await new Promise((r) => setTimeout(r, 1_100));
@@ -199,24 +237,96 @@ describe('accounts over HTTP on the dev server', () => {
 
 describe('bad input on account endpoints is problem+json naming the field', () => {
   const cases: Array<[string, string, string, unknown, number, string, string]> = [
-    ['create: missing name', 'POST', '/v1/accounts', { ...account('x1', 'SP2'), name: undefined }, 400, 'name', 'required'],
+    [
+      'create: missing name',
+      'POST',
+      '/v1/accounts',
+      { ...account('x1', 'SP2'), name: undefined },
+      400,
+      'name',
+      'required',
+    ],
     ['create: plan as number', 'POST', '/v1/accounts', account('x2', 7 as never), 400, 'plan', 'type'],
     ['create: unknown plan', 'POST', '/v1/accounts', account('x3', 'GOLD'), 422, 'plan', 'known'],
-    ['create: unknown center', 'POST', '/v1/accounts', account('x4', 'SP2', { supportCenter: 'mars' }), 422, 'supportCenter', 'known'],
-    ['create: bad date', 'POST', '/v1/accounts', account('x5', 'SP2', { contractStart: '2025-02-30' }), 400, 'contractStart', 'format'],
+    [
+      'create: unknown center',
+      'POST',
+      '/v1/accounts',
+      account('x4', 'SP2', { supportCenter: 'mars' }),
+      422,
+      'supportCenter',
+      'known',
+    ],
+    [
+      'create: bad date',
+      'POST',
+      '/v1/accounts',
+      account('x5', 'SP2', { contractStart: '2025-02-30' }),
+      400,
+      'contractStart',
+      'format',
+    ],
     ['create: bad type', 'POST', '/v1/accounts', account('x6', 'SP2', { type: 'vip' }), 400, 'type', 'enum'],
     ['create: bad id', 'POST', '/v1/accounts', account('has space', 'SP2'), 400, 'id', 'format'],
-    ['create: oversized name', 'POST', '/v1/accounts', account('x7', 'SP2', { name: 'n'.repeat(201) }), 400, 'name', 'max'],
+    [
+      'create: oversized name',
+      'POST',
+      '/v1/accounts',
+      account('x7', 'SP2', { name: 'n'.repeat(201) }),
+      400,
+      'name',
+      'max',
+    ],
     ['create: unknown field', 'POST', '/v1/accounts', account('x8', 'SP2', { vip: true }), 400, 'vip', 'unknown'],
-    ['create: TAM on SP2', 'POST', '/v1/accounts', account('x9', 'SP2', { tamId: 'jane.doe' }), 422, 'tamId', 'planFeature'],
-    ['create: partner that is not one', 'POST', '/v1/accounts', account('x10', 'SP2', { partnerId: 'globex' }), 422, 'partnerId', 'partnerAccount'],
+    [
+      'create: TAM on SP2',
+      'POST',
+      '/v1/accounts',
+      account('x9', 'SP2', { tamId: 'jane.doe' }),
+      422,
+      'tamId',
+      'planFeature',
+    ],
+    [
+      'create: partner that is not one',
+      'POST',
+      '/v1/accounts',
+      account('x10', 'SP2', { partnerId: 'globex' }),
+      422,
+      'partnerId',
+      'partnerAccount',
+    ],
     ['patch: empty body', 'PATCH', '/v1/accounts/globex', {}, 400, 'body', 'invalid'],
     ['patch: unknown plan', 'PATCH', '/v1/accounts/globex', { plan: 'GOLD' }, 422, 'plan', 'known'],
     ['patch: unknown field', 'PATCH', '/v1/accounts/globex', { colour: 'red' }, 400, 'colour', 'unknown'],
     ['patch: bad date', 'PATCH', '/v1/accounts/globex', { contractStart: 'soon' }, 400, 'contractStart', 'format'],
-    ['contact: bad email', 'POST', '/v1/accounts/globex/contacts', { name: 'A', email: 'not-an-email' }, 400, 'email', 'format'],
-    ['contact: bad phone', 'POST', '/v1/accounts/globex/contacts', { name: 'A', email: 'a@globex.example', phone: 'call me' }, 400, 'phone', 'format'],
-    ['contact: missing name', 'POST', '/v1/accounts/globex/contacts', { email: 'a@globex.example' }, 400, 'name', 'required'],
+    [
+      'contact: bad email',
+      'POST',
+      '/v1/accounts/globex/contacts',
+      { name: 'A', email: 'not-an-email' },
+      400,
+      'email',
+      'format',
+    ],
+    [
+      'contact: bad phone',
+      'POST',
+      '/v1/accounts/globex/contacts',
+      { name: 'A', email: 'a@globex.example', phone: 'call me' },
+      400,
+      'phone',
+      'format',
+    ],
+    [
+      'contact: missing name',
+      'POST',
+      '/v1/accounts/globex/contacts',
+      { email: 'a@globex.example' },
+      400,
+      'name',
+      'required',
+    ],
     ['list: page size 1000', 'GET', '/v1/accounts?pageSize=1000', undefined, 400, 'pageSize', 'max'],
     ['list: unknown filter', 'GET', '/v1/accounts?colour=red', undefined, 400, 'colour', 'unknown'],
     ['list: bad page token', 'GET', '/v1/accounts?pageToken=!!!', undefined, 400, 'pageToken', 'format'],
@@ -232,7 +342,10 @@ describe('bad input on account endpoints is problem+json naming the field', () =
 
   it('answers a forged page token that parses within the token deadline and without a 5xx', async () => {
     const started = Date.now();
-    const res = await stack.http('GET', `/v1/accounts?pageToken=${Buffer.from('{"CloseTime":"x","RunID":7}').toString('base64url')}`);
+    const res = await stack.http(
+      'GET',
+      `/v1/accounts?pageToken=${Buffer.from('{"CloseTime":"x","RunID":7}').toString('base64url')}`,
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'pageToken', rule: 'format' })]);
     // The API's 3 s deadline answers within ~5 s (the client's retry backoff may outlive it; a 5 s

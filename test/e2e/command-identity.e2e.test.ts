@@ -33,7 +33,14 @@ beforeAll(async () => {
   previousWait = process.env.API_WORKER_WAIT_MS;
   process.env.API_WORKER_WAIT_MS = String(WORKER_WAIT_MS);
   stack = await startTestStack();
-  const account = { id: 'keyco', name: 'Key Co', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-03-01' };
+  const account = {
+    id: 'keyco',
+    name: 'Key Co',
+    type: 'customer',
+    plan: 'SP2',
+    supportCenter: 'emea',
+    contractStart: '2025-03-01',
+  };
   expect((await stack.http('POST', '/v1/accounts', account)).status).toBe(201);
   const contact = { contactId: 'C-KEY-1', name: 'Kim', email: 'kim@keyco.example' };
   expect((await stack.http('POST', '/v1/accounts/keyco/contacts', contact)).status).toBe(201);
@@ -47,14 +54,25 @@ afterAll(async () => {
 
 async function openIncident(): Promise<string> {
   const body = {
-    accountId: 'keyco', contactId: 'C-KEY-1', severity: 3, priority: 2, channel: 'portal',
-    product: 'Engine', productVersion: '4.2', summary: 'Key test', description: 'a 503 and its retry',
+    accountId: 'keyco',
+    contactId: 'C-KEY-1',
+    severity: 3,
+    priority: 2,
+    channel: 'portal',
+    product: 'Engine',
+    productVersion: '4.2',
+    summary: 'Key test',
+    description: 'a 503 and its retry',
   };
   const opened = await stack.http('POST', '/v1/incidents', body, { as: 'agent' });
   expect(opened.status).toBe(201);
   const { incidentId } = opened.body as { incidentId: string };
   // The worker has run the first task once the status is in the memo (not degraded).
-  await until(async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.degraded ? undefined : true), 20_000, 'status in full');
+  await until(
+    async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.degraded ? undefined : true),
+    20_000,
+    'status in full',
+  );
   return incidentId;
 }
 
@@ -69,7 +87,12 @@ describe('a command answered 503 (issue 14, item 2)', () => {
     await stack.stopWorker();
     let unavailable;
     try {
-      unavailable = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' });
+      unavailable = await stack.http(
+        'POST',
+        `/v1/incidents/${incidentId}/responses`,
+        { kind: 'solution' },
+        { as: 'agent' },
+      );
     } finally {
       await stack.startWorker();
     }
@@ -79,10 +102,15 @@ describe('a command answered 503 (issue 14, item 2)', () => {
     expect(key).toMatch(/^api-[0-9a-f-]{36}$/);
     expect(unavailable.body).toMatchObject({ status: 503, idempotencyKey: key });
 
-    const retried = await stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, {
-      as: 'agent',
-      headers: { 'Idempotency-Key': key! },
-    });
+    const retried = await stack.http(
+      'POST',
+      `/v1/incidents/${incidentId}/responses`,
+      { kind: 'solution' },
+      {
+        as: 'agent',
+        headers: { 'Idempotency-Key': key! },
+      },
+    );
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ ihr: true, outcome: 'met' });
     // Give a duplicate every chance to land before counting.
@@ -95,20 +123,30 @@ describe('a command answered 503 (issue 14, item 2)', () => {
     await stack.stopWorker();
     let unavailable;
     try {
-      unavailable = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'done' }, {
-        as: 'agent',
-        headers: { 'Idempotency-Key': 'helpdesk-4711' },
-      });
+      unavailable = await stack.http(
+        'POST',
+        `/v1/incidents/${incidentId}/resolve`,
+        { summary: 'done' },
+        {
+          as: 'agent',
+          headers: { 'Idempotency-Key': 'helpdesk-4711' },
+        },
+      );
     } finally {
       await stack.startWorker();
     }
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('idempotency-key')).toBe('helpdesk-4711');
     expect(unavailable.body.idempotencyKey).toBe('helpdesk-4711');
-    const retried = await stack.http('POST', `/v1/incidents/${incidentId}/resolve`, { summary: 'done' }, {
-      as: 'agent',
-      headers: { 'Idempotency-Key': 'helpdesk-4711' },
-    });
+    const retried = await stack.http(
+      'POST',
+      `/v1/incidents/${incidentId}/resolve`,
+      { summary: 'done' },
+      {
+        as: 'agent',
+        headers: { 'Idempotency-Key': 'helpdesk-4711' },
+      },
+    );
     expect(retried.status).toBe(200);
   });
 });
@@ -134,8 +172,12 @@ describe('an Idempotency-Key reused with another body (issue 14, item 3)', () =>
 
     const severity = await stack.http('POST', url('severity'), { severity: 2, reason: 'wider impact' }, withKey('s-1'));
     expect(severity.status).toBe(200);
-    expectKeyConflict(await stack.http('POST', url('severity'), { severity: 1, reason: 'wider impact' }, withKey('s-1')));
-    expect((await stack.http('POST', url('severity'), { reason: 'wider impact', severity: 2 }, withKey('s-1'))).body).toEqual(severity.body);
+    expectKeyConflict(
+      await stack.http('POST', url('severity'), { severity: 1, reason: 'wider impact' }, withKey('s-1')),
+    );
+    expect(
+      (await stack.http('POST', url('severity'), { reason: 'wider impact', severity: 2 }, withKey('s-1'))).body,
+    ).toEqual(severity.body);
     // Resolve is not here: once resolved, every command on the incident is 409 `incident`/`open`.
   });
 
@@ -146,7 +188,9 @@ describe('an Idempotency-Key reused with another body (issue 14, item 3)', () =>
     expect(first.status).toBe(202);
     expectKeyConflict(await stack.http('POST', url, { priority: 3 }, withKey('pr-1')));
     expect((await stack.http('POST', url, { priority: 1 }, withKey('pr-1'))).status).toBe(202);
-    const timeline = (await stack.http('GET', `/v1/incidents/${incidentId}/timeline`)).body.entries as Array<{ type: string }>;
+    const timeline = (await stack.http('GET', `/v1/incidents/${incidentId}/timeline`)).body.entries as Array<{
+      type: string;
+    }>;
     expect(timeline.filter((e) => e.type === 'priority.changed')).toHaveLength(1);
     // Without a key it stays a signal: accepted (202) whatever the workflow makes of it.
     expect((await stack.http('POST', url, { priority: 1 }, as)).status).toBe(202);
@@ -158,17 +202,38 @@ describe('an Idempotency-Key reused with another body (issue 14, item 3)', () =>
 
   it('is 409 on contact registration and account changes', async () => {
     const contact = { contactId: 'C-KEY-2', name: 'Lee', email: 'lee@keyco.example' };
-    const first = await stack.http('POST', '/v1/accounts/keyco/contacts', contact, { headers: { 'Idempotency-Key': 'c-1' } });
+    const first = await stack.http('POST', '/v1/accounts/keyco/contacts', contact, {
+      headers: { 'Idempotency-Key': 'c-1' },
+    });
     expect(first.status).toBe(201);
     expectKeyConflict(
-      await stack.http('POST', '/v1/accounts/keyco/contacts', { ...contact, email: 'lee@other.example' }, { headers: { 'Idempotency-Key': 'c-1' } }),
+      await stack.http(
+        'POST',
+        '/v1/accounts/keyco/contacts',
+        { ...contact, email: 'lee@other.example' },
+        { headers: { 'Idempotency-Key': 'c-1' } },
+      ),
     );
-    const retried = await stack.http('POST', '/v1/accounts/keyco/contacts', contact, { headers: { 'Idempotency-Key': 'c-1' } });
+    const retried = await stack.http('POST', '/v1/accounts/keyco/contacts', contact, {
+      headers: { 'Idempotency-Key': 'c-1' },
+    });
     expect(retried.body).toEqual(first.body);
 
-    const renamed = await stack.http('PATCH', '/v1/accounts/keyco', { name: 'Key Co Group' }, { headers: { 'Idempotency-Key': 'p-1' } });
+    const renamed = await stack.http(
+      'PATCH',
+      '/v1/accounts/keyco',
+      { name: 'Key Co Group' },
+      { headers: { 'Idempotency-Key': 'p-1' } },
+    );
     expect(renamed.status).toBe(200);
-    expectKeyConflict(await stack.http('PATCH', '/v1/accounts/keyco', { name: 'Key Co Holding' }, { headers: { 'Idempotency-Key': 'p-1' } }));
+    expectKeyConflict(
+      await stack.http(
+        'PATCH',
+        '/v1/accounts/keyco',
+        { name: 'Key Co Holding' },
+        { headers: { 'Idempotency-Key': 'p-1' } },
+      ),
+    );
     expect((await stack.http('GET', '/v1/accounts/keyco')).body.account.name).toBe('Key Co Group');
   });
 });

@@ -30,7 +30,9 @@ describe('filter values (issue 14, item 9)', () => {
     const r = await stack.http('GET', path, undefined, { timeoutMs: 15_000 });
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(r.body.errors).toEqual([{ field, rule: 'noControlCharacters', message: 'must not contain control characters' }]);
+    expect(r.body.errors).toEqual([
+      { field, rule: 'noControlCharacters', message: 'must not contain control characters' },
+    ]);
     expect(r.ms).toBeLessThan(AT_ONCE_MS);
   });
 

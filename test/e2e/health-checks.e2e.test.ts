@@ -1,6 +1,11 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { accountReviewPeriods, contractYear, contractYearAt, scheduleOptions } from '../../libs/health-checks/src';
-import { AccountRecord, healthCheckScheduleId, healthCheckStatusQuery, healthCheckWorkflowId } from '../../libs/contracts/src';
+import {
+  AccountRecord,
+  healthCheckScheduleId,
+  healthCheckStatusQuery,
+  healthCheckWorkflowId,
+} from '../../libs/contracts/src';
 import { accountBody, CONTRACT_START } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 import { testPolicy } from '../support/temporal';
@@ -22,7 +27,11 @@ let receiver: WebhookReceiver;
 
 const account = accountBody;
 
-async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -37,7 +46,8 @@ async function eventually<T>(probe: () => Promise<T | undefined | false>, what: 
   }
 }
 
-const describeSchedule = (accountId: string) => stack.client.schedule.getHandle(healthCheckScheduleId(accountId)).describe();
+const describeSchedule = (accountId: string) =>
+  stack.client.schedule.getHandle(healthCheckScheduleId(accountId)).describe();
 async function scheduleGone(accountId: string): Promise<boolean> {
   try {
     await describeSchedule(accountId);
@@ -67,7 +77,11 @@ beforeAll(async () => {
     const res = await stack.http('POST', '/v1/accounts', body);
     expect(res.status).toBe(201);
   }
-  const contact = await stack.http('POST', '/v1/accounts/acme/contacts', { contactId: 'C-ACME-1', name: 'Ann', email: 'ann@acme.example' });
+  const contact = await stack.http('POST', '/v1/accounts/acme/contacts', {
+    contactId: 'C-ACME-1',
+    name: 'Ann',
+    email: 'ann@acme.example',
+  });
   expect(contact.status).toBe(201);
 });
 
@@ -87,7 +101,12 @@ describe('health-check schedules and tasks on the dev server', () => {
     });
     expect(description.policies.overlap).toBe('ALLOW_ALL');
     expect(description.policies.catchupWindow).toBe(30 * 24 * 3600 * 1000);
-    expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'healthCheckStarterWorkflow', workflowId: 'health-checks/acme', taskQueue: 'sla' });
+    expect(description.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'healthCheckStarterWorkflow',
+      workflowId: 'health-checks/acme',
+      taskQueue: 'sla',
+    });
     const next = description.info.nextActionTimes[0];
     expect(next.toISOString()).toMatch(/-03-01T07:00:00\.000Z$/); // 09:00 EET
     await eventually(async () => (await scheduleIds()).includes('health-checks/acme'), 'schedule list');
@@ -114,48 +133,87 @@ describe('health-check schedules and tasks on the dev server', () => {
     await handle.trigger();
     const starters = await eventually(async () => {
       const found = [];
-      for await (const info of stack.client.workflow.list({ query: `WorkflowType = "healthCheckStarterWorkflow" AND SlaAccountId = "acme"` })) found.push(info);
+      for await (const info of stack.client.workflow.list({
+        query: `WorkflowType = "healthCheckStarterWorkflow" AND SlaAccountId = "acme"`,
+      }))
+        found.push(info);
       return found.length >= 2 ? found : undefined;
     }, 'two starter runs').catch(async (error) => {
       const all = [];
-      for await (const info of stack.client.workflow.list({ query: `WorkflowType = "healthCheckStarterWorkflow"` })) all.push([info.workflowId, info.status.name, JSON.stringify(info.searchAttributes)]);
+      for await (const info of stack.client.workflow.list({ query: `WorkflowType = "healthCheckStarterWorkflow"` }))
+        all.push([info.workflowId, info.status.name, JSON.stringify(info.searchAttributes)]);
       console.log(JSON.stringify(all), JSON.stringify((await handle.describe()).info));
       throw error;
     });
     const results = await Promise.all(starters.map((s) => stack.client.workflow.getHandle(s.workflowId).result()));
     for (const result of results) expect(result).toMatchObject({ workflowId: healthCheckWorkflowId('acme', YEAR) });
     expect(results.map((r) => r.action).sort()).toEqual(['existing', 'existing']); // the account's creation started it
-    for (const s of starters) expect(s.workflowId).toMatch(/^health-checks\/acme-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    for (const s of starters)
+      expect(s.workflowId).toMatch(/^health-checks\/acme-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     const year = await stack.client.workflow.getHandle(healthCheckWorkflowId('acme', YEAR)).describe();
     expect(year.status.name).toBe('RUNNING');
     const runs = [];
-    for await (const info of stack.client.workflow.list({ query: `WorkflowId = "${healthCheckWorkflowId('acme', YEAR)}"` })) runs.push(info);
+    for await (const info of stack.client.workflow.list({
+      query: `WorkflowId = "${healthCheckWorkflowId('acme', YEAR)}"`,
+    }))
+      runs.push(info);
     expect(runs).toHaveLength(1);
   });
 
   it('customer request -> TAM task listed and delivered -> scheduled -> completed; a second request is 409', async () => {
-    const bad = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote', preferredDates: ['2020-01-01'] }, { as: 'acme' });
+    const bad = await stack.http(
+      'POST',
+      '/v1/accounts/acme/health-checks',
+      { kind: 'remote', preferredDates: ['2020-01-01'] },
+      { as: 'acme' },
+    );
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0]).toMatchObject({ field: 'preferredDates[0]', rule: 'future' });
-    const late = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote', preferredDates: [`${YEAR + 3}-01-10`] }, { as: 'acme' });
+    const late = await stack.http(
+      'POST',
+      '/v1/accounts/acme/health-checks',
+      { kind: 'remote', preferredDates: [`${YEAR + 3}-01-10`] },
+      { as: 'acme' },
+    );
     expect(late.status).toBe(422);
     expect(late.body.errors[0]).toMatchObject({ field: 'preferredDates[0]', rule: 'contractYear' });
 
     const preferred = `${YEAR + 1}-01-20`;
-    const created = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote', preferredDates: [preferred] }, { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } });
+    const created = await stack.http(
+      'POST',
+      '/v1/accounts/acme/health-checks',
+      { kind: 'remote', preferredDates: [preferred] },
+      { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } },
+    );
     expect(created.status).toBe(201);
     const taskId = `acme:${YEAR}:remote`;
-    expect(created.body).toMatchObject({ taskId, state: 'open', owner: 'jane.doe', title: 'schedule the remote health check', requestedBy: 'customer:acme' });
+    expect(created.body).toMatchObject({
+      taskId,
+      state: 'open',
+      owner: 'jane.doe',
+      title: 'schedule the remote health check',
+      requestedBy: 'customer:acme',
+    });
     // Due: end of the 10th business day (17:00 Helsinki), within 10-16 calendar days.
     const days = (Date.parse(created.body.dueAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(9);
     expect(days).toBeLessThan(17);
     // A retried request with the same key is the same update: same task, no 409.
-    const retried = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote', preferredDates: [preferred] }, { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } });
+    const retried = await stack.http(
+      'POST',
+      '/v1/accounts/acme/health-checks',
+      { kind: 'remote', preferredDates: [preferred] },
+      { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } },
+    );
     expect(retried.status).toBe(201);
     expect(retried.body.createdAt).toBe(created.body.createdAt);
     // The same key with another body is a conflict, not the first request's task (issue 14, item 3).
-    const reused = await stack.http('POST', '/v1/accounts/acme/health-checks', { kind: 'remote' }, { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } });
+    const reused = await stack.http(
+      'POST',
+      '/v1/accounts/acme/health-checks',
+      { kind: 'remote' },
+      { as: 'acme', headers: { 'Idempotency-Key': 'hc-1' } },
+    );
     expect(reused.status).toBe(409);
     expect(reused.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'sameBody' })]);
 
@@ -170,7 +228,12 @@ describe('health-check schedules and tasks on the dev server', () => {
     }, 'task listed for the TAM');
     expect(listed.owner).toBe('jane.doe');
     const listedTask = listed.items.find((t: any) => t.taskId === taskId);
-    expect(listedTask).toMatchObject({ accountId: 'acme', contractYear: YEAR, state: 'open', dueAt: created.body.dueAt });
+    expect(listedTask).toMatchObject({
+      accountId: 'acme',
+      contractYear: YEAR,
+      state: 'open',
+      dueAt: created.body.dueAt,
+    });
     const soon = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
     const dueBefore = await stack.http('GET', `/v1/tasks?state=open&dueBefore=${soon}`, undefined, { as: 'tam' });
     expect(dueBefore.status).toBe(200);
@@ -184,7 +247,8 @@ describe('health-check schedules and tasks on the dev server', () => {
 
     // Delivered as a signed webhook.
     const delivery = await eventually(
-      async () => receiver.deliveries().find((d) => d.body?.type === 'task.created' && d.body?.data?.task?.taskId === taskId),
+      async () =>
+        receiver.deliveries().find((d) => d.body?.type === 'task.created' && d.body?.data?.task?.taskId === taskId),
       'task.created webhook',
     );
     expect(delivery.verified).toBe(true);
@@ -197,16 +261,33 @@ describe('health-check schedules and tasks on the dev server', () => {
     expect(past.status).toBe(422);
     expect(past.body.errors[0]).toMatchObject({ field: 'date', rule: 'future' });
 
-    const scheduled = await stack.http('POST', `/v1/tasks/${taskId}/schedule`, { date: preferred }, { as: 'tam', headers: { 'Idempotency-Key': 'sch-1' } });
+    const scheduled = await stack.http(
+      'POST',
+      `/v1/tasks/${taskId}/schedule`,
+      { date: preferred },
+      { as: 'tam', headers: { 'Idempotency-Key': 'sch-1' } },
+    );
     expect(scheduled.status).toBe(200);
-    const rescheduledWithSameKey = await stack.http('POST', `/v1/tasks/${taskId}/schedule`, { date: `${YEAR + 1}-01-21` }, { as: 'tam', headers: { 'Idempotency-Key': 'sch-1' } });
+    const rescheduledWithSameKey = await stack.http(
+      'POST',
+      `/v1/tasks/${taskId}/schedule`,
+      { date: `${YEAR + 1}-01-21` },
+      { as: 'tam', headers: { 'Idempotency-Key': 'sch-1' } },
+    );
     expect(rescheduledWithSameKey.status).toBe(409);
-    expect(rescheduledWithSameKey.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'sameBody' })]);
+    expect(rescheduledWithSameKey.body.errors).toEqual([
+      expect.objectContaining({ field: 'Idempotency-Key', rule: 'sameBody' }),
+    ]);
     expect(scheduled.body).toMatchObject({ state: 'scheduled', scheduledBy: 'tam:tam' });
     expect(Date.parse(scheduled.body.scheduledFor)).toBe(Date.parse(`${preferred}T09:00:00+02:00`));
     expect(Date.parse(scheduled.body.remindAt)).toBeLessThan(Date.parse(scheduled.body.scheduledFor));
 
-    const completed = await stack.http('POST', `/v1/tasks/${taskId}/complete`, { summary: 'Reviewed 4.2 upgrade plan and alerting.' }, { as: 'tam' });
+    const completed = await stack.http(
+      'POST',
+      `/v1/tasks/${taskId}/complete`,
+      { summary: 'Reviewed 4.2 upgrade plan and alerting.' },
+      { as: 'tam' },
+    );
     expect(completed.status).toBe(200);
     expect(completed.body).toMatchObject({ state: 'done', summary: 'Reviewed 4.2 upgrade plan and alerting.' });
 
@@ -220,28 +301,59 @@ describe('health-check schedules and tasks on the dev server', () => {
     const agent = await stack.http('GET', '/v1/accounts/acme/health-checks', undefined, { as: 'agent' });
     expect(agent.status).toBe(200);
 
-    await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.completed' && d.body?.data?.task?.taskId === taskId), 'task.completed webhook');
+    await eventually(
+      async () =>
+        receiver.deliveries().find((d) => d.body?.type === 'task.completed' && d.body?.data?.task?.taskId === taskId),
+      'task.completed webhook',
+    );
   });
 
   it("an SPE account's current quarterly review is listed for its TAM and completed with a summary", async () => {
     const now = Date.now();
-    const period = accountReviewPeriods(contractYear(CONTRACT_START, ZONE, YEAR), ZONE, 3).find((p) => Date.parse(p.start) <= now && now < Date.parse(p.end))!;
+    const period = accountReviewPeriods(contractYear(CONTRACT_START, ZONE, YEAR), ZONE, 3).find(
+      (p) => Date.parse(p.start) <= now && now < Date.parse(p.end),
+    )!;
     const taskId = `acme:${YEAR}:review-${period.review}`;
     const listed = await eventually(async () => {
       const res = await stack.http('GET', '/v1/tasks?state=open', undefined, { as: 'tam' });
       return res.body.items?.find((t: any) => t.taskId === taskId);
     }, 'review task listed for the TAM');
-    expect(listed).toMatchObject({ kind: 'review', title: 'host the quarterly account review', owner: 'jane.doe', accountId: 'acme', periodStart: period.start });
+    expect(listed).toMatchObject({
+      kind: 'review',
+      title: 'host the quarterly account review',
+      owner: 'jane.doe',
+      accountId: 'acme',
+      periodStart: period.start,
+    });
     expect(Date.parse(listed.dueAt)).toBeGreaterThan(now);
-    const schedule = await stack.http('POST', `/v1/tasks/${taskId}/schedule`, { date: `${YEAR + 1}-01-20` }, { as: 'tam' });
+    const schedule = await stack.http(
+      'POST',
+      `/v1/tasks/${taskId}/schedule`,
+      { date: `${YEAR + 1}-01-20` },
+      { as: 'tam' },
+    );
     expect(schedule.status).toBe(422);
     expect(schedule.body.errors[0]).toMatchObject({ rule: 'reviewTask' });
-    const completed = await stack.http('POST', `/v1/tasks/${taskId}/complete`, { summary: 'Quarterly review: 2 open Sev 3s, upgrade to 4.2 in Q1.' }, { as: 'tam' });
+    const completed = await stack.http(
+      'POST',
+      `/v1/tasks/${taskId}/complete`,
+      { summary: 'Quarterly review: 2 open Sev 3s, upgrade to 4.2 in Q1.' },
+      { as: 'tam' },
+    );
     expect(completed.status).toBe(200);
-    expect(completed.body).toMatchObject({ taskId, state: 'done', completedBy: 'tam:tam', summary: 'Quarterly review: 2 open Sev 3s, upgrade to 4.2 in Q1.' });
+    expect(completed.body).toMatchObject({
+      taskId,
+      state: 'done',
+      completedBy: 'tam:tam',
+      summary: 'Quarterly review: 2 open Sev 3s, upgrade to 4.2 in Q1.',
+    });
     const again = await stack.http('POST', `/v1/tasks/${taskId}/complete`, { summary: 'again' }, { as: 'tam' });
     expect(again.status).toBe(409);
-    await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.completed' && d.body?.data?.task?.taskId === taskId), 'review task.completed webhook');
+    await eventually(
+      async () =>
+        receiver.deliveries().find((d) => d.body?.type === 'task.completed' && d.body?.data?.task?.taskId === taskId),
+      'review task.completed webhook',
+    );
   });
 
   it('downgrade SPE -> SP2 removes the schedule and closes the offer with a reason', async () => {
@@ -258,10 +370,18 @@ describe('health-check schedules and tasks on the dev server', () => {
     expect(status.offer.outcome).toContain('SP2');
     expect(status.offer.offers.remote).toMatchObject({ status: 'closed' });
     expect(status.offer.offers.onsite?.reason).toContain('plan changed to SP2');
-    expect(status.reviews?.[0]).toMatchObject({ kind: 'review', state: 'closed', outcome: 'plan changed to SP2 (Advanced), which includes no account reviews' });
+    expect(status.reviews?.[0]).toMatchObject({
+      kind: 'review',
+      state: 'closed',
+      outcome: 'plan changed to SP2 (Advanced), which includes no account reviews',
+    });
     const refused = await stack.http('POST', '/v1/accounts/initech/health-checks', { kind: 'remote' });
     expect(refused.status).toBe(422);
-    await eventually(async () => receiver.deliveries().find((d) => d.body?.type === 'task.closed' && d.body?.data?.accountId === 'initech'), 'task.closed webhook');
+    await eventually(
+      async () =>
+        receiver.deliveries().find((d) => d.body?.type === 'task.closed' && d.body?.data?.accountId === 'initech'),
+      'task.closed webhook',
+    );
   });
 
   it("upgrade SP2 -> SP1 mid-year creates the schedule and starts the current year's workflow for the queue", async () => {
@@ -275,7 +395,10 @@ describe('health-check schedules and tasks on the dev server', () => {
     expect(status.kinds).toEqual(['remote']);
     expect(status.offer).toMatchObject({ state: 'open', owner: 'emea-success@vendor.example', ownerKind: 'queue' });
     const queueTasks = await eventually(async () => {
-      const res = await stack.http('GET', `/v1/tasks?owner=${encodeURIComponent('emea-success@vendor.example')}&state=open`);
+      const res = await stack.http(
+        'GET',
+        `/v1/tasks?owner=${encodeURIComponent('emea-success@vendor.example')}&state=open`,
+      );
       return res.body.items?.some((t: any) => t.taskId === `hooli:${YEAR}:offer`) ? res.body : undefined;
     }, 'queue task listed');
     expect(queueTasks.owner).toBe('emea-success@vendor.example');
@@ -292,7 +415,9 @@ describe('health-check schedules and tasks on the dev server', () => {
     const report = await eventually(async () => {
       const res = await stack.http('POST', '/v1/admin/health-check-schedules/reconcile');
       expect(res.status).toBe(200);
-      return res.body.created.includes('health-checks/umbrella') || res.body.deleted.includes('health-checks/globex') ? res.body : undefined;
+      return res.body.created.includes('health-checks/umbrella') || res.body.deleted.includes('health-checks/globex')
+        ? res.body
+        : undefined;
     }, 'reconcile report');
     const all = [report];
     if (!(report.created.includes('health-checks/umbrella') && report.deleted.includes('health-checks/globex'))) {

@@ -34,8 +34,27 @@ beforeAll(async () => {
     childEnv: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'http://sla.test', TEMPORAL_UI_URL: 'http://temporal-ui.test' },
   });
   worker = await stack.startChildWorker('worker-1');
-  expect((await stack.http('POST', '/v1/accounts', { id: 'globex', name: 'Globex', type: 'customer', plan: 'SP1', supportCenter: 'emea', contractStart: '2025-01-01' })).status).toBe(201);
-  expect((await stack.http('POST', '/v1/accounts/globex/contacts', { contactId: 'C1', name: 'Gus', email: 'gus@globex.example' })).status).toBe(201);
+  expect(
+    (
+      await stack.http('POST', '/v1/accounts', {
+        id: 'globex',
+        name: 'Globex',
+        type: 'customer',
+        plan: 'SP1',
+        supportCenter: 'emea',
+        contractStart: '2025-01-01',
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await stack.http('POST', '/v1/accounts/globex/contacts', {
+        contactId: 'C1',
+        name: 'Gus',
+        email: 'gus@globex.example',
+      })
+    ).status,
+  ).toBe(201);
 });
 
 afterAll(async () => {
@@ -67,10 +86,17 @@ describe('escalation emails', () => {
     await sleep(8_000);
     worker = await stack.startChildWorker('worker-2');
 
-    await eventually(() => mailsOf(incidentId).find((m) => webhookIdOf(m).endsWith('.level2')), 'level 2 email', 60_000);
+    await eventually(
+      () => mailsOf(incidentId).find((m) => webhookIdOf(m).endsWith('.level2')),
+      'level 2 email',
+      60_000,
+    );
     const status = await eventually(async () => {
       const body = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
-      return body.ladder?.fired.length === 4 && body.ladder.fired.every((f: { delivery: string }) => f.delivery !== 'in-flight') ? body : undefined;
+      return body.ladder?.fired.length === 4 &&
+        body.ladder.fired.every((f: { delivery: string }) => f.delivery !== 'in-flight')
+        ? body
+        : undefined;
     }, 'ladder settled');
     expect(status.ladder.fired.map((f: { id: string; delivery: string }) => [f.id, f.delivery])).toEqual([
       ['warn', 'delivered'],
@@ -83,10 +109,30 @@ describe('escalation emails', () => {
     expect(breachStep.report.unreached).toEqual([{ role: 'tam', reason: 'account globex has no TAM' }]);
 
     const expected: Array<[string, string, string, RegExp]> = [
-      ['warn', 'emea-support@vendor.example', CENTER_ZONE, /^\[SLA SP1 Sev 2\] IHR warning: half of the response target used: Replication stalled · globex$/],
-      ['at_risk', 'emea-lead@vendor.example', CENTER_ZONE, /^\[SLA SP1 Sev 2\] IHR at risk: three quarters of the response target used: Replication stalled · globex$/],
-      ['breach', 'emea-manager@vendor.example', 'Europe/Berlin', /^\[SLA SP1 Sev 2\] BREACHED: no human response · globex · Replication stalled$/],
-      ['level2', 'support-director@vendor.example', 'Europe/London', /^\[SLA SP1 Sev 2\] IHR breach escalated: Replication stalled · globex$/],
+      [
+        'warn',
+        'emea-support@vendor.example',
+        CENTER_ZONE,
+        /^\[SLA SP1 Sev 2\] IHR warning: half of the response target used: Replication stalled · globex$/,
+      ],
+      [
+        'at_risk',
+        'emea-lead@vendor.example',
+        CENTER_ZONE,
+        /^\[SLA SP1 Sev 2\] IHR at risk: three quarters of the response target used: Replication stalled · globex$/,
+      ],
+      [
+        'breach',
+        'emea-manager@vendor.example',
+        'Europe/Berlin',
+        /^\[SLA SP1 Sev 2\] BREACHED: no human response · globex · Replication stalled$/,
+      ],
+      [
+        'level2',
+        'support-director@vendor.example',
+        'Europe/London',
+        /^\[SLA SP1 Sev 2\] IHR breach escalated: Replication stalled · globex$/,
+      ],
     ];
     for (const [step, address, zone, subject] of expected) {
       const copies = mailsOf(incidentId).filter((m) => webhookIdOf(m) === `${incidentId}.0.${step}`);
@@ -99,9 +145,13 @@ describe('escalation emails', () => {
       expect(text).toContain(`IHR due: ${localTime(dueAt, CENTER_ZONE, 'en-GB')}`);
       if (zone !== CENTER_ZONE) expect(text).toContain(`your time ${localTime(dueAt, zone, 'en-GB')}`);
       expect(text).toContain(`http://sla.test/v1/incidents/${incidentId}`);
-      expect(text).toContain(`http://temporal-ui.test/namespaces/default/workflows/${encodeURIComponent(`incident/${incidentId}`)}`);
+      expect(text).toContain(
+        `http://temporal-ui.test/namespaces/default/workflows/${encodeURIComponent(`incident/${incidentId}`)}`,
+      );
       expect(mail.parsed.html).toContain('<table');
-      expect(mail.parsed.messageId).toMatch(new RegExp(`^<${incidentId}\\.0\\.${step}\\.[0-9a-f]{12}@vendor\\.example>$`));
+      expect(mail.parsed.messageId).toMatch(
+        new RegExp(`^<${incidentId}\\.0\\.${step}\\.[0-9a-f]{12}@vendor\\.example>$`),
+      );
     }
     // What comes next, in the warning: the at-risk step at its local time.
     const warn = mailsOf(incidentId).find((m) => webhookIdOf(m) === `${incidentId}.0.warn`)!;

@@ -21,11 +21,35 @@ afterAll(async () => {
 
 describe('metrics, request logs and limits', () => {
   it('serves Prometheus metrics without a key, with request and incident counters', async () => {
-    await stack.http('POST', '/v1/accounts', { id: 'acme', name: 'Acme', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-01-01' });
-    await stack.http('POST', '/v1/accounts/acme/contacts', { contactId: 'C1', name: 'Jane', email: 'jane.doe@acme.example' });
-    const opened = await stack.http('POST', '/v1/incidents', {
-      accountId: 'acme', contactId: 'C1', severity: 2, priority: 1, channel: 'phone', product: 'P', productVersion: '1', summary: 's', description: 'd',
-    }, { as: 'agent' });
+    await stack.http('POST', '/v1/accounts', {
+      id: 'acme',
+      name: 'Acme',
+      type: 'customer',
+      plan: 'SP2',
+      supportCenter: 'emea',
+      contractStart: '2025-01-01',
+    });
+    await stack.http('POST', '/v1/accounts/acme/contacts', {
+      contactId: 'C1',
+      name: 'Jane',
+      email: 'jane.doe@acme.example',
+    });
+    const opened = await stack.http(
+      'POST',
+      '/v1/incidents',
+      {
+        accountId: 'acme',
+        contactId: 'C1',
+        severity: 2,
+        priority: 1,
+        channel: 'phone',
+        product: 'P',
+        productVersion: '1',
+        summary: 's',
+        description: 'd',
+      },
+      { as: 'agent' },
+    );
     expect(opened.status).toBe(201);
     const res = await fetch(`${stack.baseUrl}/metrics`);
     expect(res.status).toBe(200);
@@ -39,7 +63,14 @@ describe('metrics, request logs and limits', () => {
     const res = await stack.http('GET', '/v1/accounts/acme', undefined, { headers: { 'x-request-id': 'req-42' } });
     expect(res.headers.get('x-request-id')).toBe('req-42');
     const line = logLines.find((l) => l.requestId === 'req-42');
-    expect(line).toMatchObject({ service: 'api', method: 'GET', route: '/v1/accounts/:id', status: 200, keyId: 'admin', msg: 'http request' });
+    expect(line).toMatchObject({
+      service: 'api',
+      method: 'GET',
+      route: '/v1/accounts/:id',
+      status: 200,
+      keyId: 'admin',
+      msg: 'http request',
+    });
     expect(line!.durationMs).toEqual(expect.any(Number));
     const all = JSON.stringify(logLines);
     for (const token of Object.values(stack.keys.token)) expect(all).not.toContain(token);

@@ -5,7 +5,11 @@ import { freePort } from '../../libs/devstack/src';
 const ROOT = join(__dirname, '..', '..');
 
 /** Runs an entry point as `npm start` would (TypeScript through the repo's require hook); its exit and stderr. */
-function runEntry(entry: string, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; stderr: string; ms: number }> {
+function runEntry(
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [join(ROOT, 'scripts', 'ts-run.js'), join(ROOT, entry)], {
@@ -34,7 +38,11 @@ describe('start-up configuration (issue 14, item 11)', () => {
   });
 
   it('the API refuses API_RATE_LIMIT_PER_MINUTE=600/min at start-up, naming the variable and the rule', async () => {
-    const run = await runEntry('apps/api/src/main.ts', { API_RATE_LIMIT_PER_MINUTE: '600/min', TEMPORAL_ADDRESS: closedAddress, API_PORT: '0' });
+    const run = await runEntry('apps/api/src/main.ts', {
+      API_RATE_LIMIT_PER_MINUTE: '600/min',
+      TEMPORAL_ADDRESS: closedAddress,
+      API_PORT: '0',
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('API_RATE_LIMIT_PER_MINUTE="600/min": must be a whole number from 0 to 1000000');
   });

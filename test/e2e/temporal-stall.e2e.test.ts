@@ -48,7 +48,9 @@ beforeAll(async () => {
   const address = api.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   // Every answer, the 503s of the stall included, is checked against the served document.
-  const contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
+  const contract = new ContractChecker(
+    (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>,
+  );
   http = apiRequester(baseUrl, keys, () => contract);
 });
 
@@ -61,10 +63,24 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const account = { id: 'stall-co', name: 'Stall Co', type: 'customer', plan: 'SP2', supportCenter: 'emea', contractStart: '2025-03-01' };
+const account = {
+  id: 'stall-co',
+  name: 'Stall Co',
+  type: 'customer',
+  plan: 'SP2',
+  supportCenter: 'emea',
+  contractStart: '2025-03-01',
+};
 const incident = {
-  accountId: 'acme', contactId: 'C-ACME-1', severity: 3, priority: 2, channel: 'portal', product: 'Engine',
-  productVersion: '4.2', summary: 'Stalled', description: 'While Temporal stalls',
+  accountId: 'acme',
+  contactId: 'C-ACME-1',
+  severity: 3,
+  priority: 2,
+  channel: 'portal',
+  product: 'Engine',
+  productVersion: '4.2',
+  summary: 'Stalled',
+  description: 'While Temporal stalls',
 };
 
 describe('a stalled Temporal server (issue 14, item 8)', () => {
@@ -103,7 +119,10 @@ describe('a stalled Temporal server (issue 14, item 8)', () => {
       ['GET', '/v1/accounts/acme', 'query', undefined],
       ['POST', '/v1/incidents', 'account read, then start', incident],
     ])('%s %s (%s) answers 503 with Retry-After, bounded by the worker waits', async (method, path, _what, body) => {
-      const r = await http(method, path, body, { timeoutMs: CLIENT_TIMEOUT_MS, headers: method === 'POST' ? { 'Idempotency-Key': 'stall-1' } : {} });
+      const r = await http(method, path, body, {
+        timeoutMs: CLIENT_TIMEOUT_MS,
+        headers: method === 'POST' ? { 'Idempotency-Key': 'stall-1' } : {},
+      });
       expect({ status: r.status, body: r.body }).toMatchObject({ status: 503, body: { status: 503 } });
       expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
       // A query waits API_QUERY_WAIT_MS (3 s) for a worker on purpose; nothing waits longer than the worker wait.

@@ -37,7 +37,7 @@ describe('what-if cost (issue 14, item 10)', () => {
     expect(other.ms).toBeLessThan(OTHER_KEY_BOUND_MS);
   });
 
-  it('answers the longest what-if compactly, weighs it in the key\'s limit, and leaves other keys alone', async () => {
+  it("answers the longest what-if compactly, weighs it in the key's limit, and leaves other keys alone", async () => {
     await new Promise((r) => setTimeout(r, 10_000)); // refill acme's bucket (10 tokens a second)
     const { flood, other } = await floodWhileReading('/v1/calendars/americas/due?hours=1000');
     const ok = flood.filter((r) => r.status === 200);

@@ -32,7 +32,8 @@ describe('incident workflow replay', () => {
         // Since patch status-in-memo: the whole status upserted into the memo once a workflow task changed it.
         'incident-status-memo-met.json',
         'incident-status-memo-reclassify.json',
-        // Since patch notify-channels: explanation and next step sent to people; steps no channel reaches undeliverable.
+        // Since patch notify-channels: explanation and next step sent to people; steps no channel reaches
+        // undeliverable.
         'incident-channels-breached-level2.json',
         'incident-channels-undeliverable.json',
         // Since patch request-instants: commands at the instant the API received them (a response received
@@ -63,12 +64,14 @@ describe('incident workflow replay', () => {
   it('detects nondeterminism (a history whose recorded commands do not match the code)', async () => {
     const { history } = histories().find((h) => h.file === 'incident-met.json')!;
     // Rename the first scheduled activity: the code schedules `notify` where the history says otherwise.
-    const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes)!.activityTaskScheduledEventAttributes!;
+    const scheduled = history.events.find(
+      (e) => e.activityTaskScheduledEventAttributes,
+    )!.activityTaskScheduledEventAttributes!;
     expect(scheduled.activityType?.name).toBe('notify');
     scheduled.activityType = { name: 'notifyRenamed' };
-    await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName: 'altered' }, history)).rejects.toThrow(
-      DeterminismViolationError,
-    );
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName: 'altered' }, history),
+    ).rejects.toThrow(DeterminismViolationError);
   });
 
   it('detects nondeterminism in local-first histories (patch marker, local activity marker)', async () => {
@@ -110,9 +113,12 @@ describe('incident workflow replay', () => {
 
 type StoredHistory = ReturnType<typeof histories>[number]['history'];
 const storedHistory = (file: string): StoredHistory => histories().find((h) => h.file === file)!.history;
-const replay = (history: StoredHistory, replayName: string) => Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName }, history);
+const replay = (history: StoredHistory, replayName: string) =>
+  Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName }, history);
 const markers = (history: StoredHistory, name: string) =>
-  history.events.filter((e) => e.markerRecordedEventAttributes?.markerName === name).map((e) => e.markerRecordedEventAttributes!);
+  history.events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === name)
+    .map((e) => e.markerRecordedEventAttributes!);
 const json = (data: Uint8Array | null | undefined) => JSON.parse(Buffer.from(data!).toString('utf8'));
 
 /** Makes the history's marker of patch `id` name a patch the code does not know. */

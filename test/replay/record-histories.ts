@@ -38,7 +38,8 @@ export async function recordRun(
   const handle = await start();
   await script(handle);
   // Not `handle.result()`: it unlocks time skipping and the idle test server leaps years ahead.
-  for (let i = 0; i < 200 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 200 && (await handle.describe()).status.name === 'RUNNING'; i++)
+    await new Promise((r) => setTimeout(r, 20));
   writeFileSync(file, `${toJson(await handle.fetchHistory())}\n`);
   written.push(file);
 }
@@ -48,7 +49,9 @@ export async function startRecordingEnv() {
   const receiver = await startWebhookReceiver(HOOK_SECRET);
   const policy = policyWithSubscribers([['ops', receiver.url, ['*']]]);
   const env = await createTimeSkippingEnv();
-  const worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy, { providers: testProviders() });
+  const worker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policy, {
+    providers: testProviders(),
+  });
   return { receiver, policy, env, worker };
 }
 
@@ -72,11 +75,19 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     ['flaky', flaky.url, ['ihr.warning']],
     ['down', flaky.downUrl, ['ihr.at_risk']],
   ]);
-  const faultyWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', faultyPolicy, { providers: testProviders(), taskQueue: FAULTY_QUEUE });
+  const faultyWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', faultyPolicy, {
+    providers: testProviders(),
+    taskQueue: FAULTY_QUEUE,
+  });
   // A worker whose policy has no subscriber and no SMTP: every step reaches nobody (undeliverable).
-  const bareWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policyWithSubscribers([]), { providers: testProviders(), taskQueue: BARE_QUEUE });
+  const bareWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', policyWithSubscribers([]), {
+    providers: testProviders(),
+    taskQueue: BARE_QUEUE,
+  });
   const written: string[] = [];
-  const only = process.env.RECORD_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean);
+  const only = process.env.RECORD_SCENARIOS?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   try {
     type Script = (h: WorkflowHandleWithFirstExecutionRunId, entered: number) => Promise<void>;
     const run = async (name: string, input: IncidentWorkflowInput, script: Script, taskQueue = TASK_QUEUE) => {
@@ -89,12 +100,20 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
           workflowId: `incident/${input.intake.incidentId}`,
           args: [input],
           // Started as the API starts incidents when the clock was planned at intake (its memo included).
-          memo: { intakeHash: 'recorded', ...(input.initialClock ? publicationAtIntake(input).memo : { summary: input.intake.summary, enteredAt: input.intake.enteredAt }) },
+          memo: {
+            intakeHash: 'recorded',
+            ...(input.initialClock
+              ? publicationAtIntake(input).memo
+              : { summary: input.intake.summary, enteredAt: input.intake.enteredAt }),
+          },
         });
-        for (let i = 0; i < 100 && !(await handle.query(incidentStatusQuery)).ihr; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && !(await handle.query(incidentStatusQuery)).ihr; i++)
+          await new Promise((r) => setTimeout(r, 20));
         return (started = handle);
       };
-      await recordRun(join(dir, `incident-${name}.json`), written, start, () => script(started!, Date.parse(input.intake.enteredAt)));
+      await recordRun(join(dir, `incident-${name}.json`), written, start, () =>
+        script(started!, Date.parse(input.intake.enteredAt)),
+      );
       if (started) await recordEarlierRuns(name, started);
     };
     /**
@@ -118,8 +137,11 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       });
     };
     const now = async () => env.currentTimeMs();
-    const resolve = (h: WorkflowHandle) => h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
-    /** Until every fired step's delivery settled (queries do not skip time; real time moves the test server's clock). */
+    const resolve = (h: WorkflowHandle) =>
+      h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
+    /**
+     * Until every fired step's delivery settled (queries do not skip time; real time moves the test server's clock).
+     */
     const settled = async (h: WorkflowHandle, steps: number) => {
       for (let i = 0; i < 200; i++) {
         const { ladder } = await h.query(incidentStatusQuery);
@@ -130,61 +152,99 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     };
 
     // Full lifecycle, met: warn and at-risk fire, a response at 90 % stops the ladder, resolve.
-    await run('met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now() }), async (h, entered) => {
-      await skipTo(env, entered + 0.9 * 4 * HOUR);
-      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }] });
-      await h.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
-      await skipTo(env, entered + 5 * HOUR);
-      await resolve(h);
-    });
+    await run(
+      'met',
+      incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now() }),
+      async (h, entered) => {
+        await skipTo(env, entered + 0.9 * 4 * HOUR);
+        await h.executeUpdate(recordResponseUpdate, {
+          args: [
+            { kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() },
+          ],
+        });
+        await h.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
+        await skipTo(env, entered + 5 * HOUR);
+        await resolve(h);
+      },
+    );
 
     // Breached with level 2: SPE Sev 2 (critical open is Sev 1 only), the whole ladder, a late response.
-    await run('breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now() }), async (h, entered) => {
-      await skipTo(env, entered + 3 * HOUR + MIN);
-      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
-      await resolve(h);
-    });
+    await run(
+      'breached-level2',
+      incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now() }),
+      async (h, entered) => {
+        await skipTo(env, entered + 3 * HOUR + MIN);
+        await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+        await resolve(h);
+      },
+    );
 
     // Reclassify 4 -> 1 after the new due passed: breach at once, critical open, level 2 later.
-    await run('reclassify', incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now() }), async (h, entered) => {
-      await skipTo(env, entered + 3 * HOUR);
-      await h.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
-      await skipTo(env, entered + 4 * HOUR + MIN);
-      await resolve(h);
-    });
+    await run(
+      'reclassify',
+      incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now() }),
+      async (h, entered) => {
+        await skipTo(env, entered + 3 * HOUR);
+        await h.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
+        await skipTo(env, entered + 4 * HOUR + MIN);
+        await resolve(h);
+      },
+    );
 
     // The same two lifecycles as the API starts them since the clock is planned at intake (no
     // planning activity, nothing re-published in the first task). The four above are started
     // without a clock, as incidents opened before that change were: both kinds must replay.
-    await run('intake-clock-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
-      await skipTo(env, entered + 0.9 * 4 * HOUR);
-      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }] });
-      await skipTo(env, entered + 5 * HOUR);
-      await resolve(h);
-    });
-    await run('intake-clock-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
-      await skipTo(env, entered + 3 * HOUR + MIN);
-      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
-      await resolve(h);
-    });
+    await run(
+      'intake-clock-met',
+      incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }),
+      async (h, entered) => {
+        await skipTo(env, entered + 0.9 * 4 * HOUR);
+        await h.executeUpdate(recordResponseUpdate, {
+          args: [
+            { kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() },
+          ],
+        });
+        await skipTo(env, entered + 5 * HOUR);
+        await resolve(h);
+      },
+    );
+    await run(
+      'intake-clock-breached-level2',
+      incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }),
+      async (h, entered) => {
+        await skipTo(env, entered + 3 * HOUR + MIN);
+        await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+        await resolve(h);
+      },
+    );
 
     // Local first, durable fallback (patch notify-local-first): the two lifecycles above as incidents
     // opened since then record them (a marker per delivery, the patch marker once).
     const localMet = async (h: WorkflowHandle, entered: number) => {
       await skipTo(env, entered + 0.9 * 4 * HOUR);
       await settled(h, 2);
-      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }] });
+      await h.executeUpdate(recordResponseUpdate, {
+        args: [{ kind: 'solution', responder: 'agent', respondedAt: new Date(entered + 0.9 * 4 * HOUR).toISOString() }],
+      });
       await h.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
       await skipTo(env, entered + 5 * HOUR);
       await resolve(h);
     };
-    await run('notify-local-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), localMet);
-    await run('notify-local-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
-      await skipTo(env, entered + 3 * HOUR + MIN);
-      await settled(h, 4);
-      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
-      await resolve(h);
-    });
+    await run(
+      'notify-local-met',
+      incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }),
+      localMet,
+    );
+    await run(
+      'notify-local-breached-level2',
+      incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }),
+      async (h, entered) => {
+        await skipTo(env, entered + 3 * HOUR + MIN);
+        await settled(h, 4);
+        await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+        await resolve(h);
+      },
+    );
     // The fallback: warn's local attempt reaches ops but not flaky, the regular activity (attempt 2)
     // delivers to flaky only; at-risk never reaches down: local attempt, then 2 activity attempts, failed.
     await run(
@@ -201,15 +261,23 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
 
     // The status in the memo (patch status-in-memo): the met lifecycle above, and a reclassification
     // to Sev 1 (clock re-planned and critical open delivered by local activities) with level 2.
-    await run('status-memo-met', incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }), localMet);
-    await run('status-memo-reclassify', incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
-      await skipTo(env, entered + 3 * HOUR);
-      await h.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
-      await skipTo(env, entered + 4 * HOUR + MIN);
-      await settled(h, 5);
-      await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
-      await resolve(h);
-    });
+    await run(
+      'status-memo-met',
+      incidentInput(policy, { planId: 'SPE', severity: 3, enteredAt: await now(), clockAtIntake: true }),
+      localMet,
+    );
+    await run(
+      'status-memo-reclassify',
+      incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now(), clockAtIntake: true }),
+      async (h, entered) => {
+        await skipTo(env, entered + 3 * HOUR);
+        await h.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
+        await skipTo(env, entered + 4 * HOUR + MIN);
+        await settled(h, 5);
+        await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+        await resolve(h);
+      },
+    );
 
     // Deliveries to people (patch notify-channels): the breached lifecycle with level 2 delivered to a
     // subscriber, and the same on a worker no channel reaches (each step recorded undeliverable).
@@ -219,8 +287,17 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       await h.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
       await resolve(h);
     };
-    await run('channels-breached-level2', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), channelsBreached);
-    await run('channels-undeliverable', incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }), channelsBreached, BARE_QUEUE);
+    await run(
+      'channels-breached-level2',
+      incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }),
+      channelsBreached,
+    );
+    await run(
+      'channels-undeliverable',
+      incidentInput(policy, { planId: 'SPE', severity: 2, enteredAt: await now(), clockAtIntake: true }),
+      channelsBreached,
+      BARE_QUEUE,
+    );
 
     // Bounded history (patch bounded-history): 30 priority changes first (the memo's status carries the
     // last 20 timeline entries and the total), then the met lifecycle.
@@ -305,20 +382,40 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
     });
 
     // Resolved before any IHR.
-    await run('resolve-before-ihr', incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await now() }), async (h) => {
-      await h.signal(priorityChangedSignal, { priority: 2, actor: 'customer' });
-      await resolve(h);
-    });
+    await run(
+      'resolve-before-ihr',
+      incidentInput(policy, { planId: 'SP2', severity: 3, enteredAt: await now() }),
+      async (h) => {
+        await h.signal(priorityChangedSignal, { priority: 2, actor: 'customer' });
+        await resolve(h);
+      },
+    );
 
     // Commands as the API sends them since the fingerprint echo (workflows/common/command-fingerprint.ts):
     // each update carries its body's fingerprint and the result echoes it, a microtask later.
-    await run('command-fingerprint', incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now(), clockAtIntake: true }), async (h, entered) => {
-      const fingerprinted = <T extends object>(args: T, fingerprint: string) => ({ ...args, [REQUEST_FINGERPRINT]: fingerprint });
-      await skipTo(env, entered + 3 * HOUR);
-      await h.executeUpdate(reclassifyUpdate, { args: [fingerprinted({ severity: 2 as const, reason: 'wider impact', actor: 'agent' }, 'f-severity')], updateId: 'severity:f' });
-      await h.executeUpdate(recordResponseUpdate, { args: [fingerprinted({ kind: 'information_request' as const, responder: 'agent' }, 'f-response')], updateId: 'response:f' });
-      await h.executeUpdate(resolveUpdate, { args: [fingerprinted({ summary: 'done', actor: 'agent' }, 'f-resolve')], updateId: 'resolve:f' });
-    });
+    await run(
+      'command-fingerprint',
+      incidentInput(policy, { planId: 'SPE', severity: 4, enteredAt: await now(), clockAtIntake: true }),
+      async (h, entered) => {
+        const fingerprinted = <T extends object>(args: T, fingerprint: string) => ({
+          ...args,
+          [REQUEST_FINGERPRINT]: fingerprint,
+        });
+        await skipTo(env, entered + 3 * HOUR);
+        await h.executeUpdate(reclassifyUpdate, {
+          args: [fingerprinted({ severity: 2 as const, reason: 'wider impact', actor: 'agent' }, 'f-severity')],
+          updateId: 'severity:f',
+        });
+        await h.executeUpdate(recordResponseUpdate, {
+          args: [fingerprinted({ kind: 'information_request' as const, responder: 'agent' }, 'f-response')],
+          updateId: 'response:f',
+        });
+        await h.executeUpdate(resolveUpdate, {
+          args: [fingerprinted({ summary: 'done', actor: 'agent' }, 'f-resolve')],
+          updateId: 'resolve:f',
+        });
+      },
+    );
   } finally {
     await worker.stop();
     await faultyWorker.stop();
@@ -351,9 +448,12 @@ async function startFlakyReceiver(): Promise<{ url: string; downUrl: string; clo
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: `${base}/flaky`, downUrl: `${base}/down`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `${base}/flaky`,
+    downUrl: `${base}/down`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
-
 
 /**
  * protobufjs object form (enums as names, int64 and bytes as strings), read back with `historyFromFile`.

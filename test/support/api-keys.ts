@@ -26,10 +26,12 @@ export interface TestKeys {
 export function createTestKeys(): TestKeys {
   const path = join(mkdtempSync(join(tmpdir(), 'sla-keys-')), 'api-keys.yaml');
   const token = {} as Record<Caller, string>;
-  const keys = (Object.entries(TEST_CALLERS) as Array<[Caller, Omit<ApiKeyEntry, 'id' | 'sha256'>]>).map(([id, binding]) => {
-    token[id] = generateKey(id);
-    return { id, sha256: hashKey(token[id]), ...binding };
-  });
+  const keys = (Object.entries(TEST_CALLERS) as Array<[Caller, Omit<ApiKeyEntry, 'id' | 'sha256'>]>).map(
+    ([id, binding]) => {
+      token[id] = generateKey(id);
+      return { id, sha256: hashKey(token[id]), ...binding };
+    },
+  );
   writeFileSync(path, stringify({ keys }));
   return { path, store: new ApiKeyStore(path), token };
 }

@@ -30,7 +30,8 @@ export class ContractChecker {
   constructor(private readonly document: Json) {
     addFormats(this.ajv);
     // Component refs are written `#/components/...`; resolve them against one registered base.
-    const absolute = (value: unknown) => JSON.parse(JSON.stringify(value).replace(/"#\/components\//g, `"${BASE}#/components/`));
+    const absolute = (value: unknown) =>
+      JSON.parse(JSON.stringify(value).replace(/"#\/components\//g, `"${BASE}#/components/`));
     this.ajv.addSchema({ $id: BASE, components: { schemas: absolute(document.components.schemas) } });
     this.document = absolute(document);
     this.routes = Object.entries(this.document.paths as Json)
@@ -63,7 +64,8 @@ export class ContractChecker {
       schemaPath = `error:${status}`;
     } else {
       const documented = this.resolve(operation.responses[String(status)]);
-      if (!documented) throw new ContractViolation(`${where}: status ${status} is not documented for ${route!.template}`);
+      if (!documented)
+        throw new ContractViolation(`${where}: status ${status} is not documented for ${route!.template}`);
       answer = documented;
       schemaPath = `${route!.template} ${method} ${status}`;
     }
@@ -72,12 +74,16 @@ export class ContractChecker {
     }
     const content = answer.content as Json | undefined;
     if (!content) {
-      if (body !== undefined && body !== '') throw new ContractViolation(`${where}: a body where the document declares none`);
+      if (body !== undefined && body !== '')
+        throw new ContractViolation(`${where}: a body where the document declares none`);
       contractStats.validated += 1;
       return;
     }
     const media = content[contentType];
-    if (!media) throw new ContractViolation(`${where}: content type ${contentType || '(none)'} is not documented (${Object.keys(content).join(', ')})`);
+    if (!media)
+      throw new ContractViolation(
+        `${where}: content type ${contentType || '(none)'} is not documented (${Object.keys(content).join(', ')})`,
+      );
     if (!isJson) {
       contractStats.skipped += 1;
       return;
@@ -89,8 +95,12 @@ export class ContractChecker {
       this.validators.set(key, validate);
     }
     if (!validate(body)) {
-      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
-      throw new ContractViolation(`${where}: the body does not match the document:\n  ${errors.join('\n  ')}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+      const errors = (validate.errors ?? []).map(
+        (e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+      );
+      throw new ContractViolation(
+        `${where}: the body does not match the document:\n  ${errors.join('\n  ')}\nbody: ${JSON.stringify(body).slice(0, 2000)}`,
+      );
     }
     contractStats.validated += 1;
   }
@@ -122,7 +132,8 @@ export function checkedFetch(checker: () => ContractChecker): typeof fetch {
 /** Appends this suite's figures to the run's report (see global-teardown.ts). */
 export function reportContractStats(): void {
   const file = process.env.CONTRACT_REPORT_FILE;
-  if (file && (contractStats.validated || contractStats.skipped)) appendFileSync(file, `${contractStats.validated} ${contractStats.skipped}\n`);
+  if (file && (contractStats.validated || contractStats.skipped))
+    appendFileSync(file, `${contractStats.validated} ${contractStats.skipped}\n`);
   contractStats.validated = 0;
   contractStats.skipped = 0;
 }

@@ -11,5 +11,7 @@ export default async function globalTeardown(): Promise<void> {
     validated += v;
     skipped += s;
   }
-  process.stderr.write(`\ncontract: ${validated} responses validated against the OpenAPI document (${skipped} non-JSON skipped)\n`);
+  process.stderr.write(
+    `\ncontract: ${validated} responses validated against the OpenAPI document (${skipped} non-JSON skipped)\n`,
+  );
 }

@@ -22,7 +22,12 @@ export interface HttpOptions {
  * contract checker, every answer is checked against the OpenAPI document before the test sees it.
  */
 export function apiRequester(baseUrl: string, keys: TestKeys, contract?: () => ContractChecker) {
-  return async (method: string, path: string, body?: unknown, { as = 'admin', headers = {}, timeoutMs = 30_000 }: HttpOptions = {}): Promise<HttpResult> => {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    { as = 'admin', headers = {}, timeoutMs = 30_000 }: HttpOptions = {},
+  ): Promise<HttpResult> => {
     const t0 = performance.now();
     const response = await fetch(`${baseUrl}${path}`, {
       method,

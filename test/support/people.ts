@@ -15,7 +15,8 @@ export function testDirectory(policy: Policy, change?: (doc: any) => void): Peop
   return buildDirectory(doc, policy, 'test people directory');
 }
 
-export const testPeople = (policy: Policy, change?: (doc: any) => void): DirectorySource => fixedDirectory(testDirectory(policy, change));
+export const testPeople = (policy: Policy, change?: (doc: any) => void): DirectorySource =>
+  fixedDirectory(testDirectory(policy, change));
 
 /** Notification settings for tests: never the environment's SMTP_URL, the committed templates. */
 export function testNotificationSettings(overrides: Partial<NotificationSettings> = {}): NotificationSettings {

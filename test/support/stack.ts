@@ -33,7 +33,9 @@ export interface TestStack {
   keys: TestKeys;
   /** A request as `as` (a test caller, `none` for no key); admin by default. */
   http: ReturnType<typeof apiRequester>;
-  /** The typed client (libs/client) calling as `as` (admin by default); every answer is checked against the document. */
+  /**
+   * The typed client (libs/client) calling as `as` (admin by default); every answer is checked against the document.
+   */
   sla(as?: Caller | 'none'): SlaClient;
   /** Checks answers against the served OpenAPI document (the helpers call it for every answer). */
   contract: ContractChecker;
@@ -50,7 +52,10 @@ export interface TestStackOptions {
   logDestination?: DestinationStream;
 }
 
-export async function startTestStack(policy: Policy = testPolicy(), options: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack(
+  policy: Policy = testPolicy(),
+  options: TestStackOptions = {},
+): Promise<TestStack> {
   const server = await startDevServer({ cliPath: temporalToolchain().cli, port: await freePort() });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
@@ -74,7 +79,9 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
   const address = api.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   // Every answer the suite receives is checked against the document this API serves.
-  const contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
+  const contract = new ContractChecker(
+    (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>,
+  );
 
   const stack: TestStack = {
     server,
@@ -101,7 +108,11 @@ export async function startTestStack(policy: Policy = testPolicy(), options: Tes
     },
     http: apiRequester(baseUrl, keys, () => contract),
     sla: (as: Caller | 'none' = 'admin') =>
-      createSlaClient({ baseUrl, apiKey: as === 'none' ? undefined : keys.token[as], fetch: checkedFetch(() => contract) }),
+      createSlaClient({
+        baseUrl,
+        apiKey: as === 'none' ? undefined : keys.token[as],
+        fetch: checkedFetch(() => contract),
+      }),
     contract,
     async teardown() {
       reportContractStats();

@@ -50,7 +50,9 @@ const INDEXED_VALUE_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType
 
 /** The test server does not know our attributes until told (the dev server gets them on its command line). */
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const searchAttributes = Object.fromEntries(Object.values(SA).map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]]));
+  const searchAttributes = Object.fromEntries(
+    Object.values(SA).map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]]),
+  );
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
 }
 
@@ -67,7 +69,13 @@ export async function startWorker(
   connection: NativeConnection,
   namespace: string,
   policy: Policy,
-  options: { providers?: Provider[]; taskQueue?: string; client?: Client; people?: DirectorySource; notifications?: NotificationSettings } = {},
+  options: {
+    providers?: Provider[];
+    taskQueue?: string;
+    client?: Client;
+    people?: DirectorySource;
+    notifications?: NotificationSettings;
+  } = {},
 ): Promise<RunningWorker> {
   const app = await NestFactory.createApplicationContext(
     WorkerModule.register({
@@ -79,7 +87,13 @@ export async function startWorker(
     }),
     { logger: false },
   );
-  const worker = await createSlaWorker({ app, connection, namespace, workflowBundle: workflowBundle(), taskQueue: options.taskQueue });
+  const worker = await createSlaWorker({
+    app,
+    connection,
+    namespace,
+    workflowBundle: workflowBundle(),
+    taskQueue: options.taskQueue,
+  });
   const done = worker.run();
   return {
     worker,

@@ -29,7 +29,10 @@ export interface WebhookReceiver {
  * would: with the official Standard Webhooks package, not with the engine's own signing code, so
  * a signature only the engine itself accepts fails the tests.
  */
-export async function startWebhookReceiver(secret: string, options: { status?: number } = {}): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  secret: string,
+  options: { status?: number } = {},
+): Promise<WebhookReceiver> {
   const webhook = new Webhook(secret);
   const received: ReceivedWebhook[] = [];
   let status = options.status ?? 204;
@@ -41,7 +44,9 @@ export async function startWebhookReceiver(secret: string, options: { status?: n
       let verified: boolean;
       const id = String(req.headers['webhook-id'] ?? '');
       const timestamp = Number(req.headers['webhook-timestamp'] ?? 0);
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : (value ?? '')]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : (value ?? '')]),
+      );
       try {
         webhook.verify(raw, headers); // throws WebhookVerificationError: bad signature, stale timestamp, missing header
         verified = true;

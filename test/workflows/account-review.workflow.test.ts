@@ -39,7 +39,13 @@ async function start() {
     accountName: `Review ${counter}`,
     contractYear: 2100 + counter,
     ...year,
-    reviews: { enabled: true, everyMonths: 3, dueBusinessDays: 10, title: accountReviewTitle(3), periods: accountReviewPeriods(year, HEL, 3) },
+    reviews: {
+      enabled: true,
+      everyMonths: 3,
+      dueBusinessDays: 10,
+      title: accountReviewTitle(3),
+      periods: accountReviewPeriods(year, HEL, 3),
+    },
   });
   const handle = await harness.env.client.workflow.start('healthCheckWorkflow', {
     taskQueue: TASK_QUEUE,
@@ -54,12 +60,13 @@ function expectAround(iso: string, expectedMs: number): void {
   expect(Date.parse(iso) - expectedMs).toBeLessThan(2_000);
 }
 
-const status = (handle: { query: (q: typeof healthCheckStatusQuery) => Promise<HealthCheckStatus> }) => handle.query(healthCheckStatusQuery);
+const status = (handle: { query: (q: typeof healthCheckStatusQuery) => Promise<HealthCheckStatus> }) =>
+  handle.query(healthCheckStatusQuery);
 const businessDay = (t: DateTime) => isOpen(harness.policy.calendar('emea'), t.set({ hour: 12, minute: 0 }).toMillis());
 /** Oracle: end (17:00 Helsinki) of the 10th business day after the day of `ms`. */
 function tenBusinessDaysAfter(ms: number): number {
   let day = DateTime.fromMillis(ms, { zone: HEL }).startOf('day');
-  for (let counted = 0; counted < 10; ) {
+  for (let counted = 0; counted < 10;) {
     day = day.plus({ days: 1 });
     if (businessDay(day)) counted += 1;
   }
@@ -67,12 +74,19 @@ function tenBusinessDaysAfter(ms: number): number {
 }
 /** An Update rejected by its validator: the cause carries the message. */
 async function rejected(update: Promise<unknown>, pattern: RegExp): Promise<void> {
-  const error = await update.then(() => undefined, (e: any) => e);
+  const error = await update.then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(error).toBeDefined();
   expect(`${error?.message} ${error?.cause?.message}`).toMatch(pattern);
 }
 const hook = (type: string, taskId: string) =>
-  eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === type && d.body?.data?.task?.taskId === taskId), `${type} of ${taskId}`);
+  eventually(
+    async () =>
+      harness.receiver.deliveries().find((d) => d.body?.type === type && d.body?.data?.task?.taskId === taskId),
+    `${type} of ${taskId}`,
+  );
 
 describe('account reviews in the year workflow (time-skipping server)', () => {
   let history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> | undefined;
@@ -89,16 +103,35 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
       const s = await status(handle);
       return s.reviews?.[0]?.dueLabel ? s.reviews[0] : undefined;
     }, 'review 1');
-    expect(first).toMatchObject({ taskId: id(1), kind: 'review', review: 1, title: 'host the quarterly account review', state: 'open', owner: 'jane.doe' });
+    expect(first).toMatchObject({
+      taskId: id(1),
+      kind: 'review',
+      review: 1,
+      title: 'host the quarterly account review',
+      state: 'open',
+      owner: 'jane.doe',
+    });
     expect(Date.parse(first.dueAt)).toBe(tenBusinessDaysAfter(Date.parse(first.createdAt)));
     const created = await hook('task.created', id(1));
     expect(created.verified).toBe(true);
     expect(created.body.data.recipients).toEqual([{ role: 'owner', address: 'jane.doe@vendor.example' }]);
 
-    const done = await handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 1, summary: 'Roadmap and open incidents reviewed.', actor: 'tam:jane' }] });
-    expect(done).toMatchObject({ state: 'done', summary: 'Roadmap and open incidents reviewed.', completedBy: 'tam:jane' });
-    await rejected(handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 1, summary: 'again', actor: 'tam:jane' }] }), /completed/);
-    await rejected(handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 2, summary: 'early', actor: 'tam:jane' }] }), /not been created/);
+    const done = await handle.executeUpdate(completeAccountReviewUpdate, {
+      args: [{ review: 1, summary: 'Roadmap and open incidents reviewed.', actor: 'tam:jane' }],
+    });
+    expect(done).toMatchObject({
+      state: 'done',
+      summary: 'Roadmap and open incidents reviewed.',
+      completedBy: 'tam:jane',
+    });
+    await rejected(
+      handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 1, summary: 'again', actor: 'tam:jane' }] }),
+      /completed/,
+    );
+    await rejected(
+      handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 2, summary: 'early', actor: 'tam:jane' }] }),
+      /not been created/,
+    );
     await hook('task.completed', id(1));
 
     // Period 2: nothing before its start, the review at its start.
@@ -154,7 +187,15 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
     const id = (n: number) => `${input.accountId}:${input.contractYear}:review-${n}`;
     await eventually(async () => ((await status(handle)).reviews?.[0]?.dueLabel ? true : undefined), 'review 1');
 
-    await handle.signal(healthCheckPlanChangedSignal, { planId: 'SP1', planName: 'Premium', kinds: ['remote'], owner: 'jane.doe', ownerKind: 'tam', reviews: false, reason: 'account changed (plan SP1, owner jane.doe)' });
+    await handle.signal(healthCheckPlanChangedSignal, {
+      planId: 'SP1',
+      planName: 'Premium',
+      kinds: ['remote'],
+      owner: 'jane.doe',
+      ownerKind: 'tam',
+      reviews: false,
+      reason: 'account changed (plan SP1, owner jane.doe)',
+    });
     const closed = await eventually(async () => {
       const s = await status(handle);
       return s.reviews![0].state === 'closed' ? s.reviews![0] : undefined;
@@ -162,7 +203,10 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
     expect(closed.outcome).toBe('plan changed to SP1 (Premium), which includes no account reviews');
     const closedHook = await hook('task.closed', id(1));
     expect(closedHook.body.data.task).toMatchObject({ state: 'closed' });
-    await rejected(handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 1, summary: 'late', actor: 'tam:jane' }] }), /closed/);
+    await rejected(
+      handle.executeUpdate(completeAccountReviewUpdate, { args: [{ review: 1, summary: 'late', actor: 'tam:jane' }] }),
+      /closed/,
+    );
 
     // No review in period 2 on SP1.
     const period = (months: number) => begin.plus({ months }).toMillis();
@@ -170,7 +214,15 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
     expect((await status(handle)).reviews).toHaveLength(1);
 
     // Back to SPE inside period 2: the next review is period 3's.
-    await handle.signal(healthCheckPlanChangedSignal, { planId: 'SPE', planName: 'Enterprise', kinds: ['remote', 'onsite'], owner: 'jane.doe', ownerKind: 'tam', reviews: true, reason: 'account changed (plan SPE, owner jane.doe)' });
+    await handle.signal(healthCheckPlanChangedSignal, {
+      planId: 'SPE',
+      planName: 'Enterprise',
+      kinds: ['remote', 'onsite'],
+      owner: 'jane.doe',
+      ownerKind: 'tam',
+      reviews: true,
+      reason: 'account changed (plan SPE, owner jane.doe)',
+    });
     await skipTo(period(6) - 5 * MIN);
     expect((await status(handle)).reviews).toHaveLength(1);
     await skipTo(period(6) + MIN);
@@ -186,10 +238,16 @@ describe('account reviews in the year workflow (time-skipping server)', () => {
   it('a year input without a review plan (from before reviews) creates none', async () => {
     const { input } = await start();
     const plain = { ...input, accountId: 'plain1', reviews: undefined };
-    const handle = await harness.env.client.workflow.start('healthCheckWorkflow', { taskQueue: TASK_QUEUE, workflowId: `health-check/plain1/${input.contractYear}`, args: [plain] });
+    const handle = await harness.env.client.workflow.start('healthCheckWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `health-check/plain1/${input.contractYear}`,
+      args: [plain],
+    });
     const s = await eventually(() => status(handle), 'status');
     expect(s.reviews).toEqual([]);
-    await harness.env.client.workflow.getHandle(`health-check/${input.accountId}/${input.contractYear}`).terminate('not needed');
+    await harness.env.client.workflow
+      .getHandle(`health-check/${input.accountId}/${input.contractYear}`)
+      .terminate('not needed');
     await handle.terminate('test done');
   });
 });

@@ -27,7 +27,10 @@ const { skipTo } = harness;
 let counter = 0;
 
 /** A year's input around the test server's current time (the workflow takes the bounds as given). */
-async function start(days: { startedDaysAgo: number; endsInDays: number }, kinds: HealthCheckInput['kinds'] = ['remote', 'onsite']) {
+async function start(
+  days: { startedDaysAgo: number; endsInDays: number },
+  kinds: HealthCheckInput['kinds'] = ['remote', 'onsite'],
+) {
   const now = await harness.env.currentTimeMs();
   counter += 1;
   const accountId = `acct${counter}`;
@@ -53,7 +56,8 @@ function expectAround(iso: string, expectedMs: number): void {
   expect(Date.parse(iso) - expectedMs).toBeLessThan(2_000);
 }
 
-const status = (handle: { query: (q: typeof healthCheckStatusQuery) => Promise<HealthCheckStatus> }) => handle.query(healthCheckStatusQuery);
+const status = (handle: { query: (q: typeof healthCheckStatusQuery) => Promise<HealthCheckStatus> }) =>
+  handle.query(healthCheckStatusQuery);
 const businessDay = (t: DateTime) => isOpen(harness.policy.calendar('emea'), t.set({ hour: 12, minute: 0 }).toMillis());
 
 describe('health-check year timeline (time-skipping server)', () => {
@@ -62,10 +66,18 @@ describe('health-check year timeline (time-skipping server)', () => {
     await handle.executeUpdate(requestHealthCheckUpdate, { args: [{ kind: 'remote', actor: 'customer:acct' }] });
     // A Thursday at least 3 weeks ahead whose Tuesday and Wednesday are business days: reminder Tuesday 08:00.
     let day = DateTime.fromMillis((await harness.env.currentTimeMs()) + 21 * DAY, { zone: HEL }).startOf('day');
-    while (!(day.weekday === 4 && businessDay(day) && businessDay(day.minus({ days: 1 })) && businessDay(day.minus({ days: 2 })))) day = day.plus({ days: 1 });
+    while (!(
+      day.weekday === 4 &&
+      businessDay(day) &&
+      businessDay(day.minus({ days: 1 })) &&
+      businessDay(day.minus({ days: 2 }))
+    ))
+      day = day.plus({ days: 1 });
     const scheduledFor = day.set({ hour: 10 });
     const expected = day.minus({ days: 2 }).set({ hour: 8 }).toMillis();
-    const task = await handle.executeUpdate(scheduleHealthCheckUpdate, { args: [{ kind: 'remote', date: scheduledFor.toUTC().toISO()!, actor: 'tam:jane' }] });
+    const task = await handle.executeUpdate(scheduleHealthCheckUpdate, {
+      args: [{ kind: 'remote', date: scheduledFor.toUTC().toISO()!, actor: 'tam:jane' }],
+    });
     expect(Date.parse(task.remindAt!)).toBe(expected);
 
     await skipTo(expected - 5 * MIN);
@@ -76,18 +88,29 @@ describe('health-check year timeline (time-skipping server)', () => {
       return s.requests.remote?.remindedAt ? s : undefined;
     }, 'reminder');
     expectAround(reminded.requests.remote!.remindedAt!, expected);
-    const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.reminder' && d.body.data.accountId === reminded.accountId), 'reminder webhook');
-    expect(hook.body.data.task).toMatchObject({ taskId: `${reminded.accountId}:${reminded.contractYear}:remote`, state: 'scheduled' });
+    const hook = await eventually(
+      async () =>
+        harness.receiver
+          .deliveries()
+          .find((d) => d.body?.type === 'task.reminder' && d.body.data.accountId === reminded.accountId),
+      'reminder webhook',
+    );
+    expect(hook.body.data.task).toMatchObject({
+      taskId: `${reminded.accountId}:${reminded.contractYear}:remote`,
+      state: 'scheduled',
+    });
     expect(hook.body.data.recipients).toEqual([{ role: 'owner', address: 'jane.doe@vendor.example' }]);
   });
 
   it('escalates to the support manager when a request is not scheduled within 10 business days', async () => {
     const { handle } = await start({ startedDaysAgo: 10, endsInDays: 300 });
     const requestedAt = await harness.env.currentTimeMs();
-    const task = await handle.executeUpdate(requestHealthCheckUpdate, { args: [{ kind: 'onsite', actor: 'customer:acct' }] });
+    const task = await handle.executeUpdate(requestHealthCheckUpdate, {
+      args: [{ kind: 'onsite', actor: 'customer:acct' }],
+    });
     // Oracle: the 10th business day after the request day (days open at noon), closing 17:00 Helsinki.
     let day = DateTime.fromMillis(requestedAt, { zone: HEL }).startOf('day');
-    for (let counted = 0; counted < 10; ) {
+    for (let counted = 0; counted < 10;) {
       day = day.plus({ days: 1 });
       if (businessDay(day)) counted += 1;
     }
@@ -103,7 +126,13 @@ describe('health-check year timeline (time-skipping server)', () => {
     }, 'escalation');
     expectAround(escalated.requests.onsite!.escalatedAt!, due);
     expect(escalated.timeline.map((e) => e.type)).toContain('task.overdue');
-    const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.overdue' && d.body.data.accountId === escalated.accountId), 'overdue webhook');
+    const hook = await eventually(
+      async () =>
+        harness.receiver
+          .deliveries()
+          .find((d) => d.body?.type === 'task.overdue' && d.body.data.accountId === escalated.accountId),
+      'overdue webhook',
+    );
     expect(hook.body.data.recipients).toEqual([
       { role: 'owner', address: 'jane.doe@vendor.example' },
       { role: 'supportManager', address: 'emea-manager@vendor.example' },
@@ -119,7 +148,13 @@ describe('health-check year timeline (time-skipping server)', () => {
     expect(result.offer.offers.remote).toMatchObject({ status: 'expired' });
     expectAround(result.offer.offers.remote!.at!, Date.parse(input.end));
     expect(result.offer.outcome).toContain(`contract year ${input.contractYear} ended`);
-    const hook = await eventually(async () => harness.receiver.deliveries().find((d) => d.body?.type === 'task.expired' && d.body.data.accountId === input.accountId), 'expiry webhook');
+    const hook = await eventually(
+      async () =>
+        harness.receiver
+          .deliveries()
+          .find((d) => d.body?.type === 'task.expired' && d.body.data.accountId === input.accountId),
+      'expiry webhook',
+    );
     expect(hook.body.data.task).toMatchObject({ kind: 'offer', state: 'expired' });
   });
 });

@@ -23,10 +23,18 @@ process.env[HOOK_SECRET_ENV] = HOOK_SECRET;
 export const TAM_ID = 'jane.doe';
 export const TAM_ADDRESS = 'jane.doe@vendor.example';
 /** Quick retries so a failing receiver settles in milliseconds of workflow time. */
-export const FAST_RETRY: NotificationRetry = { initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 400, maximumAttempts: 3 };
+export const FAST_RETRY: NotificationRetry = {
+  initialIntervalMs: 100,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 400,
+  maximumAttempts: 3,
+};
 
 /** The default policy with webhook subscribers (`[id, url, events]`). */
-export function policyWithSubscribers(subscribers: Array<[string, string, string[]]>, change?: (doc: any) => void): Policy {
+export function policyWithSubscribers(
+  subscribers: Array<[string, string, string[]]>,
+  change?: (doc: any) => void,
+): Policy {
   return testPolicy((doc) => {
     doc.subscribers = subscribers.map(([id, url, events]) => ({ id, url, secretEnv: HOOK_SECRET_ENV, events }));
     change?.(doc);
@@ -38,7 +46,10 @@ export function testProviders(logLines: Array<Record<string, unknown>> = []) {
   return [
     {
       provide: TAM_DIRECTORY,
-      useValue: { tamFor: async (accountId: string) => (accountId === 'acme' ? TAM_ID : undefined), primaryContact: async () => undefined },
+      useValue: {
+        tamFor: async (accountId: string) => (accountId === 'acme' ? TAM_ID : undefined),
+        primaryContact: async () => undefined,
+      },
     },
     { provide: NOTIFICATION_LOG_SINK, useValue: { write: (entry: Record<string, unknown>) => logLines.push(entry) } },
   ];
@@ -74,7 +85,16 @@ export function incidentInput(
   return {
     intake,
     pinned,
-    ...(options.clockAtIntake ? { initialClock: new IhrClockPlanner().plan({ pinned, severity: intake.severity, enteredAt: intake.enteredAt, generation: 0 }) } : {}),
+    ...(options.clockAtIntake
+      ? {
+          initialClock: new IhrClockPlanner().plan({
+            pinned,
+            severity: intake.severity,
+            enteredAt: intake.enteredAt,
+            generation: 0,
+          }),
+        }
+      : {}),
     notificationRetry: options.retry ?? FAST_RETRY,
   };
 }
@@ -92,7 +112,12 @@ export function nextLocal(
   when: { weekday?: number; hour: number; minute?: number },
   accept: (t: DateTime) => boolean = () => true,
 ): DateTime {
-  let t = DateTime.fromMillis(fromMs, { zone }).set({ hour: when.hour, minute: when.minute ?? 0, second: 0, millisecond: 0 });
+  let t = DateTime.fromMillis(fromMs, { zone }).set({
+    hour: when.hour,
+    minute: when.minute ?? 0,
+    second: 0,
+    millisecond: 0,
+  });
   for (let i = 0; i < 800; i++, t = t.plus({ days: 1 }).set({ hour: when.hour, minute: when.minute ?? 0 })) {
     if (t.toMillis() < fromMs) continue;
     if (when.weekday !== undefined && t.weekday !== when.weekday) continue;
@@ -114,7 +139,8 @@ export function eventTypes(history: temporal.api.history.v1.IHistory): string[] 
  * bounds as given): identity, bounds and kinds from the caller, the rest as every test year has it.
  */
 export function speYearInput(
-  year: Pick<HealthCheckInput, 'accountId' | 'accountName' | 'contractYear' | 'start' | 'end'> & Partial<HealthCheckInput>,
+  year: Pick<HealthCheckInput, 'accountId' | 'accountName' | 'contractYear' | 'start' | 'end'> &
+    Partial<HealthCheckInput>,
 ): HealthCheckInput {
   return {
     owner: TAM_ID,

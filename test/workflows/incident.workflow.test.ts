@@ -21,7 +21,19 @@ import { NotificationActivities, NotifyInput } from '../../activities';
 import { testChannels, testPeople } from '../support/people';
 import { createTimeSkippingEnv, RunningWorker, startWorker } from '../support/temporal';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
-import { eventTypes, FAST_RETRY, HOOK_SECRET, incidentInput, isoOf, ms, nextLocal, policyWithSubscribers, skipTo, TAM_ADDRESS, testProviders } from './helpers';
+import {
+  eventTypes,
+  FAST_RETRY,
+  HOOK_SECRET,
+  incidentInput,
+  isoOf,
+  ms,
+  nextLocal,
+  policyWithSubscribers,
+  skipTo,
+  TAM_ADDRESS,
+  testProviders,
+} from './helpers';
 
 // Scenarios run on the time-skipping server, which starts at the real current time and only skips
 // forward: each test picks the next instant in the future that makes its case true (checked against
@@ -52,7 +64,10 @@ beforeAll(async () => {
   env = await createTimeSkippingEnv();
   const namespace = env.namespace ?? 'default';
   worker = await startWorker(env.nativeConnection, namespace, policy, { providers: testProviders(logLines) });
-  failingWorker = await startWorker(env.nativeConnection, namespace, failingPolicy, { providers: testProviders(failingLogLines), taskQueue: FAILING_QUEUE });
+  failingWorker = await startWorker(env.nativeConnection, namespace, failingPolicy, {
+    providers: testProviders(failingLogLines),
+    taskQueue: FAILING_QUEUE,
+  });
 });
 
 afterAll(async () => {
@@ -65,7 +80,11 @@ afterAll(async () => {
 
 const started: WorkflowHandle[] = [];
 async function start(input: IncidentWorkflowInput, taskQueue = TASK_QUEUE): Promise<WorkflowHandle> {
-  const handle = await env.client.workflow.start('incidentWorkflow', { taskQueue, workflowId: `incident/${input.intake.incidentId}`, args: [input] });
+  const handle = await env.client.workflow.start('incidentWorkflow', {
+    taskQueue,
+    workflowId: `incident/${input.intake.incidentId}`,
+    args: [input],
+  });
   started.push(handle);
   return handle;
 }
@@ -113,7 +132,8 @@ async function completed(handle: WorkflowHandle): Promise<IncidentStatus> {
     const last = history.events![history.events!.length - 1];
     const done = last.workflowExecutionCompletedEventAttributes;
     if (done) return defaultPayloadConverter.fromPayload(done.result!.payloads![0]);
-    if (last.workflowExecutionFailedEventAttributes || last.workflowExecutionTerminatedEventAttributes) throw new Error('workflow did not complete');
+    if (last.workflowExecutionFailedEventAttributes || last.workflowExecutionTerminatedEventAttributes)
+      throw new Error('workflow did not complete');
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('workflow still running');
@@ -146,12 +166,15 @@ function expectEachOnce(deliveries: Array<{ id: string }>) {
 
 const emea = () => compileCalendar(policy.document.supportCenters.emea.calendar);
 /** No holiday or closure in the counted span: only weekends may be skipped. */
-const regularSpan = (t: DateTime, durationMs: number) => explain(emea(), ms(t), durationMs).skipped.every((s) => s.reason === 'weekend');
+const regularSpan = (t: DateTime, durationMs: number) =>
+  explain(emea(), ms(t), durationMs).skipped.every((s) => s.reason === 'weekend');
 
 describe('incident workflow on the time-skipping server', () => {
   it('SP2 Sev 3 entered Friday 16:00 Helsinki is due Tuesday 14:00 and escalates at 50/75/100 % at the right instants', async () => {
     // A Friday whose Friday..Tuesday holds no FI holiday or configured closure (e.g. not the week of Epiphany).
-    const friday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 5, hour: 16 }, (t) => regularSpan(t, 16 * HOUR));
+    const friday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 5, hour: 16 }, (t) =>
+      regularSpan(t, 16 * HOUR),
+    );
     const monday = friday.plus({ days: 3 });
     const warnAt = monday.set({ hour: 15 }); // 8 business hours: Fri 16-17, Mon 08-15
     const atRiskAt = monday.plus({ days: 1 }).set({ hour: 10 }); // 12 h: + Mon 15-17, Tue 08-10
@@ -211,7 +234,13 @@ describe('incident workflow on the time-skipping server', () => {
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(SA.state)).toBe('breached');
     expect(described.typedSearchAttributes.get(SA.ihrDueAt)).toEqual(dueAt.toJSDate());
-    expect(described.memo).toMatchObject({ state: 'breached', dueAt: isoOf(dueAt), severity: 3, planId: 'SP2', supportCenter: 'emea' });
+    expect(described.memo).toMatchObject({
+      state: 'breached',
+      dueAt: isoOf(dueAt),
+      severity: 3,
+      planId: 'SP2',
+      supportCenter: 'emea',
+    });
 
     // A late response is the IHR, breached; resolving keeps that outcome.
     const late = await handle.executeUpdate(recordResponseUpdate, {
@@ -230,7 +259,10 @@ describe('incident workflow on the time-skipping server', () => {
   it('an incident entered on Christmas Eve (closed by config) starts counting at the next opening', async () => {
     // emea closes 24 Dec (config), 25-26 Dec (FI public); the clock starts on the first weekday from 27 Dec.
     const now = await env.currentTimeMs();
-    let eve = DateTime.fromObject({ year: DateTime.fromMillis(now, { zone: HEL }).year, month: 12, day: 24, hour: 10 }, { zone: HEL });
+    let eve = DateTime.fromObject(
+      { year: DateTime.fromMillis(now, { zone: HEL }).year, month: 12, day: 24, hour: 10 },
+      { zone: HEL },
+    );
     if (ms(eve) <= now) eve = eve.plus({ years: 1 });
     let opening = eve.set({ day: 27, hour: 8 });
     while (opening.weekday > 5) opening = opening.plus({ days: 1 });
@@ -241,7 +273,11 @@ describe('incident workflow on the time-skipping server', () => {
     // 16 business hours from the opening: 9 h that day + 7 h the next.
     expect(status.ihr!.dueAt).toBe(isoOf(opening.plus({ days: 1 }).set({ hour: 15 })));
     expect(status.ihr!.explanation.counted[0].from).toBe(opening.toISO({ suppressMilliseconds: true }));
-    expect(status.ihr!.explanation.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ date: eve.toISODate(), reason: 'holiday', name: 'Christmas Eve' })]));
+    expect(status.ihr!.explanation.skipped).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ date: eve.toISODate(), reason: 'holiday', name: 'Christmas Eve' }),
+      ]),
+    );
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
     expect((await completed(handle)).state).toBe('resolved');
   });
@@ -254,7 +290,9 @@ describe('incident workflow on the time-skipping server', () => {
     const first = await planned(handle);
     expect(first.ihr).toMatchObject({ coverage: '24x7', targetMs: HOUR, dueAt: isoOf(sunday.set({ hour: 4 })) });
     const critical = await deliveriesOf(input.intake.incidentId, 1);
-    expect(critical.map((d) => [d.body.type, d.body.data.stepAt])).toEqual([['incident.critical_opened', isoOf(sunday)]]);
+    expect(critical.map((d) => [d.body.type, d.body.data.stepAt])).toEqual([
+      ['incident.critical_opened', isoOf(sunday)],
+    ]);
     expectFiredAt(first.ladder.fired[0], isoOf(sunday));
     expect(critical[0].body.data.recipients).toEqual([
       { role: 'dutyManager', address: 'emea-duty@vendor.example' },
@@ -274,40 +312,65 @@ describe('incident workflow on the time-skipping server', () => {
     expectFiredAt(status.ladder.fired[4], new Date(Date.parse(status.breachedAt!) + HOUR).toISOString());
     const deliveries = await deliveriesOf(input.intake.incidentId, 5);
     expectEachOnce(deliveries);
-    expect(deliveries.map((d) => d.body.type)).toEqual(['incident.critical_opened', 'ihr.warning', 'ihr.at_risk', 'ihr.breached', 'ihr.escalated']);
-    expect(deliveries[4].body.data.recipients).toEqual([{ role: 'supportDirector', address: 'support-director@vendor.example' }]);
+    expect(deliveries.map((d) => d.body.type)).toEqual([
+      'incident.critical_opened',
+      'ihr.warning',
+      'ihr.at_risk',
+      'ihr.breached',
+      'ihr.escalated',
+    ]);
+    expect(deliveries[4].body.data.recipients).toEqual([
+      { role: 'supportDirector', address: 'support-director@vendor.example' },
+    ]);
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
     expect((await completed(handle)).state).toBe('breached');
   });
 
   it('SP1 Sev 1 is 24x7 while SP1 Sev 2 is business hours', async () => {
     // A Saturday 10:00 followed by a regular Monday.
-    const saturday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 6, hour: 10 }, (t) => regularSpan(t, 4 * HOUR));
+    const saturday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 6, hour: 10 }, (t) =>
+      regularSpan(t, 4 * HOUR),
+    );
     await skipTo(env, ms(saturday));
     const sev1 = await start(incidentInput(policy, { planId: 'SP1', severity: 1, enteredAt: ms(saturday) }));
     const sev2 = await start(incidentInput(policy, { planId: 'SP1', severity: 2, enteredAt: ms(saturday) }));
     const [s1, s2] = [await planned(sev1), await planned(sev2)];
     expect(s1.ihr).toMatchObject({ coverage: '24x7', targetMs: 2 * HOUR, dueAt: isoOf(saturday.set({ hour: 12 })) });
-    expect(s2.ihr).toMatchObject({ coverage: 'business-hours', targetMs: 4 * HOUR, dueAt: isoOf(saturday.plus({ days: 2 }).set({ hour: 12 })) });
+    expect(s2.ihr).toMatchObject({
+      coverage: 'business-hours',
+      targetMs: 4 * HOUR,
+      dueAt: isoOf(saturday.plus({ days: 2 }).set({ hour: 12 })),
+    });
     for (const h of [sev1, sev2]) await h.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
   });
 
   it('reclassification 4 → 1 after the new due passed breaches at once and fires the due steps once', async () => {
     // A Monday whose Sev 4 span (24 business hours, to Wednesday) holds no holiday (e.g. not the week of Epiphany).
-    const monday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 1, hour: 9 }, (t) => regularSpan(t, 24 * HOUR));
+    const monday = nextLocal((await env.currentTimeMs()) + MIN, HEL, { weekday: 1, hour: 9 }, (t) =>
+      regularSpan(t, 24 * HOUR),
+    );
     await skipTo(env, ms(monday));
     const input = incidentInput(policy, { planId: 'SP2', severity: 4, enteredAt: ms(monday) });
     const handle = await start(input);
     const first = await planned(handle);
     expect(first.ihr!.dueAt).toBe(isoOf(monday.plus({ days: 2 }).set({ hour: 15 }))); // 24 business hours
-    expect(await rejection(handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 4, reason: 'same', actor: 'agent' }] }))).toBe(
-      'severity is already 4',
-    );
+    expect(
+      await rejection(
+        handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 4, reason: 'same', actor: 'agent' }] }),
+      ),
+    ).toBe('severity is already 4');
 
     const at = monday.set({ hour: 14 }); // Sev 1 on SP2: 4 business hours, due 13:00, already passed
     await skipTo(env, ms(at));
-    const clock = await handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent-2' }] });
-    expect(clock).toMatchObject({ generation: 1, severity: 1, coverage: 'business-hours', dueAt: isoOf(monday.set({ hour: 13 })) });
+    const clock = await handle.executeUpdate(reclassifyUpdate, {
+      args: [{ severity: 1, reason: 'production down', actor: 'agent-2' }],
+    });
+    expect(clock).toMatchObject({
+      generation: 1,
+      severity: 1,
+      coverage: 'business-hours',
+      dueAt: isoOf(monday.set({ hour: 13 })),
+    });
     const status = await handle.query(incidentStatusQuery);
     expect(status.state).toBe('breached');
     expect(status.severity).toBe(1);
@@ -320,7 +383,9 @@ describe('incident workflow on the time-skipping server', () => {
       ['at_risk', isoOf(monday.set({ hour: 12 }))],
       ['breach', isoOf(monday.set({ hour: 13 }))],
     ]);
-    expect(status.ladder.pending).toEqual([{ id: 'level2', event: 'ihr.escalated', at: new Date(now + HOUR).toISOString(), afterBreachMs: HOUR }]);
+    expect(status.ladder.pending).toEqual([
+      { id: 'level2', event: 'ihr.escalated', at: new Date(now + HOUR).toISOString(), afterBreachMs: HOUR },
+    ]);
     expect(status.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['severity.changed', 'ihr.breached']));
 
     await skipTo(env, now + HOUR + MIN);
@@ -330,7 +395,9 @@ describe('incident workflow on the time-skipping server', () => {
     const deliveries = await deliveriesOf(input.intake.incidentId, 4);
     expectEachOnce(deliveries);
     // Steps that fire together are delivered concurrently: compare as a set.
-    expect(deliveries.map((d) => d.id).sort()).toEqual(['at_risk', 'breach', 'level2', 'warn'].map((s) => `${input.intake.incidentId}.1.${s}`));
+    expect(deliveries.map((d) => d.id).sort()).toEqual(
+      ['at_risk', 'breach', 'level2', 'warn'].map((s) => `${input.intake.incidentId}.1.${s}`),
+    );
     expect(deliveries.every((d) => d.body.data.severity === 1)).toBe(true);
     expect((await handle.describe()).typedSearchAttributes.get(SA.severity)).toBe(1);
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
@@ -343,16 +410,24 @@ describe('incident workflow on the time-skipping server', () => {
     await planned(handle);
     // Invalid responses are rejected by the validator with a clear reason.
     expect(
-      await rejection(handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'automated_acknowledgement' as never, responder: 'bot' }] })),
+      await rejection(
+        handle.executeUpdate(recordResponseUpdate, {
+          args: [{ kind: 'automated_acknowledgement' as never, responder: 'bot' }],
+        }),
+      ),
     ).toMatch(/automated acknowledgements never count/);
     expect(
       await rejection(
-        handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'a', respondedAt: new Date(entered - MIN).toISOString() }] }),
+        handle.executeUpdate(recordResponseUpdate, {
+          args: [{ kind: 'solution', responder: 'a', respondedAt: new Date(entered - MIN).toISOString() }],
+        }),
       ),
     ).toMatch(/before the incident entered/);
     expect(
       await rejection(
-        handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'a', respondedAt: new Date(entered + HOUR).toISOString() }] }),
+        handle.executeUpdate(recordResponseUpdate, {
+          args: [{ kind: 'solution', responder: 'a', respondedAt: new Date(entered + HOUR).toISOString() }],
+        }),
       ),
     ).toMatch(/in the future/);
 
@@ -361,7 +436,13 @@ describe('incident workflow on the time-skipping server', () => {
     const ihr = await handle.executeUpdate(recordResponseUpdate, {
       args: [{ kind: 'information_request', responder: 'agent-3', respondedAt: new Date(respondAt).toISOString() }],
     });
-    expect(ihr).toEqual({ ihr: true, outcome: 'met', respondedAt: new Date(respondAt).toISOString(), dueAt: new Date(entered + 4 * HOUR).toISOString(), businessTimeTakenMs: 0.99 * 4 * HOUR });
+    expect(ihr).toEqual({
+      ihr: true,
+      outcome: 'met',
+      respondedAt: new Date(respondAt).toISOString(),
+      dueAt: new Date(entered + 4 * HOUR).toISOString(),
+      businessTimeTakenMs: 0.99 * 4 * HOUR,
+    });
     await handle.signal(priorityChangedSignal, { priority: 1, actor: 'customer' });
     await skipTo(env, entered + 6 * HOUR);
     const status = await handle.query(incidentStatusQuery);
@@ -369,7 +450,9 @@ describe('incident workflow on the time-skipping server', () => {
     expect(status.priority).toBe(1);
     expect(status.ladder.fired.map((f) => f.id)).toEqual(['warn', 'at_risk']);
     expect(status.ladder.pending).toEqual([]);
-    const second = await handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent-3' }] });
+    const second = await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ kind: 'solution', responder: 'agent-3' }],
+    });
     expect(second).toMatchObject({ ihr: false, outcome: 'met' });
     const deliveries = await deliveriesOf(input.intake.incidentId, 2);
     expect(deliveries.map((d) => d.body.type)).toEqual(['ihr.warning', 'ihr.at_risk']);
@@ -409,13 +492,20 @@ describe('incident workflow on the time-skipping server', () => {
     // Three patches since bounded-history (status-in-memo, bounded-history, notify-channels).
     const started = ['WORKFLOW_EXECUTION_STARTED', ...WORKFLOW_TASK, ...PATCH, ...PATCH, ...PATCH];
     expect(eventTypes({ events: firstTask })).toEqual([...started, 'TIMER_STARTED', 'WORKFLOW_PROPERTIES_MODIFIED']);
-    expect(Object.keys(firstTask[5].upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!)).toEqual(['TemporalChangeVersion']);
-    expect(Object.keys(firstTask[11].workflowPropertiesModifiedEventAttributes!.upsertedMemo!.fields!)).toEqual(['status']);
+    expect(
+      Object.keys(firstTask[5].upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!),
+    ).toEqual(['TemporalChangeVersion']);
+    expect(Object.keys(firstTask[11].workflowPropertiesModifiedEventAttributes!.upsertedMemo!.fields!)).toEqual([
+      'status',
+    ]);
     await skipTo(env, Date.parse(status.ihr!.dueAt) + 1_000);
     let after = await handle.query(incidentStatusQuery);
-    const settled = (s: IncidentStatus) => s.state === 'breached' && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
+    const settled = (s: IncidentStatus) =>
+      s.state === 'breached' && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
     for (let i = 0; i < 100 && !settled(after); i++) after = await handle.query(incidentStatusQuery);
-    expect(after.ladder.fired.map((f) => [f.id, f.at])).toEqual(input.initialClock!.steps.filter((s) => s.at).map((s) => [s.id, s.at]));
+    expect(after.ladder.fired.map((f) => [f.id, f.at])).toEqual(
+      input.initialClock!.steps.filter((s) => s.at).map((s) => [s.id, s.at]),
+    );
     expect((await handle.describe()).typedSearchAttributes.get(SA.state)).toBe('breached');
     await handle.terminate('test done');
   });
@@ -426,7 +516,8 @@ describe('incident workflow on the time-skipping server', () => {
     const handle = await start(input);
     let status = await planned(handle);
     // Until every delivery settled: terminating with activities in flight stalls the test server's time skipping.
-    const settled = (s: IncidentStatus) => s.ladder.fired.length === 4 && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
+    const settled = (s: IncidentStatus) =>
+      s.ladder.fired.length === 4 && s.ladder.fired.every((f) => f.delivery !== 'in-flight');
     for (let i = 0; i < 100 && !settled(status); i++) status = await handle.query(incidentStatusQuery);
     expect(status.state).toBe('breached');
     expect(status.ladder.fired.map((f) => f.id).sort()).toEqual(['at_risk', 'breach', 'critical_open', 'warn']);
@@ -441,7 +532,11 @@ describe('incident workflow on the time-skipping server', () => {
     const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'duplicate', actor: 'agent' }] });
     expect(resolved.state).toBe('resolved');
     const result = await completed(handle);
-    expect(result).toMatchObject({ state: 'resolved', outcome: null, resolution: { summary: 'duplicate', actor: 'agent' } });
+    expect(result).toMatchObject({
+      state: 'resolved',
+      outcome: null,
+      resolution: { summary: 'duplicate', actor: 'agent' },
+    });
     expect(result.ladder.pending).toEqual([]);
     const described = await handle.describe();
     expect(described.status.name).toBe('COMPLETED');
@@ -471,7 +566,8 @@ describe('incident workflow on the time-skipping server', () => {
     ]);
     expect(status.deliveryFailures[0].error).toMatch(/down: HTTP 500/);
     expect(status.timeline.filter((e) => e.type === 'step.delivery_failed')).toHaveLength(3);
-    expect(down.received.filter((r) => r.body?.data?.incidentId === input.intake.incidentId)).toHaveLength(9); // 3 attempts x 3 events
+    // 3 attempts x 3 events
+    expect(down.received.filter((r) => r.body?.data?.incidentId === input.intake.incidentId)).toHaveLength(9);
     const delivered = await deliveriesOf(input.intake.incidentId, 3);
     expectEachOnce(delivered);
     expect(delivered).toHaveLength(3);
@@ -496,9 +592,13 @@ const PATCH = ['MARKER_RECORDED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES'];
 /** The patch markers of a run's first task: status-in-memo, bounded-history, notify-channels. */
 const START_PATCHES = ['core_patch', 'core_patch', 'core_patch'];
 const markerNames = (history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>) =>
-  history.events!.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes!.markerName);
+  history
+    .events!.filter((e) => e.markerRecordedEventAttributes)
+    .map((e) => e.markerRecordedEventAttributes!.markerName);
 const scheduledNotify = (history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>) =>
-  history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify').map((e) => e.activityTaskScheduledEventAttributes!);
+  history
+    .events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify')
+    .map((e) => e.activityTaskScheduledEventAttributes!);
 
 describe('deliveries: local first attempt, durable fallback (patch notify-local-first)', () => {
   it('happy path: a step costs a marker, no notify activity; the receiver gets each event once; delivered', async () => {
@@ -507,11 +607,18 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     const handle = await start(input);
     await planned(handle);
     await skipTo(env, entered + 3 * HOUR + MIN); // SPE Sev 3: 4 h, 24x7; warn at 50 %, at-risk at 75 %
-    const status = await settle(handle, (s) => s.ladder.fired.length === 2 && s.ladder.fired.every((f) => f.delivery !== 'in-flight'));
+    const status = await settle(
+      handle,
+      (s) => s.ladder.fired.length === 2 && s.ladder.fired.every((f) => f.delivery !== 'in-flight'),
+    );
     const ids = ['warn', 'at_risk'].map((step) => `${input.intake.incidentId}.0.${step}`);
     expect(status.ladder.fired).toEqual(
       ids.map((webhookId) =>
-        expect.objectContaining({ webhookId, delivery: 'delivered', report: expect.objectContaining({ webhookId, delivered: ['ops'], attempt: 1 }) }),
+        expect.objectContaining({
+          webhookId,
+          delivery: 'delivered',
+          report: expect.objectContaining({ webhookId, delivered: ['ops'], attempt: 1 }),
+        }),
       ),
     );
     expect(status.timeline.filter((e) => e.type === 'step.delivered').map((e) => e.details.webhookId)).toEqual(ids);
@@ -522,16 +629,34 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     const history = await handle.fetchHistory();
     // The patch markers once each (status-in-memo and notify-channels at the start, notify-local-first at
     // the first step; each with core's TemporalChangeVersion upsert), then one local-activity marker per step.
-    expect(markerNames(history)).toEqual([...START_PATCHES, 'core_patch', 'core_local_activity', 'core_local_activity']);
+    expect(markerNames(history)).toEqual([
+      ...START_PATCHES,
+      'core_patch',
+      'core_local_activity',
+      'core_local_activity',
+    ]);
     expect(scheduledNotify(history)).toEqual([]);
     const types = eventTypes(history);
     const firedAt = types.flatMap((t, i) => (t === 'TIMER_FIRED' ? [i] : []));
     // First step: the timer fires; one workflow task records the patch, the next timer, the delivery's
     // marker and then (once the local attempt ended) the status in the memo, once.
-    expect(types.slice(firedAt[0], firedAt[1])).toEqual(['TIMER_FIRED', ...WORKFLOW_TASK, ...PATCH, 'TIMER_STARTED', 'MARKER_RECORDED', 'WORKFLOW_PROPERTIES_MODIFIED']);
+    expect(types.slice(firedAt[0], firedAt[1])).toEqual([
+      'TIMER_FIRED',
+      ...WORKFLOW_TASK,
+      ...PATCH,
+      'TIMER_STARTED',
+      'MARKER_RECORDED',
+      'WORKFLOW_PROPERTIES_MODIFIED',
+    ]);
     // Every later step: 7 events (was 11 with the regular activity, 6 before the status in the memo).
     // The timer started is the breach's.
-    expect(types.slice(firedAt[1])).toEqual(['TIMER_FIRED', ...WORKFLOW_TASK, 'TIMER_STARTED', 'MARKER_RECORDED', 'WORKFLOW_PROPERTIES_MODIFIED']);
+    expect(types.slice(firedAt[1])).toEqual([
+      'TIMER_FIRED',
+      ...WORKFLOW_TASK,
+      'TIMER_STARTED',
+      'MARKER_RECORDED',
+      'WORKFLOW_PROPERTIES_MODIFIED',
+    ]);
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
     expect((await completed(handle)).ladder.fired.map((f) => f.delivery)).toEqual(['delivered', 'delivered']);
     expect(receiver.deliveries().filter((d) => d.body?.data?.incidentId === input.intake.incidentId)).toHaveLength(2);
@@ -543,12 +668,19 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     const handle = await start(input, FAILING_QUEUE);
     await planned(handle);
     await skipTo(env, entered + 2 * HOUR + MIN);
-    const status = await settle(handle, (s) => s.ladder.fired.length === 1 && s.ladder.fired[0].delivery !== 'in-flight');
+    const status = await settle(
+      handle,
+      (s) => s.ladder.fired.length === 1 && s.ladder.fired[0].delivery !== 'in-flight',
+    );
     const webhookId = `${input.intake.incidentId}.0.warn`;
     expect(status.ladder.fired.map((f) => [f.id, f.delivery])).toEqual([['warn', 'failed']]);
-    expect(status.deliveryFailures).toEqual([expect.objectContaining({ stepId: 'warn', webhookId, failedSubscribers: ['down'] })]);
+    expect(status.deliveryFailures).toEqual([
+      expect.objectContaining({ stepId: 'warn', webhookId, failedSubscribers: ['down'] }),
+    ]);
     // Attempt numbers continue across the local attempt and the fallback.
-    expect(status.deliveryFailures[0].error).toMatch(new RegExp(`down: HTTP 500 \\(attempt ${FAST_RETRY.maximumAttempts}\\)$`));
+    expect(status.deliveryFailures[0].error).toMatch(
+      new RegExp(`down: HTTP 500 \\(attempt ${FAST_RETRY.maximumAttempts}\\)$`),
+    );
     expect(status.timeline.filter((e) => e.type === 'step.delivery_failed')).toHaveLength(1);
 
     const atDown = down.received.filter((r) => r.body?.data?.incidentId === input.intake.incidentId);
@@ -575,11 +707,20 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
 
   it('maximumAttempts 1: the local attempt is the whole budget, no fallback', async () => {
     const entered = await env.currentTimeMs();
-    const input = incidentInput(failingPolicy, { planId: 'SPE', severity: 3, enteredAt: entered, clockAtIntake: true, retry: { ...FAST_RETRY, maximumAttempts: 1 } });
+    const input = incidentInput(failingPolicy, {
+      planId: 'SPE',
+      severity: 3,
+      enteredAt: entered,
+      clockAtIntake: true,
+      retry: { ...FAST_RETRY, maximumAttempts: 1 },
+    });
     const handle = await start(input, FAILING_QUEUE);
     await planned(handle);
     await skipTo(env, entered + 2 * HOUR + MIN);
-    const status = await settle(handle, (s) => s.ladder.fired.length === 1 && s.ladder.fired[0].delivery !== 'in-flight');
+    const status = await settle(
+      handle,
+      (s) => s.ladder.fired.length === 1 && s.ladder.fired[0].delivery !== 'in-flight',
+    );
     expect(status.deliveryFailures.map((f) => [f.stepId, f.failedSubscribers])).toEqual([['warn', ['down']]]);
     expect(status.deliveryFailures[0].error).toMatch(/down: HTTP 500 \(attempt 1\)$/);
     expect(down.received.filter((r) => r.body?.data?.incidentId === input.intake.incidentId)).toHaveLength(1);
@@ -601,7 +742,9 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
       ]);
       const log: Array<Record<string, unknown>> = [];
       const tams = { tamFor: async () => undefined, primaryContact: async () => undefined };
-      const acts = new NotificationActivities(subscribers, tams, testPeople(subscribers), testChannels(), { write: (e) => log.push(e) });
+      const acts = new NotificationActivities(subscribers, tams, testPeople(subscribers), testChannels(), {
+        write: (e) => log.push(e),
+      });
       const notifyInput: NotifyInput = {
         event: 'ihr.warning',
         webhookId: 'INC-BUDGET.0.warn',
@@ -609,7 +752,16 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
         stepAt: '2026-01-13T12:00:00.000Z',
         occurredAt: '2026-01-13T12:00:00.000Z',
         roles: ['supportQueue'],
-        incident: { incidentId: 'INC-BUDGET', accountId: 'acme', planId: 'SPE', severity: 3, priority: 3, supportCenter: 'emea', summary: 's', dueAt: null },
+        incident: {
+          incidentId: 'INC-BUDGET',
+          accountId: 'acme',
+          planId: 'SPE',
+          severity: 3,
+          priority: 3,
+          supportCenter: 'emea',
+          summary: 's',
+          dueAt: null,
+        },
         budgetMs: 400,
       };
       const started = Date.now();
@@ -630,7 +782,8 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
   });
 
   it('keeps its whole status in the memo: describe() answers what the query answers after every kind of change', async () => {
-    const memoStatus = async (handle: WorkflowHandle) => ((await handle.describe()).memo as { status?: IncidentStatus } | undefined)?.status;
+    const memoStatus = async (handle: WorkflowHandle) =>
+      ((await handle.describe()).memo as { status?: IncidentStatus } | undefined)?.status;
     // The memo's timeline is the last 20 entries with the total (patch bounded-history); the rest is the same.
     const bounded = (status: IncidentStatus): IncidentStatus => ({
       ...status,
@@ -655,15 +808,24 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     await expectMemoMatchesQuery(handle);
 
     // Sev 1 on SPE: re-planned by a local activity, and critical open fires with a local attempt.
-    await handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
-    const critical = await settle(handle, (s) => s.ladder.fired.some((f) => f.id === 'critical_open' && f.delivery !== 'in-flight'));
+    await handle.executeUpdate(reclassifyUpdate, {
+      args: [{ severity: 1, reason: 'production down', actor: 'agent' }],
+    });
+    const critical = await settle(handle, (s) =>
+      s.ladder.fired.some((f) => f.id === 'critical_open' && f.delivery !== 'in-flight'),
+    );
     expect(critical.state).toBe('breached'); // 1 h target, 3 h in
     await expectMemoMatchesQuery(handle);
 
-    const response = await handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent' }] });
+    const response = await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ kind: 'solution', responder: 'agent' }],
+    });
     expect(response.businessTimeTakenMs).toEqual(expect.any(Number));
     await expectMemoMatchesQuery(handle);
-    expect((await memoStatus(handle))!.outcome).toMatchObject({ outcome: 'breached', businessTimeTakenMs: response.businessTimeTakenMs });
+    expect((await memoStatus(handle))!.outcome).toMatchObject({
+      outcome: 'breached',
+      businessTimeTakenMs: response.businessTimeTakenMs,
+    });
 
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
     const result = await completed(handle);
@@ -679,14 +841,19 @@ describe('deliveries: local first attempt, durable fallback (patch notify-local-
     expect(first.ladder.pending.map((p) => p.id)).toEqual(['warn', 'at_risk', 'breach', 'level2']);
     const dueMs = Date.parse(first.ihr!.dueAt);
     await skipTo(env, dueMs + HOUR + MIN); // level 2: one hour after the breach
-    const status = await settle(handle, (s) => s.ladder.fired.length === 4 && s.ladder.fired.every((f) => f.delivery !== 'in-flight'));
+    const status = await settle(
+      handle,
+      (s) => s.ladder.fired.length === 4 && s.ladder.fired.every((f) => f.delivery !== 'in-flight'),
+    );
     expect(status.ladder.fired.map((f) => [f.id, f.delivery])).toEqual([
       ['warn', 'delivered'],
       ['at_risk', 'delivered'],
       ['breach', 'delivered'],
       ['level2', 'delivered'],
     ]);
-    const late = await handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'information_request', responder: 'agent' }] });
+    const late = await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ kind: 'information_request', responder: 'agent' }],
+    });
     expect(late).toMatchObject({ ihr: true, outcome: 'breached' });
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
     expect((await completed(handle)).state).toBe('breached');
@@ -714,7 +881,10 @@ describe('the SLA pinned at entry (time-skipping server)', () => {
     });
     expect(changed.version).not.toBe(policy.version);
     const queue = 'sla-changed-policy';
-    const changedWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', changed, { providers: testProviders(), taskQueue: queue });
+    const changedWorker = await startWorker(env.nativeConnection, env.namespace ?? 'default', changed, {
+      providers: testProviders(),
+      taskQueue: queue,
+    });
     try {
       const enteredAt = await env.currentTimeMs();
       // Pinned under the policy of entry: SPE Sev 3 is 4 h, Sev 1 is 1 h (24x7).
@@ -723,8 +893,14 @@ describe('the SLA pinned at entry (time-skipping server)', () => {
       const handle = await start(input, queue);
       const first = await planned(handle);
       expect(first.ihr).toMatchObject({ targetMs: 4 * HOUR, dueAt: new Date(enteredAt + 4 * HOUR).toISOString() });
-      const reclassified = await handle.executeUpdate(reclassifyUpdate, { args: [{ severity: 1, reason: 'production down', actor: 'agent' }] });
-      expect(reclassified).toMatchObject({ severity: 1, targetMs: HOUR, dueAt: new Date(enteredAt + HOUR).toISOString() });
+      const reclassified = await handle.executeUpdate(reclassifyUpdate, {
+        args: [{ severity: 1, reason: 'production down', actor: 'agent' }],
+      });
+      expect(reclassified).toMatchObject({
+        severity: 1,
+        targetMs: HOUR,
+        dueAt: new Date(enteredAt + HOUR).toISOString(),
+      });
       const status = await handle.query(incidentStatusQuery);
       expect(status.policyVersion).toBe(policy.version);
       await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });
@@ -746,7 +922,9 @@ describe('the SLA pinned at entry (time-skipping server)', () => {
     await skipTo(env, dueMs - MIN);
     const respondedAt = new Date(dueMs + afterMs).toISOString();
     await skipTo(env, dueMs + MIN);
-    const result = await handle.executeUpdate(recordResponseUpdate, { args: [{ kind: 'solution', responder: 'agent', respondedAt }] });
+    const result = await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ kind: 'solution', responder: 'agent', respondedAt }],
+    });
     expect(result).toMatchObject({ ihr: true, outcome, respondedAt, dueAt: new Date(dueMs).toISOString() });
     expect((await handle.query(incidentStatusQuery)).state).toBe(outcome);
     await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'done', actor: 'agent' }] });

@@ -34,9 +34,14 @@ export function taskWorkflowHarness(name: string): TaskHarness {
       doc.subscribers = [{ id: 'tasks', url: harness.receiver.url, secretEnv, events: ['task.*'] }];
     });
     harness.env = await createTimeSkippingEnv();
-    harness.worker = await startWorker(harness.env.nativeConnection, harness.env.namespace ?? 'default', harness.policy, {
-      providers: [{ provide: NOTIFICATION_LOG_SINK, useValue: { write: () => undefined } }],
-    });
+    harness.worker = await startWorker(
+      harness.env.nativeConnection,
+      harness.env.namespace ?? 'default',
+      harness.policy,
+      {
+        providers: [{ provide: NOTIFICATION_LOG_SINK, useValue: { write: () => undefined } }],
+      },
+    );
   });
 
   afterAll(async () => {

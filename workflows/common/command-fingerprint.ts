@@ -1,4 +1,9 @@
-import type { Next, UpdateInput, WorkflowInboundCallsInterceptor, WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import type {
+  Next,
+  UpdateInput,
+  WorkflowInboundCallsInterceptor,
+  WorkflowInterceptorsFactory,
+} from '@temporalio/workflow';
 import { fingerprintOf, REQUEST_FINGERPRINT } from '../../libs/contracts/src/command-fingerprint';
 
 /**

@@ -18,7 +18,10 @@ export function resolveNotificationRetry(override: NotificationRetry | undefined
 }
 
 /** The Temporal retry policy of a delivery activity (the same settings in incident and health-check workflows). */
-export function deliveryRetryPolicy(retry: ResolvedNotificationRetry, initialIntervalMs = retry.initialIntervalMs): RetryPolicy {
+export function deliveryRetryPolicy(
+  retry: ResolvedNotificationRetry,
+  initialIntervalMs = retry.initialIntervalMs,
+): RetryPolicy {
   return {
     initialInterval: initialIntervalMs,
     backoffCoefficient: retry.backoffCoefficient,

@@ -1,4 +1,10 @@
-import { allHandlersFinished, condition, makeContinueAsNewFunc, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  makeContinueAsNewFunc,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { IncidentStatus, IncidentWorkflowInput } from '../../libs/contracts/src/incident';
 import { StepDeliveries } from './deliveries';
 import { IncidentCase } from './incident-case';

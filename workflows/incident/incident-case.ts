@@ -399,7 +399,8 @@ export class IncidentCase {
   /** A priority change; false when ignored (signals cannot be rejected, and the API validates first). */
   checkPriority(change: PriorityChangedInput): void {
     if (this.resolved) throw rejection(409, 'incident', 'open', 'the incident is already resolved');
-    if (!change || ![1, 2, 3, 4].includes(change.priority)) throw rejection(422, 'priority', 'enum', 'priority is 1 to 4');
+    if (!change || ![1, 2, 3, 4].includes(change.priority))
+      throw rejection(422, 'priority', 'enum', 'priority is 1 to 4');
   }
 
   changePriority(now: number, change: PriorityChangedInput): boolean {

@@ -12,7 +12,9 @@ async function main() {
   const settings = temporalSettings(config);
   const client = await connectClient(settings);
   const keysPath = config.API_KEYS_PATH;
-  const keys = new ApiKeyStore(keysPath, (error) => logger.error({ err: error.message }, 'keeping the previous API keys'));
+  const keys = new ApiKeyStore(keysPath, (error) =>
+    logger.error({ err: error.message }, 'keeping the previous API keys'),
+  );
   if (keys.size === 0) logger.warn(`no API keys in ${keysPath}: every request except /health and /metrics gets 401`);
   const app = await createApiApp({ client, keys, logger });
   const port = config.API_PORT;

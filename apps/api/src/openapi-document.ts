@@ -15,7 +15,12 @@ import { buildOpenApiDocument } from './common/openapi';
 export async function renderOpenApiDocument(): Promise<OpenAPIObject> {
   const keysPath = join(mkdtempSync(join(tmpdir(), 'sla-openapi-')), 'api-keys.yaml');
   writeFileSync(keysPath, 'keys: []\n');
-  const app = await createApiApp({ client: {} as Client, keys: new ApiKeyStore(keysPath), quiet: true, rateLimitPerMinute: 0 });
+  const app = await createApiApp({
+    client: {} as Client,
+    keys: new ApiKeyStore(keysPath),
+    quiet: true,
+    rateLimitPerMinute: 0,
+  });
   try {
     return buildOpenApiDocument(app);
   } finally {

@@ -27,7 +27,9 @@ async function main() {
   });
   const settings = temporalSettings(config);
   const client = await connectClient(settings);
-  const app = await NestFactory.createApplicationContext(WorkerModule.register({ client }), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(WorkerModule.register({ client }), {
+    logger: new PinoNestLogger(logger),
+  });
   const connection = await connectWorker(settings);
   const worker = await createSlaWorker({ app, connection, namespace: settings.namespace });
 
@@ -40,15 +42,28 @@ async function main() {
   process.once('SIGTERM', () => stop('SIGTERM'));
 
   // Escalations that would reach nobody are said now, not discovered at the first breach.
-  const unreachable = unreachableRoles(app.get<Policy>(POLICY), app.get<DirectorySource>(PEOPLE).current(), app.get(Channels).emailEnabled);
+  const unreachable = unreachableRoles(
+    app.get<Policy>(POLICY),
+    app.get<DirectorySource>(PEOPLE).current(),
+    app.get(Channels).emailEnabled,
+  );
   if (unreachable.length > 0) {
-    logger.warn({ unreachable }, `no channel reaches ${unreachable.map((u) => `${u.center}.${u.role}`).join(', ')}: their notifications are recorded undeliverable`);
+    logger.warn(
+      { unreachable },
+      `no channel reaches ${unreachable.map((u) => `${u.center}.${u.role}`).join(', ')}: their notifications are recorded undeliverable`,
+    );
   }
-  logger.info(`polling task queue on ${settings.address} namespace ${settings.namespace}; metrics on http://${metricsAddress}/metrics`);
+  logger.info(
+    `polling task queue on ${settings.address} namespace ${settings.namespace}; metrics on http://${metricsAddress}/metrics`,
+  );
   // Health-check schedules match the eligible accounts after any outage or manual change (docs/health-checks.md).
   reconcileSchedules(client, app.get<Policy>(POLICY)).then(
     (report) => logger.info({ report }, 'health-check schedules reconciled'),
-    (error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'health-check schedule reconciliation failed'),
+    (error: unknown) =>
+      logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'health-check schedule reconciliation failed',
+      ),
   );
   await worker.run();
   await connection.close();

@@ -12,6 +12,8 @@ describe('workerCacheSize (WORKER_MAX_CACHED_WORKFLOWS)', () => {
   });
 
   it.each(['-1', '1.5', 'lots'])('refuses %s at startup, naming the variable', (raw) => {
-    expect(() => workerCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: raw })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS="[^"]*": must be a whole number from 0 to 1000000/);
+    expect(() => workerCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: raw })).toThrow(
+      /WORKER_MAX_CACHED_WORKFLOWS="[^"]*": must be a whole number from 0 to 1000000/,
+    );
   });
 });

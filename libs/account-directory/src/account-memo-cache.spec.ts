@@ -1,9 +1,14 @@
 import type { AccountMemo } from '../../contracts/src/account';
 import { AccountMemoCache } from './account-memo-cache';
 
-const memo = (accountId: string, plan = 'SP2') => ({ account: { accountId, plan }, contacts: [], changeCount: 0 }) as unknown as AccountMemo;
+const memo = (accountId: string, plan = 'SP2') =>
+  ({ account: { accountId, plan }, contacts: [], changeCount: 0 }) as unknown as AccountMemo;
 
-function setup(ttlMs: number, answer: (id: string) => Promise<AccountMemo | undefined> = async (id) => memo(id), maxEntries?: number) {
+function setup(
+  ttlMs: number,
+  answer: (id: string) => Promise<AccountMemo | undefined> = async (id) => memo(id),
+  maxEntries?: number,
+) {
   let now = 1_000;
   const reads: string[] = [];
   const cache = new AccountMemoCache(

@@ -51,7 +51,9 @@ export function createKey(path: string, spec: NewKey): { id: string; key: string
   if (spec.role === 'customer' && !spec.accountId) throw new Error('a customer key needs --account');
   if (spec.role === 'tam' && !spec.tamId) throw new Error('a tam key needs --tam (the TAM id stored on accounts)');
   const { document, keys } = load(path);
-  const id = spec.id ?? [spec.role, spec.accountId, spec.contactId, spec.tamId, randomBytes(3).toString('hex')].filter(Boolean).join('-');
+  const id =
+    spec.id ??
+    [spec.role, spec.accountId, spec.contactId, spec.tamId, randomBytes(3).toString('hex')].filter(Boolean).join('-');
   if (keys.items.some((item) => item.get('id') === id)) throw new Error(`key id ${id} is taken in ${path}`);
   const key = generateKey();
   const entry: ApiKeyEntry = {

@@ -13,9 +13,19 @@ function writeKeys(path: string, entries: object[], mtime: number) {
 describe('ApiKeyStore', () => {
   it('authenticates by hash and returns the bindings', () => {
     const path = join(dir(), 'keys.yaml');
-    writeKeys(path, [{ id: 'acme', sha256: hashKey('secret-1'), role: 'customer', accountId: 'acme', contactId: 'c1' }], 1000);
+    writeKeys(
+      path,
+      [{ id: 'acme', sha256: hashKey('secret-1'), role: 'customer', accountId: 'acme', contactId: 'c1' }],
+      1000,
+    );
     const store = new ApiKeyStore(path);
-    expect(store.authenticate('secret-1')).toEqual({ keyId: 'acme', role: 'customer', accountId: 'acme', contactId: 'c1', tamId: undefined });
+    expect(store.authenticate('secret-1')).toEqual({
+      keyId: 'acme',
+      role: 'customer',
+      accountId: 'acme',
+      contactId: 'c1',
+      tamId: undefined,
+    });
     expect(store.authenticate('secret-2')).toBeUndefined();
     expect(store.authenticate('')).toBeUndefined();
   });
@@ -115,7 +125,14 @@ describe('parseKeysFile', () => {
     ['keys: [{ id: a, sha256: ' + 'a'.repeat(64) + ', role: root }]', /role/],
     ['keys: [{ id: a, sha256: ' + 'a'.repeat(64) + ', role: customer }]', /customer keys must name accountId/],
     ['keys: [{ id: t, sha256: ' + 'a'.repeat(64) + ', role: tam }]', /keys\.0\.tamId: tam keys must name tamId/],
-    ['keys: [{ id: a, sha256: ' + 'a'.repeat(64) + ', role: admin }, { id: a, sha256: ' + 'b'.repeat(64) + ', role: admin }]', /duplicate key id a/],
+    [
+      'keys: [{ id: a, sha256: ' +
+        'a'.repeat(64) +
+        ', role: admin }, { id: a, sha256: ' +
+        'b'.repeat(64) +
+        ', role: admin }]',
+      /duplicate key id a/,
+    ],
   ])('rejects %s', (text, message) => {
     expect(() => parseKeysFile(text, 'k.yaml')).toThrow(message);
   });

@@ -19,7 +19,10 @@ const keyEntry = z
     /** tam keys: the TAM's id (as stored on accounts). */
     tamId: z.string().optional(),
   })
-  .refine((k) => k.role !== 'customer' || Boolean(k.accountId), { message: 'customer keys must name accountId', path: ['accountId'] })
+  .refine((k) => k.role !== 'customer' || Boolean(k.accountId), {
+    message: 'customer keys must name accountId',
+    path: ['accountId'],
+  })
   // A TAM key without its TAM id would list and act on nobody's tasks, or everybody's (no owner filter).
   .refine((k) => k.role !== 'tam' || Boolean(k.tamId), { message: 'tam keys must name tamId', path: ['tamId'] });
 
@@ -48,11 +51,14 @@ export function parseKeysFile(text: string, source: string): ApiKeyEntry[] {
   try {
     doc = parse(text);
   } catch (error) {
-    throw new Error(`invalid API keys file ${source}: not YAML (${(error as Error).message.split('\n')[0]})`, { cause: error });
+    throw new Error(`invalid API keys file ${source}: not YAML (${(error as Error).message.split('\n')[0]})`, {
+      cause: error,
+    });
   }
   // An empty file (or one with comments only) is what a truncated write or an editor's save in
   // progress looks like; it revoked every key. Only an explicit `keys: []` revokes all.
-  if (doc === null || doc === undefined) throw new Error(`invalid API keys file ${source}: the file is empty (write \`keys: []\` to revoke every key)`);
+  if (doc === null || doc === undefined)
+    throw new Error(`invalid API keys file ${source}: the file is empty (write \`keys: []\` to revoke every key)`);
   const parsed = keysFile.safeParse(doc);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.')}: ${i.message}`).join('\n');
@@ -97,7 +103,10 @@ export class ApiKeyStore {
       // mistaken delete): keep the keys in force, report once.
       if (initial && !existsSync(this.path)) return;
       if (initial) throw error;
-      if (this.seenDigest !== 'missing') this.onReloadError(new Error(`cannot read API keys file ${this.path}: ${(error as Error).message}; keeping the previous keys`));
+      if (this.seenDigest !== 'missing')
+        this.onReloadError(
+          new Error(`cannot read API keys file ${this.path}: ${(error as Error).message}; keeping the previous keys`),
+        );
       this.seenDigest = 'missing';
       return;
     }
@@ -139,7 +148,11 @@ export function createKeysFileWithAdmin(path: string): string {
   const key = generateKey('sla_admin');
   mkdirSync(dirname(path), { recursive: true });
   const doc = { keys: [{ id: 'local-admin', sha256: hashKey(key), role: 'admin' }] };
-  writeFileSync(path, `# API keys: only SHA-256 hashes are stored. See config/api-keys.example.yaml.\n${stringify(doc)}`, { mode: 0o600 });
+  writeFileSync(
+    path,
+    `# API keys: only SHA-256 hashes are stored. See config/api-keys.example.yaml.\n${stringify(doc)}`,
+    { mode: 0o600 },
+  );
   return key;
 }
 

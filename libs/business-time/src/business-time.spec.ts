@@ -44,14 +44,23 @@ describe('emea (Helsinki, Mon-Fri 08:00-17:00, FI + Midsummer Eve + Christmas Ev
       { from: '2026-01-05T08:00:00+02:00', to: '2026-01-05T17:00:00+02:00', ms: 9 * H },
       { from: '2026-01-07T08:00:00+02:00', to: '2026-01-07T14:00:00+02:00', ms: 6 * H },
     ]);
-    expect(x).toMatchObject({ zone: 'Europe/Helsinki', coverage: 'business-hours', start: '2026-01-02T16:00:00+02:00', due: '2026-01-07T14:00:00+02:00', durationMs: 16 * H, dstShifts: [] });
+    expect(x).toMatchObject({
+      zone: 'Europe/Helsinki',
+      coverage: 'business-hours',
+      start: '2026-01-02T16:00:00+02:00',
+      due: '2026-01-07T14:00:00+02:00',
+      durationMs: 16 * H,
+      dstShifts: [],
+    });
     expect(JSON.parse(JSON.stringify(x))).toEqual(x);
   });
 
   it('a due instant exactly at closing time stays at closing time (Fri 17:00, not Mon 08:00)', () => {
     expect(addBusinessTime(emea, at('2026-01-09T08:00:00+02:00'), 9 * H)).toBe(at('2026-01-09T17:00:00+02:00'));
     expect(addBusinessTime(emea, at('2026-01-08T16:00:00+02:00'), 10 * H)).toBe(at('2026-01-09T17:00:00+02:00'));
-    expect(addBusinessTime(emea, at('2026-01-08T16:00:00+02:00'), 10 * H + 1)).toBe(at('2026-01-12T08:00:00.001+02:00'));
+    expect(addBusinessTime(emea, at('2026-01-08T16:00:00+02:00'), 10 * H + 1)).toBe(
+      at('2026-01-12T08:00:00.001+02:00'),
+    );
   });
 
   it('an incident entered on Epiphany starts counting at the next opening', () => {
@@ -83,7 +92,12 @@ describe('emea (Helsinki, Mon-Fri 08:00-17:00, FI + Midsummer Eve + Christmas Ev
     const x = explain(emea, at('2026-03-27T16:00:00+02:00'), 2 * H);
     expect(x.due).toBe('2026-03-30T09:00:00+03:00');
     expect(x.dstShifts).toEqual([
-      { at: '2026-03-29T04:00:00+03:00', offsetBefore: '+02:00', offsetAfter: '+03:00', effect: expect.stringContaining('forward 1h at 03:00') },
+      {
+        at: '2026-03-29T04:00:00+03:00',
+        offsetBefore: '+02:00',
+        offsetAfter: '+03:00',
+        effect: expect.stringContaining('forward 1h at 03:00'),
+      },
     ]);
     expect(x.summary).toContain('due Mon 2026-03-30 09:00 EEST');
   });
@@ -96,7 +110,9 @@ describe('americas (New York, Mon-Fri 08:00-18:00, US public)', () => {
   });
   it('DST fall-back weekend 2026-11-01', () => {
     expect(addBusinessTime(americas, at('2026-10-30T17:00:00-04:00'), 2 * H)).toBe(at('2026-11-02T09:00:00-05:00'));
-    expect(businessTimeBetween(americas, at('2026-10-30T00:00:00-04:00'), at('2026-11-03T00:00:00-05:00'))).toBe(20 * H);
+    expect(businessTimeBetween(americas, at('2026-10-30T00:00:00-04:00'), at('2026-11-03T00:00:00-05:00'))).toBe(
+      20 * H,
+    );
   });
   it('Independence Day observed on Fri 2026-07-03 is closed', () => {
     expect(addBusinessTime(americas, at('2026-07-02T17:00:00-04:00'), 2 * H)).toBe(at('2026-07-06T09:00:00-04:00'));
@@ -109,7 +125,11 @@ describe('americas (New York, Mon-Fri 08:00-18:00, US public)', () => {
 describe('apac (Tokyo, Mon-Fri 09:00-18:00, JP public)', () => {
   it('Fri 17:00 + 4h skips the weekend and Coming of Age Day (Mon 2026-01-12)', () => {
     expect(addBusinessTime(apac, at('2026-01-09T17:00:00+09:00'), 4 * H)).toBe(at('2026-01-13T12:00:00+09:00'));
-    expect(explain(apac, at('2026-01-09T17:00:00+09:00'), 4 * H).skipped.map((s) => s.reason)).toEqual(['weekend', 'weekend', 'holiday']);
+    expect(explain(apac, at('2026-01-09T17:00:00+09:00'), 4 * H).skipped.map((s) => s.reason)).toEqual([
+      'weekend',
+      'weekend',
+      'holiday',
+    ]);
   });
 });
 
@@ -173,7 +193,11 @@ describe('rules of the clock', () => {
     expect(explain(emea, closed, 0).summary).toContain('nothing to count');
   });
   it('rule 5: partial-day holidays from date-holidays (DE Christmas Eve from 14:00) cut only that span', () => {
-    const cal = compileCalendar({ zone: 'Europe/Berlin', weekly: { thu: ['08:00-17:00'] }, holidays: { country: 'DE', types: ['public', 'bank'] } });
+    const cal = compileCalendar({
+      zone: 'Europe/Berlin',
+      weekly: { thu: ['08:00-17:00'] },
+      holidays: { country: 'DE', types: ['public', 'bank'] },
+    });
     expect(businessTimeBetween(cal, at('2026-12-24T00:00:00+01:00'), at('2026-12-25T00:00:00+01:00'))).toBe(6 * H);
     expect(nextClosing(cal, at('2026-12-24T09:00:00+01:00'))).toBe(at('2026-12-24T14:00:00+01:00'));
     expect(closedDays(cal, at('2026-12-24T00:00:00+01:00'), at('2026-12-25T00:00:00+01:00'))).toEqual([
@@ -183,14 +207,22 @@ describe('rules of the clock', () => {
   it('rule 6: precedence weekly - holidays - closures + openings', () => {
     const cal = compileCalendar({
       ...CENTERS.emea,
-      closures: [{ date: '2026-01-08', reason: 'inventory' }, { date: '2026-01-09', from: '12:00', to: '13:00' }],
-      openings: [{ date: '2026-01-06', from: '10:00', to: '12:00', reason: 'Epiphany duty' }, { date: '2026-01-08', from: '16:00', to: '18:00' }],
+      closures: [
+        { date: '2026-01-08', reason: 'inventory' },
+        { date: '2026-01-09', from: '12:00', to: '13:00' },
+      ],
+      openings: [
+        { date: '2026-01-06', from: '10:00', to: '12:00', reason: 'Epiphany duty' },
+        { date: '2026-01-08', from: '16:00', to: '18:00' },
+      ],
     });
     expect(isOpen(cal, at('2026-01-06T10:30:00+02:00'))).toBe(true); // holiday, but an opening
     expect(isOpen(cal, at('2026-01-08T10:30:00+02:00'))).toBe(false); // closure
     expect(isOpen(cal, at('2026-01-08T17:30:00+02:00'))).toBe(true); // opening beats closure and extends the day
     expect(isOpen(cal, at('2026-01-09T12:30:00+02:00'))).toBe(false); // partial closure
-    expect(businessTimeBetween(cal, at('2026-01-05T00:00:00+02:00'), at('2026-01-10T00:00:00+02:00'))).toBe((9 + 2 + 9 + 2 + 8) * H);
+    expect(businessTimeBetween(cal, at('2026-01-05T00:00:00+02:00'), at('2026-01-10T00:00:00+02:00'))).toBe(
+      (9 + 2 + 9 + 2 + 8) * H,
+    );
     expect(closedDays(cal, at('2026-01-08T00:00:00+02:00'), at('2026-01-10T00:00:00+02:00'))).toEqual([
       { date: '2026-01-08', reason: 'closure', name: 'inventory' },
       { date: '2026-01-09', reason: 'closure', partial: { from: '12:00', to: '13:00' } },
@@ -204,9 +236,15 @@ describe('rules of the clock', () => {
     const closedFri = compileCalendar({ ...cfg, closures: [{ date: '2026-01-09' }] });
     expect(isOpen(closedFri, at('2026-01-09T23:00:00+02:00'))).toBe(false);
     expect(isOpen(closedFri, at('2026-01-10T01:00:00+02:00'))).toBe(true);
-    const fiHolidays = compileCalendar({ zone: 'Europe/Helsinki', weekly: { mon: ['22:00-06:00'] }, holidays: { country: 'FI' } });
+    const fiHolidays = compileCalendar({
+      zone: 'Europe/Helsinki',
+      weekly: { mon: ['22:00-06:00'] },
+      holidays: { country: 'FI' },
+    });
     // Mon 2026-01-05 22:00 -> Tue 06:00 with Tue 6 Jan (Epiphany): only Mon 22:00-24:00 counts
-    expect(businessTimeBetween(fiHolidays, at('2026-01-05T00:00:00+02:00'), at('2026-01-07T00:00:00+02:00'))).toBe(2 * H);
+    expect(businessTimeBetween(fiHolidays, at('2026-01-05T00:00:00+02:00'), at('2026-01-07T00:00:00+02:00'))).toBe(
+      2 * H,
+    );
   });
   it('spans that touch across midnight are one open span for nextClosing', () => {
     const cal = compileCalendar({ zone: 'UTC', weekly: { mon: ['20:00-24:00'], tue: ['00:00-04:00'] } });
@@ -252,11 +290,28 @@ describe('compileCalendar validation', () => {
     expect(
       issues({
         zone: 'Mars/Olympus',
-        weekly: { mon: ['08:00-12:00', '11:00-13:00', '8:00-9:00'], tue: ['10:00-10:00', '25:00-26:00'], fri: ['22:00-06:00'], sat: ['05:00-07:00'], xyz: [] },
+        weekly: {
+          mon: ['08:00-12:00', '11:00-13:00', '8:00-9:00'],
+          tue: ['10:00-10:00', '25:00-26:00'],
+          fri: ['22:00-06:00'],
+          sat: ['05:00-07:00'],
+          xyz: [],
+        },
         closures: [{ date: '2026-02-30' }, { date: '2026-03-01', from: '12:00', to: '11:00' }],
         openings: [{ date: 'tomorrow', from: '10:00', to: '11:00' }],
       }),
-    ).toEqual(['zone', 'weekly.mon[2]', 'weekly.tue[0]', 'weekly.tue[1]', 'weekly.xyz', 'weekly.mon[1]', 'weekly.sat[0]', 'closures[0].date', 'closures[1].to', 'openings[0].date']);
+    ).toEqual([
+      'zone',
+      'weekly.mon[2]',
+      'weekly.tue[0]',
+      'weekly.tue[1]',
+      'weekly.xyz',
+      'weekly.mon[1]',
+      'weekly.sat[0]',
+      'closures[0].date',
+      'closures[1].to',
+      'openings[0].date',
+    ]);
   });
   it('unknown country / state', () => {
     expect(issues({ zone: 'UTC', holidays: { country: 'XX' } })).toEqual(['holidays.country']);

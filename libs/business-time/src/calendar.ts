@@ -1,4 +1,13 @@
-import { HolidaySource, HolidaySpan, HolidayType, holidaySource, knownCountry, knownRegion, knownState, validRule } from './holidays';
+import {
+  HolidaySource,
+  HolidaySpan,
+  HolidayType,
+  holidaySource,
+  knownCountry,
+  knownRegion,
+  knownState,
+  validRule,
+} from './holidays';
 import { DAY, MINUTE, ZoneClock, civil, isValidZone, parseHHmm, parseIsoDate, weekdayIndex, zoneClock } from './zone';
 import { WEEKDAYS, Weekday } from '../../contracts/src/vocabulary';
 
@@ -11,7 +20,10 @@ export interface CalendarConfig {
   zone: string;
   /** 24x7 calendar: every instant counts, holidays/closures/openings ignored */
   alwaysOpen?: boolean;
-  /** open intervals 'HH:mm-HH:mm'; '00:00-24:00' = whole day; end < start crosses midnight and belongs to the starting day */
+  /**
+   * open intervals 'HH:mm-HH:mm'; '00:00-24:00' = whole day; end < start crosses midnight and belongs to the starting
+   * day
+   */
   weekly?: Partial<Record<Weekday, string[]>>;
   holidays?: {
     country: string;
@@ -241,7 +253,8 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
   const weekly: Array<Array<[number, number]>> = WEEKDAYS.map(() => []);
   const week: Array<{ a: number; b: number; path: string }> = [];
   if (cfg.weekly !== undefined) {
-    if (typeof cfg.weekly !== 'object' || cfg.weekly === null) issues.push({ path: 'weekly', message: 'must be an object keyed by weekday' });
+    if (typeof cfg.weekly !== 'object' || cfg.weekly === null)
+      issues.push({ path: 'weekly', message: 'must be an object keyed by weekday' });
     else {
       for (const key of Object.keys(cfg.weekly)) {
         const idx = WEEKDAYS.indexOf(key as Weekday);
@@ -265,7 +278,8 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
       }
     }
   }
-  // overlaps on the weekly circle (incl. a midnight-crossing interval running into the next day's first interval, and Sunday into Monday)
+  // overlaps on the weekly circle (incl. a midnight-crossing interval running into the next day's first interval, and
+  // Sunday into Monday)
   const sorted = week.slice().sort((x, y) => x.a - y.a);
   for (let i = 0; i < sorted.length; i++) {
     for (let j = i + 1; j < sorted.length; j++) {
@@ -275,7 +289,9 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
     }
     const x = sorted[i];
     if (x.b > 10080) {
-      for (const y of sorted) if (y !== x && y.a + 10080 < x.b) issues.push({ path: y.path, message: `overlaps ${x.path} (crosses midnight into it)` });
+      for (const y of sorted)
+        if (y !== x && y.a + 10080 < x.b)
+          issues.push({ path: y.path, message: `overlaps ${x.path} (crosses midnight into it)` });
     }
   }
   for (const w of weekly) w.sort((a, b) => a[0] - b[0]);
@@ -291,7 +307,10 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
       issues.push({ path: 'holidays.state', message: `unknown state "${h.state}" for ${h.country}` });
       ok = false;
     } else if (h.region !== undefined && (h.state === undefined || !knownRegion(h.country, h.state, h.region))) {
-      issues.push({ path: 'holidays.region', message: `unknown region "${h.region}" for ${h.country}${h.state ? '/' + h.state : ''}` });
+      issues.push({
+        path: 'holidays.region',
+        message: `unknown region "${h.region}" for ${h.country}${h.state ? '/' + h.state : ''}`,
+      });
       ok = false;
     }
     const allowed = ['public', 'bank', 'school', 'optional', 'observance'];
@@ -303,7 +322,10 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
     });
     (h.extra ?? []).forEach((x, i) => {
       if (!x || typeof x.rule !== 'string' || !validRule(x.rule)) {
-        issues.push({ path: `holidays.extra[${i}].rule`, message: `date-holidays cannot parse rule "${String(x?.rule)}"` });
+        issues.push({
+          path: `holidays.extra[${i}].rule`,
+          message: `date-holidays cannot parse rule "${String(x?.rule)}"`,
+        });
         ok = false;
       }
       if (!x || typeof x.name !== 'string' || x.name.length === 0) {
@@ -318,12 +340,14 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
   (cfg.closures ?? []).forEach((c, i) => {
     const p = `closures[${i}]`;
     const day = typeof c?.date === 'string' ? parseIsoDate(c.date) : undefined;
-    if (day === undefined) issues.push({ path: `${p}.date`, message: `bad date "${String(c?.date)}", expected YYYY-MM-DD` });
+    if (day === undefined)
+      issues.push({ path: `${p}.date`, message: `bad date "${String(c?.date)}", expected YYYY-MM-DD` });
     const from = c?.from === undefined ? 0 : parseHHmm(c.from, false);
     const to = c?.to === undefined ? 1440 : parseHHmm(c.to, true);
     if (from === undefined) issues.push({ path: `${p}.from`, message: `malformed time "${String(c.from)}"` });
     if (to === undefined) issues.push({ path: `${p}.to`, message: `malformed time "${String(c.to)}"` });
-    if (from !== undefined && to !== undefined && to <= from) issues.push({ path: `${p}.to`, message: 'must be after from' });
+    if (from !== undefined && to !== undefined && to <= from)
+      issues.push({ path: `${p}.to`, message: 'must be after from' });
     if (day !== undefined && from !== undefined && to !== undefined && to > from) {
       const list = closures.get(day) ?? [];
       list.push({ day, from, to, reason: c.reason });
@@ -334,12 +358,14 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
   (cfg.openings ?? []).forEach((o, i) => {
     const p = `openings[${i}]`;
     const day = typeof o?.date === 'string' ? parseIsoDate(o.date) : undefined;
-    if (day === undefined) issues.push({ path: `${p}.date`, message: `bad date "${String(o?.date)}", expected YYYY-MM-DD` });
+    if (day === undefined)
+      issues.push({ path: `${p}.date`, message: `bad date "${String(o?.date)}", expected YYYY-MM-DD` });
     const from = typeof o?.from === 'string' ? parseHHmm(o.from, false) : undefined;
     const to = typeof o?.to === 'string' ? parseHHmm(o.to, true) : undefined;
     if (from === undefined) issues.push({ path: `${p}.from`, message: `malformed time "${String(o?.from)}"` });
     if (to === undefined) issues.push({ path: `${p}.to`, message: `malformed time "${String(o?.to)}"` });
-    if (from !== undefined && to !== undefined && to <= from) issues.push({ path: `${p}.to`, message: 'must be after from' });
+    if (from !== undefined && to !== undefined && to <= from)
+      issues.push({ path: `${p}.to`, message: 'must be after from' });
     if (day !== undefined && from !== undefined && to !== undefined && to > from) {
       const list = openings.get(day) ?? [];
       list.push({ day, from, to, reason: o.reason });

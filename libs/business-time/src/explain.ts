@@ -50,7 +50,13 @@ export function formatDuration(ms: number): string {
   if (first < 0) return '0s';
   let last = parts.length - 1;
   while (parts[last][0] === 0) last--;
-  return (neg ? '-' : '') + parts.slice(first, last + 1).map(([v, u]) => `${v}${u}`).join(' ');
+  return (
+    (neg ? '-' : '') +
+    parts
+      .slice(first, last + 1)
+      .map(([v, u]) => `${v}${u}`)
+      .join(' ')
+  );
 }
 
 function dt(cal: CompiledCalendar, ms: number): DateTime {
@@ -58,7 +64,10 @@ function dt(cal: CompiledCalendar, ms: number): DateTime {
 }
 
 export function isoInZone(cal: Calendar, ms: number): string {
-  return DateTime.fromMillis(ms, { zone: luxonZone(cal.zone) }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+  return (
+    DateTime.fromMillis(ms, { zone: luxonZone(cal.zone) }).toISO({ suppressMilliseconds: true }) ??
+    new Date(ms).toISOString()
+  );
 }
 
 function abbrev(d: DateTime): string {
@@ -84,7 +93,11 @@ function offsetStr(minutes: number): string {
 }
 
 /** DST (offset) transitions in (fromMs, toMs]. */
-function transitions(cal: CompiledCalendar, fromMs: number, toMs: number): Array<{ at: number; before: number; after: number }> {
+function transitions(
+  cal: CompiledCalendar,
+  fromMs: number,
+  toMs: number,
+): Array<{ at: number; before: number; after: number }> {
   const out: Array<{ at: number; before: number; after: number }> = [];
   const c = cal.clock;
   let t = fromMs;
@@ -107,7 +120,10 @@ function transitions(cal: CompiledCalendar, fromMs: number, toMs: number): Array
   return out;
 }
 
-function reasonFor(cal: CompiledCalendar, day: number): { reason: 'weekend' | 'holiday' | 'closure' | 'closed'; name?: string } {
+function reasonFor(
+  cal: CompiledCalendar,
+  day: number,
+): { reason: 'weekend' | 'holiday' | 'closure' | 'closed'; name?: string } {
   const date = isoDate(day);
   const hol = cal.holidaySpans(cal.dayStart(day), cal.dayStart(day + 1)).find((h) => h.date === date);
   if (hol) return { reason: 'holiday', name: hol.name };
@@ -150,7 +166,7 @@ export function explain(calendar: Calendar, startMs: number, durationMs: number)
   const dstShifts = transitions(cal, startMs, Math.max(startMs, dueMs)).map((x) => {
     const delta = x.after - x.before;
     const d = formatDuration(Math.abs(delta) * MINUTE);
-    const from = fmt(Math.round((((x.at + x.before * MINUTE) % DAY) + DAY) % DAY / MINUTE));
+    const from = fmt(Math.round(((((x.at + x.before * MINUTE) % DAY) + DAY) % DAY) / MINUTE));
     const to = hhmm(dt(cal, x.at));
     const effect =
       delta > 0
@@ -164,12 +180,20 @@ export function explain(calendar: Calendar, startMs: number, durationMs: number)
     const d = dt(cal, ms);
     const time = hhmm(d);
     if (!withDay) return time;
-    return spanDays < 6 ? `${DAY_NAMES[d.weekday - 1]} ${time}` : `${DAY_NAMES[d.weekday - 1]} ${d.toFormat('yyyy-MM-dd')} ${time}`;
+    return spanDays < 6
+      ? `${DAY_NAMES[d.weekday - 1]} ${time}`
+      : `${DAY_NAMES[d.weekday - 1]} ${d.toFormat('yyyy-MM-dd')} ${time}`;
   };
-  const countedOut = counted.map((c) => ({ from: isoInZone(cal, c.from), to: isoInZone(cal, c.to), ms: c.to - c.from }));
+  const countedOut = counted.map((c) => ({
+    from: isoInZone(cal, c.from),
+    to: isoInZone(cal, c.to),
+    ms: c.to - c.from,
+  }));
   const countedText = counted
     .map((c) => {
-      const sameDay = dt(cal, c.from).toISODate() === dt(cal, c.to - 1).toISODate() && dt(cal, c.to).toISODate() === dt(cal, c.from).toISODate();
+      const sameDay =
+        dt(cal, c.from).toISODate() === dt(cal, c.to - 1).toISODate() &&
+        dt(cal, c.to).toISODate() === dt(cal, c.from).toISODate();
       return `${label(c.from, true)}–${label(c.to, !sameDay)} (${formatDuration(c.to - c.from)})`;
     })
     .join(', ');
@@ -177,10 +201,17 @@ export function explain(calendar: Calendar, startMs: number, durationMs: number)
   let i = 0;
   while (i < skipped.length) {
     let j = i;
-    while (j + 1 < skipped.length && skipped[j + 1].reason === skipped[i].reason && skipped[j + 1].name === skipped[i].name) j++;
+    while (
+      j + 1 < skipped.length &&
+      skipped[j + 1].reason === skipped[i].reason &&
+      skipped[j + 1].name === skipped[i].name
+    )
+      j++;
     const days = skipped.slice(i, j + 1).map((s) => {
       const dd = DateTime.fromISO(s.date, { zone: 'UTC' });
-      return spanDays < 6 && skipped[i].reason === 'weekend' ? DAY_NAMES[dd.weekday - 1] : `${DAY_NAMES[dd.weekday - 1]} ${s.date}`;
+      return spanDays < 6 && skipped[i].reason === 'weekend'
+        ? DAY_NAMES[dd.weekday - 1]
+        : `${DAY_NAMES[dd.weekday - 1]} ${s.date}`;
     });
     const why = skipped[i].name ? `${skipped[i].reason}: ${skipped[i].name}` : skipped[i].reason;
     groups.push(`${days.join(', ')} (${why})`);
@@ -192,7 +223,9 @@ export function explain(calendar: Calendar, startMs: number, durationMs: number)
     dueMs,
     durationMs,
     [`counted ${countedText}`, ...(groups.length ? [`skipped ${groups.join(', ')}`] : [])],
-    dstShifts.length ? [`DST: ${dstShifts.map((s) => `${s.offsetBefore} → ${s.offsetAfter} at ${s.at}`).join(', ')}`] : [],
+    dstShifts.length
+      ? [`DST: ${dstShifts.map((s) => `${s.offsetBefore} → ${s.offsetAfter} at ${s.at}`).join(', ')}`]
+      : [],
   );
   return {
     ...framed.fields,
@@ -207,7 +240,14 @@ export function explain(calendar: Calendar, startMs: number, durationMs: number)
  * What both explanations share: zone, coverage, start and due in the calendar's zone, the duration,
  * and the summary's frame "<duration> of <coverage> from <start>: <counted>; <more>; due <due>".
  */
-function frame(cal: CompiledCalendar, startMs: number, dueMs: number, durationMs: number, counted: string[], more: string[]) {
+function frame(
+  cal: CompiledCalendar,
+  startMs: number,
+  dueMs: number,
+  durationMs: number,
+  counted: string[],
+  more: string[],
+) {
   const what = cal.alwaysOpen ? 'of 24x7 coverage' : 'of business hours';
   const summary = [
     `${formatDuration(durationMs)} ${what} from ${stamp(cal, startMs)}${durationMs === 0 ? ': nothing to count' : `: ${counted.join('; ')}`}`,
@@ -246,7 +286,11 @@ export function closedDays(calendar: Calendar, fromMs: number, toMs: number): Cl
     const hol = hols.find((h) => h.date === date);
     if (hol) {
       const e: ClosedDay = { date, reason: 'holiday', name: hol.name };
-      if (hol.start > start || hol.end < end) e.partial = { from: hhmm(dt(cal, Math.max(hol.start, start))), to: hol.end >= end ? '24:00' : hhmm(dt(cal, hol.end)) };
+      if (hol.start > start || hol.end < end)
+        e.partial = {
+          from: hhmm(dt(cal, Math.max(hol.start, start))),
+          to: hol.end >= end ? '24:00' : hhmm(dt(cal, hol.end)),
+        };
       out.push(e);
       continue;
     }
@@ -256,7 +300,8 @@ export function closedDays(calendar: Calendar, fromMs: number, toMs: number): Cl
       const name = cl.find((x) => x.reason)?.reason;
       if (name) e.name = name;
       const whole = cl.some((x) => x.from === 0 && x.to === 1440);
-      if (!whole) e.partial = { from: fmt(Math.min(...cl.map((x) => x.from))), to: fmt(Math.max(...cl.map((x) => x.to))) };
+      if (!whole)
+        e.partial = { from: fmt(Math.min(...cl.map((x) => x.from))), to: fmt(Math.max(...cl.map((x) => x.to))) };
       out.push(e);
       continue;
     }
@@ -316,13 +361,18 @@ export function explainCounts(calendar: Calendar, startMs: number, durationMs: n
   }
   const dstShifts = transitions(cal, startMs, Math.max(startMs, dueMs)).length;
   const skippedDays = skipped.weekend + skipped.holiday + skipped.closure + skipped.closed;
-  const reasons = (Object.entries(skipped) as Array<[string, number]>).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`);
+  const reasons = (Object.entries(skipped) as Array<[string, number]>)
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${n} ${reason}`);
   const framed = frame(
     cal,
     startMs,
     dueMs,
     durationMs,
-    [`counted ${counted} interval${counted === 1 ? '' : 's'}`, ...(skippedDays ? [`skipped ${skippedDays} day${skippedDays === 1 ? '' : 's'} (${reasons.join(', ')})`] : [])],
+    [
+      `counted ${counted} interval${counted === 1 ? '' : 's'}`,
+      ...(skippedDays ? [`skipped ${skippedDays} day${skippedDays === 1 ? '' : 's'} (${reasons.join(', ')})`] : []),
+    ],
     dstShifts ? [`${dstShifts} DST shift${dstShifts === 1 ? '' : 's'}`] : [],
   );
   return { ...framed.fields, counts: { counted, skipped, dstShifts }, summary: framed.summary };

@@ -49,7 +49,13 @@ export class HolidaySource {
     if (!spans) {
       spans = this.hd
         .getHolidays(y)
-        .map((h) => ({ start: h.start.getTime(), end: h.end.getTime(), date: h.date.slice(0, 10), name: h.name, type: h.type }))
+        .map((h) => ({
+          start: h.start.getTime(),
+          end: h.end.getTime(),
+          date: h.date.slice(0, 10),
+          name: h.name,
+          type: h.type,
+        }))
         .filter((h) => h.end > h.start)
         .sort((a, b) => a.start - b.start);
       // Oldest-inserted year out first (Map keeps insertion order).
@@ -62,7 +68,14 @@ export class HolidaySource {
 
 const sources = new Map<string, HolidaySource>();
 export function holidaySource(spec: HolidaySpec, zone: string): HolidaySource {
-  const key = JSON.stringify([zone, spec.country, spec.state ?? '', spec.region ?? '', spec.types ?? [], spec.extra ?? []]);
+  const key = JSON.stringify([
+    zone,
+    spec.country,
+    spec.state ?? '',
+    spec.region ?? '',
+    spec.types ?? [],
+    spec.extra ?? [],
+  ]);
   let s = sources.get(key);
   if (!s) {
     s = new HolidaySource(spec, zone);

@@ -2,7 +2,12 @@
  * Business time: exact, DST-correct, explainable business-hours arithmetic on epoch milliseconds.
  * Rules and conventions: docs/sla-rules.md.
  */
-import { Calendar, CalendarConfig, alwaysOpenCalendar as alwaysOpenImpl, compileCalendar as compileImpl } from './calendar';
+import {
+  Calendar,
+  CalendarConfig,
+  alwaysOpenCalendar as alwaysOpenImpl,
+  compileCalendar as compileImpl,
+} from './calendar';
 
 export { CalendarConfigError, WEEKDAYS } from './calendar';
 export type { Calendar, CalendarConfig, ConfigIssue, Weekday } from './calendar';

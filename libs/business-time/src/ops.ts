@@ -1,7 +1,8 @@
 import { Calendar, asCompiled } from './calendar';
 
 function checkInstant(name: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${name} must be a finite number of epoch milliseconds`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RangeError(`${name} must be a finite number of epoch milliseconds`);
 }
 
 /**

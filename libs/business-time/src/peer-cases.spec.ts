@@ -18,7 +18,10 @@ function run(c: PeerCase): string | number | boolean {
   }
 }
 /** ISO strings compare as instants (microsecond peer values keep their text). */
-const norm = (v: string | number | boolean): string | number | boolean => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$/.test(v) ? new Date(v).toISOString() : v);
+const norm = (v: string | number | boolean): string | number | boolean =>
+  typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$/.test(v)
+    ? new Date(v).toISOString()
+    : v;
 
 describe('published cases of peer libraries', () => {
   it('has at least 30 cases from at least 3 sources', () => {

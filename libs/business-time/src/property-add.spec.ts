@@ -23,9 +23,13 @@ describe('addBusinessTime / businessTimeBetween agree with the minute-walking or
           const due = addBusinessTime(cal, c.start, c.duration);
           const expected = oracle.add(c.start, c.duration);
           edges.add(edgeClassesOf(oracle, c.start, c.duration, expected));
-          if (due !== expected) throw new Error(`add mismatch: start ${iso(c.start)} d=${c.duration} lib ${iso(due)} oracle ${iso(expected)}`);
+          if (due !== expected)
+            throw new Error(
+              `add mismatch: start ${iso(c.start)} d=${c.duration} lib ${iso(due)} oracle ${iso(expected)}`,
+            );
           const back = businessTimeBetween(cal, c.start, due);
-          if (back !== c.duration) throw new Error(`inverse mismatch: between(s, add(s, d)) = ${back}, d = ${c.duration}`);
+          if (back !== c.duration)
+            throw new Error(`inverse mismatch: between(s, add(s, d)) = ${back}, d = ${c.duration}`);
           const end = c.start + c.span;
           const lib = businessTimeBetween(cal, c.start, end);
           const or = oracle.between(c.start, end);

@@ -27,11 +27,17 @@ describe('isOpen / nextOpening / nextClosing agree with the minute-walking oracl
           if (open !== oracle.isOpen(t)) throw new Error(`isOpen mismatch at ${iso(t)}: lib ${open}`);
           const no = nextOpening(cal, t);
           const noO = oracle.nextOpening(t, LOOKAHEAD_MIN);
-          if (noO === undefined ? no < t + LOOKAHEAD_MIN * 60_000 : no !== noO) throw new Error(`nextOpening mismatch at ${iso(t)}: lib ${iso(no)} oracle ${noO === undefined ? 'none' : iso(noO)}`);
+          if (noO === undefined ? no < t + LOOKAHEAD_MIN * 60_000 : no !== noO)
+            throw new Error(
+              `nextOpening mismatch at ${iso(t)}: lib ${iso(no)} oracle ${noO === undefined ? 'none' : iso(noO)}`,
+            );
           if (open !== (no === t)) throw new Error('nextOpening(t) === t must mean open at t');
           const nc = nextClosing(cal, t);
           const ncO = oracle.nextClosing(t, LOOKAHEAD_MIN);
-          if (ncO === undefined ? nc < t + LOOKAHEAD_MIN * 60_000 : nc !== ncO) throw new Error(`nextClosing mismatch at ${iso(t)}: lib ${iso(nc)} oracle ${ncO === undefined ? 'none' : iso(ncO)}`);
+          if (ncO === undefined ? nc < t + LOOKAHEAD_MIN * 60_000 : nc !== ncO)
+            throw new Error(
+              `nextClosing mismatch at ${iso(t)}: lib ${iso(nc)} oracle ${ncO === undefined ? 'none' : iso(ncO)}`,
+            );
           if (Number.isFinite(nc) && isOpen(cal, nc)) throw new Error('closed at nextClosing expected');
           return true;
         }),

@@ -4,7 +4,13 @@ import { luxonZone } from './zone';
 // ClockZone must be indistinguishable from luxon's IANAZone in everything explanations print:
 // ISO strings, offsets, abbreviations in both locales explain.ts asks for, localized weekday/month.
 // Zones with offset changes in the sampled years (Lord Howe's is 30 minutes) and without.
-const DST_ZONES = ['Europe/Helsinki', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Africa/Casablanca'];
+const DST_ZONES = [
+  'Europe/Helsinki',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Africa/Casablanca',
+];
 const ZONES = [...DST_ZONES, 'Asia/Kolkata', 'America/Sao_Paulo', 'UTC'];
 const FROM = Date.UTC(2025, 0, 1);
 const TO = Date.UTC(2026, 11, 31);

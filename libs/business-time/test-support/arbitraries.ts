@@ -12,7 +12,16 @@ export interface ZoneSpec {
   holidays?: CalendarConfig['holidays'];
 }
 export const ZONES: ZoneSpec[] = [
-  { zone: 'Europe/Helsinki', holidays: { country: 'FI', extra: [{ rule: 'friday after 06-19', name: 'Midsummer Eve' }, { rule: '12-24', name: 'Christmas Eve' }] } },
+  {
+    zone: 'Europe/Helsinki',
+    holidays: {
+      country: 'FI',
+      extra: [
+        { rule: 'friday after 06-19', name: 'Midsummer Eve' },
+        { rule: '12-24', name: 'Christmas Eve' },
+      ],
+    },
+  },
   { zone: 'America/New_York', holidays: { country: 'US' } },
   { zone: 'Australia/Sydney', holidays: { country: 'AU', state: 'NSW' } },
   { zone: 'America/Santiago', holidays: { country: 'CL' } },
@@ -57,7 +66,10 @@ const interestingCache = new Map<string, { dst: number[]; hol: number[] }>();
 function interesting(zs: ZoneSpec): { dst: number[]; hol: number[] } {
   let v = interestingCache.get(zs.zone);
   if (!v) {
-    v = { dst: transitions(zs.zone), hol: holidayInstants(zs.zone, zs.holidays).concat(holidayInstants(zs.zone, PARTIAL_HOLIDAYS)) };
+    v = {
+      dst: transitions(zs.zone),
+      hol: holidayInstants(zs.zone, zs.holidays).concat(holidayInstants(zs.zone, PARTIAL_HOLIDAYS)),
+    };
     interestingCache.set(zs.zone, v);
   }
   return v;
@@ -84,7 +96,12 @@ const jitterArb = fc.oneof(
   fc.integer({ min: -36 * 60, max: 36 * 60 }).map((m) => m * 60_000),
   fc.integer({ min: -36 * 3_600_000, max: 36 * 3_600_000 }),
 );
-const dayPartArb = fc.record({ dayOff: fc.integer({ min: -3, max: 16 }), whole: fc.boolean(), a: fc.integer({ min: 0, max: 287 }), len: fc.integer({ min: 1, max: 288 }) });
+const dayPartArb = fc.record({
+  dayOff: fc.integer({ min: -3, max: 16 }),
+  whole: fc.boolean(),
+  a: fc.integer({ min: 0, max: 287 }),
+  len: fc.integer({ min: 1, max: 288 }),
+});
 
 export const caseArb: fc.Arbitrary<Case> = fc
   .record({
@@ -125,7 +142,10 @@ export const caseArb: fc.Arbitrary<Case> = fc
       case 'edge': {
         const d = DateTime.fromMillis(randomT, { zone: zs.zone }).startOf('week');
         const p = r.points[r.pick % r.points.length] * 5;
-        base = d.plus({ days: Math.floor(p / 1440) }).set({ hour: Math.floor((p % 1440) / 60), minute: p % 60 }).toMillis();
+        base = d
+          .plus({ days: Math.floor(p / 1440) })
+          .set({ hour: Math.floor((p % 1440) / 60), minute: p % 60 })
+          .toMillis();
         break;
       }
       default:
@@ -160,12 +180,14 @@ export const caseArb: fc.Arbitrary<Case> = fc
     };
     for (let i = 0; i + 1 < pts.length; i += 2) add(pts[i], pts[i + 1]);
     const lastEnd = pts.length % 2 === 0 ? pts[pts.length - 1] : pts[pts.length - 2];
-    if (r.wrap && lastEnd < 10080 - 10 && pts[0] >= 5) add(Math.max(lastEnd, 10080 - 180), 10080 + Math.min(pts[0], 120));
+    if (r.wrap && lastEnd < 10080 - 10 && pts[0] >= 5)
+      add(Math.max(lastEnd, 10080 - 180), 10080 + Math.min(pts[0], 120));
     if (openMin === 0) {
       weekly.wed = ['09:00-17:00'];
       openMin = 480;
     }
-    const holidays = r.holidayMode === 'none' ? undefined : r.holidayMode === 'partial' ? PARTIAL_HOLIDAYS : zs.holidays;
+    const holidays =
+      r.holidayMode === 'none' ? undefined : r.holidayMode === 'partial' ? PARTIAL_HOLIDAYS : zs.holidays;
     const start = base + r.jitter;
     const localDay = DateTime.fromMillis(start, { zone: zs.zone }).startOf('day');
     const dayPart = (x: { dayOff: number; whole: boolean; a: number; len: number }) => {
@@ -174,7 +196,9 @@ export const caseArb: fc.Arbitrary<Case> = fc
       const b = Math.min(1440, a + x.len * 5);
       return { date, from: hhmm(a), to: b === 1440 ? '24:00' : hhmm(b), whole: x.whole };
     };
-    const closures = r.closures.map(dayPart).map((c) => (c.whole ? { date: c.date, reason: 'test closure' } : { date: c.date, from: c.from, to: c.to }));
+    const closures = r.closures
+      .map(dayPart)
+      .map((c) => (c.whole ? { date: c.date, reason: 'test closure' } : { date: c.date, from: c.from, to: c.to }));
     const openings = r.openings.map(dayPart).map((o) => ({ date: o.date, from: o.from, to: o.to }));
     const config: CalendarConfig = { zone: zs.zone, weekly, holidays, closures, openings };
     // durations bounded by the calendar's density so that the minute-walking oracle stays fast
@@ -202,19 +226,32 @@ export const caseArb: fc.Arbitrary<Case> = fc
     let oracle: Oracle | undefined;
     if (r.startEdge !== 'none' || r.dueAtClosing > 0) oracle = new Oracle(config);
     if (oracle && r.startEdge !== 'none') {
-      edgeStart = (r.startEdge === 'opening' ? oracle.nextOpening(start, EDGE_LOOKAHEAD_MIN) : oracle.nextClosing(start, EDGE_LOOKAHEAD_MIN)) ?? start;
+      edgeStart =
+        (r.startEdge === 'opening'
+          ? oracle.nextOpening(start, EDGE_LOOKAHEAD_MIN)
+          : oracle.nextClosing(start, EDGE_LOOKAHEAD_MIN)) ?? start;
     }
     if (oracle && r.dueAtClosing > 0) {
       let closing: number | undefined = edgeStart;
-      for (let k = 0; k < r.dueAtClosing && closing !== undefined; k++) closing = oracle.nextClosing(closing + (k === 0 ? 0 : 1), EDGE_LOOKAHEAD_MIN);
+      for (let k = 0; k < r.dueAtClosing && closing !== undefined; k++)
+        closing = oracle.nextClosing(closing + (k === 0 ? 0 : 1), EDGE_LOOKAHEAD_MIN);
       const toClosing = closing === undefined ? 0 : oracle.between(edgeStart, closing);
       if (toClosing > 0 && toClosing <= bound) duration = toClosing;
     }
     const edges = `${r.startEdge === 'none' ? '' : `/start@${r.startEdge}`}${r.dueAtClosing > 0 ? `/due@closing${r.dueAtClosing}` : ''}`;
-    return { config, start: edgeStart, duration, span: r.spanMs, weeklyOpenMinutes: openMin, note: `${r.anchorKind}/${r.holidayMode}${edges}` };
+    return {
+      config,
+      start: edgeStart,
+      duration,
+      span: r.spanMs,
+      weeklyOpenMinutes: openMin,
+      note: `${r.anchorKind}/${r.holidayMode}${edges}`,
+    };
   });
 
-/** Runs per property: small fixed sample by default; BUSINESS_TIME_PROPERTY_RUNS=N spreads N runs over the properties. */
+/**
+ * Runs per property: small fixed sample by default; BUSINESS_TIME_PROPERTY_RUNS=N spreads N runs over the properties.
+ */
 export function runsFor(share: number, defaultRuns: number): number {
   const total = Number(process.env.BUSINESS_TIME_PROPERTY_RUNS ?? 0);
   return total > 0 ? Math.ceil(total * share) : defaultRuns;
@@ -230,7 +267,12 @@ export type EdgeClass = 'startAtOpening' | 'startAtClosing' | 'dueAtClosing';
  * from how the generator meant to build them): a start exactly at an opening or a closing instant,
  * and a non-zero duration whose due instant is exactly a closing.
  */
-export function edgeClassesOf(oracle: { isOpen(t: number): boolean }, start: number, duration: number, due: number): EdgeClass[] {
+export function edgeClassesOf(
+  oracle: { isOpen(t: number): boolean },
+  start: number,
+  duration: number,
+  due: number,
+): EdgeClass[] {
   const out: EdgeClass[] = [];
   if (oracle.isOpen(start) && !oracle.isOpen(start - 1)) out.push('startAtOpening');
   if (!oracle.isOpen(start) && oracle.isOpen(start - 1)) out.push('startAtClosing');
@@ -251,6 +293,10 @@ export class EdgeCounter {
   /** Share of the counted cases per class, e.g. `{ startAtOpening: 0.24, ... }`. */
   shares(): Record<EdgeClass, number> {
     const share = (n: number) => (this.total === 0 ? 0 : n / this.total);
-    return { startAtOpening: share(this.counts.startAtOpening), startAtClosing: share(this.counts.startAtClosing), dueAtClosing: share(this.counts.dueAtClosing) };
+    return {
+      startAtOpening: share(this.counts.startAtOpening),
+      startAtClosing: share(this.counts.startAtClosing),
+      dueAtClosing: share(this.counts.dueAtClosing),
+    };
   }
 }

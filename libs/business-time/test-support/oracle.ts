@@ -65,7 +65,10 @@ export class Oracle {
     const h = config.holidays;
     this.hdKey = JSON.stringify([config.zone, h]);
     if (h) {
-      this.hd = new Holidays(h.country, h.state ?? '', h.region ?? '', { timezone: config.zone, types: h.types ?? ['public'] } as never);
+      this.hd = new Holidays(h.country, h.state ?? '', h.region ?? '', {
+        timezone: config.zone,
+        types: h.types ?? ['public'],
+      } as never);
       for (const x of h.extra ?? []) this.hd.setHoliday(x.rule, { name: x.name, type: 'public' } as never);
     }
   }

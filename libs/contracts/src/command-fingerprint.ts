@@ -12,6 +12,7 @@ export interface CommandFingerprint {
 
 /** The fingerprint an update's first argument carries, if any. */
 export function fingerprintOf(argument: unknown): string | undefined {
-  const value = argument && typeof argument === 'object' ? (argument as CommandFingerprint)[REQUEST_FINGERPRINT] : undefined;
+  const value =
+    argument && typeof argument === 'object' ? (argument as CommandFingerprint)[REQUEST_FINGERPRINT] : undefined;
   return typeof value === 'string' ? value : undefined;
 }

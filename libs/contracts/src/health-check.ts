@@ -212,12 +212,15 @@ export interface HealthCheckPlanChange {
 
 export const healthCheckStatusQuery = defineQuery<HealthCheckStatus>('healthCheckStatus');
 export const requestHealthCheckUpdate = defineUpdate<HealthCheckTask, [RequestHealthCheckInput]>('requestHealthCheck');
-export const scheduleHealthCheckUpdate =
-  defineUpdate<HealthCheckTask, [ScheduleHealthCheckInput]>('scheduleHealthCheck');
-export const completeHealthCheckUpdate =
-  defineUpdate<HealthCheckTask, [CompleteHealthCheckInput]>('completeHealthCheck');
-export const completeAccountReviewUpdate =
-  defineUpdate<AccountReviewTask, [CompleteAccountReviewInput]>('completeAccountReview');
+export const scheduleHealthCheckUpdate = defineUpdate<HealthCheckTask, [ScheduleHealthCheckInput]>(
+  'scheduleHealthCheck',
+);
+export const completeHealthCheckUpdate = defineUpdate<HealthCheckTask, [CompleteHealthCheckInput]>(
+  'completeHealthCheck',
+);
+export const completeAccountReviewUpdate = defineUpdate<AccountReviewTask, [CompleteAccountReviewInput]>(
+  'completeAccountReview',
+);
 export const healthCheckPlanChangedSignal = defineSignal<[HealthCheckPlanChange]>('healthCheckPlanChanged');
 
 /** Task ids: `<accountId>:<contractYear>:offer|remote|onsite|review-<n>` (account ids never contain `:`). */

@@ -12,7 +12,12 @@ export interface RejectionDetails {
 }
 
 /** Workflow-safe: validators throw this to refuse an update with a reason a client can act on. */
-export function rejection(status: RejectionDetails['status'], field: string, rule: string, message: string): ApplicationFailure {
+export function rejection(
+  status: RejectionDetails['status'],
+  field: string,
+  rule: string,
+  message: string,
+): ApplicationFailure {
   const details: RejectionDetails = { status, field, rule, message };
   return ApplicationFailure.create({ type: REJECTION, message, nonRetryable: true, details: [details] });
 }

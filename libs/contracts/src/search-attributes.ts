@@ -24,7 +24,9 @@ const CLI_TYPE_NAMES: Record<string, string> = {
   [SearchAttributeType.DATETIME]: 'Datetime',
 };
 
-/** `Name=Type` pairs for `temporal server start-dev --search-attribute` and `temporal operator search-attribute create`. */
+/**
+ * `Name=Type` pairs for `temporal server start-dev --search-attribute` and `temporal operator search-attribute create`.
+ */
 export function searchAttributeRegistrations(): string[] {
   return Object.values(SA).map((key) => `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
 }

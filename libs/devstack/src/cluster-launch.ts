@@ -4,7 +4,17 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createKeysFileWithAdmin, DEFAULT_KEYS_PATH } from '../../auth/src';
-import { Cluster, clusterAppEnvironment, ClusterSetupError, ensureServerBinaries, pickClusterPorts, PortPicker, rssOf, startCluster, TEMPORAL_SERVER_VERSION } from './cluster';
+import {
+  Cluster,
+  clusterAppEnvironment,
+  ClusterSetupError,
+  ensureServerBinaries,
+  pickClusterPorts,
+  PortPicker,
+  rssOf,
+  startCluster,
+  TEMPORAL_SERVER_VERSION,
+} from './cluster';
 import { projectRoot } from './project-root';
 
 /**
@@ -21,8 +31,13 @@ let stopping = false;
 const say = (line: string) => console.log(`[cluster] ${line}`);
 
 function startNode(name: string, script: string, extraEnv: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist', script)], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist', script)], {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
   child.once('exit', (code, signal) => {
     if (!stopping) {
       console.error(`[cluster] ${name} exited unexpectedly (${signal ?? code}); stopping everything`);
@@ -53,17 +68,26 @@ async function main() {
   const binaries = ensureServerBinaries(say);
   const picker = new PortPicker();
   const ports = await pickClusterPorts(picker);
-  const apiPorts = [await picker.pick(Number(env.API_PORT || 3000), 'API replica 1'), await picker.pick(Number(env.API_PORT || 3000) + 1, 'API replica 2')];
+  const apiPorts = [
+    await picker.pick(Number(env.API_PORT || 3000), 'API replica 1'),
+    await picker.pick(Number(env.API_PORT || 3000) + 1, 'API replica 2'),
+  ];
   const metricsPorts = [await picker.pick(9464, 'worker 1 metrics'), await picker.pick(9465, 'worker 2 metrics')];
   for (const line of picker.moved) say(line);
-  say(`starting PostgreSQL and Temporal ${TEMPORAL_SERVER_VERSION} (frontend, history, matching, worker) in ${dataDir}`);
+  say(
+    `starting PostgreSQL and Temporal ${TEMPORAL_SERVER_VERSION} (frontend, history, matching, worker) in ${dataDir}`,
+  );
   cluster = await startCluster(binaries, { dataDir, ports, namespace: env.TEMPORAL_NAMESPACE || 'default', log: say });
   const temporalReadyS = (Date.now() - t0) / 1000;
   const keysPath = resolve(root, env.API_KEYS_PATH || DEFAULT_KEYS_PATH);
   const newAdminKey = existsSync(keysPath) ? undefined : createKeysFileWithAdmin(keysPath);
   const where = { address: cluster.address, namespace: cluster.namespace, keysPath };
-  metricsPorts.forEach((port, i) => startNode(`worker-${i + 1}`, 'apps/worker/src/main.js', clusterAppEnvironment('worker', { ...where, port })));
-  apiPorts.forEach((port, i) => startNode(`api-${i + 1}`, 'apps/api/src/main.js', clusterAppEnvironment('api', { ...where, port })));
+  metricsPorts.forEach((port, i) =>
+    startNode(`worker-${i + 1}`, 'apps/worker/src/main.js', clusterAppEnvironment('worker', { ...where, port })),
+  );
+  apiPorts.forEach((port, i) =>
+    startNode(`api-${i + 1}`, 'apps/api/src/main.js', clusterAppEnvironment('api', { ...where, port })),
+  );
   await Promise.all(apiPorts.map((port) => waitForHttp(`http://127.0.0.1:${port}/health/ready`, 90_000)));
   const upS = (Date.now() - t0) / 1000;
 
@@ -83,7 +107,9 @@ async function main() {
       cluster.uiUrl ? `  Temporal UI  ${cluster.uiUrl}` : '  Temporal UI  not built (see the build output above)',
       `  PostgreSQL   127.0.0.1:${ports.postgres} (${cluster.postgresVersion}; user temporal, password in ${join(dataDir, 'postgres-password')})`,
       `  Logs         ${cluster.logDir}`,
-      newAdminKey ? `  Admin key    ${newAdminKey}\n               (shown once; only its hash is stored in ${keysPath})` : `  API keys     ${keysPath}`,
+      newAdminKey
+        ? `  Admin key    ${newAdminKey}\n               (shown once; only its hash is stored in ${keysPath})`
+        : `  API keys     ${keysPath}`,
       `  RSS          ${rss}`,
       'Press Ctrl-C to stop.',
       '',
@@ -92,6 +118,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`[cluster] ${error instanceof ClusterSetupError ? error.message : error instanceof Error ? error.stack : String(error)}`);
+  console.error(
+    `[cluster] ${error instanceof ClusterSetupError ? error.message : error instanceof Error ? error.stack : String(error)}`,
+  );
   void shutdown(1);
 });

@@ -1,6 +1,20 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -28,7 +42,8 @@ export const TEMPORAL_UI_VERSION = '2.55.0';
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 
-export const INSTALL_GO = 'apt-get update && apt-get install -y golang-go   (Temporal 1.30.4 needs Go >= 1.25.8; a Go >= 1.21, as in Debian 13, fetches that toolchain from the Go module proxy by itself; Debian 12 ships 1.19, too old: take Go from go.dev/dl)';
+export const INSTALL_GO =
+  'apt-get update && apt-get install -y golang-go   (Temporal 1.30.4 needs Go >= 1.25.8; a Go >= 1.21, as in Debian 13, fetches that toolchain from the Go module proxy by itself; Debian 12 ships 1.19, too old: take Go from go.dev/dl)';
 export const INSTALL_POSTGRES = 'apt-get update && apt-get install -y postgresql';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -72,7 +87,10 @@ export interface ServerBinaries {
  * `.cluster/bin/<version>/` (the first build takes minutes on 2 cores; later runs find the binaries).
  * The UI server is built the same way; a failed UI build is not fatal (the cluster runs without it).
  */
-export function ensureServerBinaries(log: (line: string) => void = () => undefined, options: { ui?: boolean } = {}): ServerBinaries {
+export function ensureServerBinaries(
+  log: (line: string) => void = () => undefined,
+  options: { ui?: boolean } = {},
+): ServerBinaries {
   const dir = join(clusterHome(), 'bin', `v${TEMPORAL_SERVER_VERSION}`);
   const server = join(dir, 'temporal-server');
   const sqlTool = join(dir, 'temporal-sql-tool');
@@ -88,11 +106,13 @@ export function ensureServerBinaries(log: (line: string) => void = () => undefin
       log('no Go to build the Temporal UI server: the cluster runs without a UI');
       return { server, sqlTool };
     }
-    if (!go) throw new ClusterSetupError(`Go is needed to build the Temporal server (once). Install it:\n  ${INSTALL_GO}`);
+    if (!go)
+      throw new ClusterSetupError(`Go is needed to build the Temporal server (once). Install it:\n  ${INSTALL_GO}`);
     const build = (gobin: string, packages: string[]) => {
       mkdirSync(gobin, { recursive: true });
       log(`building ${packages.join(' ')} with ${go} (once; several minutes on 2 cores)`);
-      // go install pkg@version builds outside any module (no go.mod of ours); an older Go fetches the toolchain the module declares.
+      // go install pkg@version builds outside any module (no go.mod of ours); an older Go fetches the toolchain the
+      // module declares.
       const result = spawnSync(go, ['install', ...packages], {
         env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -100,13 +120,20 @@ export function ensureServerBinaries(log: (line: string) => void = () => undefin
       return result.status === 0;
     };
     if (needServer) {
-      const ok = build(dir, [`go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`]);
-      if (!ok) throw new ClusterSetupError(`go install of go.temporal.io/server@v${TEMPORAL_SERVER_VERSION} failed (see above)`);
+      const ok = build(dir, [
+        `go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`,
+        `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`,
+      ]);
+      if (!ok)
+        throw new ClusterSetupError(
+          `go install of go.temporal.io/server@v${TEMPORAL_SERVER_VERSION} failed (see above)`,
+        );
       renameSync(join(dir, 'server'), server);
       renameSync(join(dir, 'sql'), sqlTool);
     }
     if (needUi) {
-      if (build(uiDir, [`github.com/temporalio/ui-server/v2/cmd/server@v${TEMPORAL_UI_VERSION}`])) renameSync(join(uiDir, 'server'), ui);
+      if (build(uiDir, [`github.com/temporalio/ui-server/v2/cmd/server@v${TEMPORAL_UI_VERSION}`]))
+        renameSync(join(uiDir, 'server'), ui);
       else {
         writeFileSync(uiFailedMarker, 'delete this file to try the UI build again\n');
         log('the Temporal UI server did not build: the cluster runs without a UI');
@@ -169,9 +196,21 @@ export interface ClusterPorts {
 }
 
 /** Preferred ports (a port in use moves to the next free one). PostgreSQL avoids 5432, a system server's. */
-export const PREFERRED_PORTS = { postgres: 5433, frontend: 7233, frontendHttp: 7243, history: 7234, matching: 7235, worker: 7239, membership: 6933, ui: 8080 };
+export const PREFERRED_PORTS = {
+  postgres: 5433,
+  frontend: 7233,
+  frontendHttp: 7243,
+  history: 7234,
+  matching: 7235,
+  worker: 7239,
+  membership: 6933,
+  ui: 8080,
+};
 
-export async function pickClusterPorts(picker = new PortPicker(), base: Partial<typeof PREFERRED_PORTS> = {}): Promise<ClusterPorts> {
+export async function pickClusterPorts(
+  picker = new PortPicker(),
+  base: Partial<typeof PREFERRED_PORTS> = {},
+): Promise<ClusterPorts> {
   const p = { ...PREFERRED_PORTS, ...base };
   return {
     postgres: await picker.pick(p.postgres, 'PostgreSQL'),
@@ -198,9 +237,21 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<string>;
 }
 
-function spawnManaged(name: string, command: string, args: string[], logFile: string, options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): ManagedProcess {
+function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  logFile: string,
+  options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): ManagedProcess {
   const out = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', out, out], uid: options.uid, gid: options.gid, env: options.env ?? process.env, cwd: options.cwd });
+  const child = spawn(command, args, {
+    stdio: ['ignore', out, out],
+    uid: options.uid,
+    gid: options.gid,
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+  });
   closeSync(out);
   let state: string | undefined;
   const exited = new Promise<string>((r) =>
@@ -287,9 +338,19 @@ export const CLUSTER_DYNAMIC_CONFIG: Record<string, Array<{ value: unknown; cons
  * The environment `npm run cluster` gives its worker and API replicas (docker-compose.yml sets the same
  * names: test/deploy/compose.test.ts holds the two together).
  */
-export function clusterAppEnvironment(role: 'api' | 'worker', options: { address: string; namespace: string; keysPath: string; port: number }): Record<string, string> {
-  const shared = { TEMPORAL_ADDRESS: options.address, TEMPORAL_NAMESPACE: options.namespace, API_KEYS_PATH: options.keysPath, TZ: 'UTC' };
-  return role === 'api' ? { ...shared, API_HOST: '127.0.0.1', API_PORT: String(options.port) } : { ...shared, WORKER_METRICS_ADDRESS: `127.0.0.1:${options.port}` };
+export function clusterAppEnvironment(
+  role: 'api' | 'worker',
+  options: { address: string; namespace: string; keysPath: string; port: number },
+): Record<string, string> {
+  const shared = {
+    TEMPORAL_ADDRESS: options.address,
+    TEMPORAL_NAMESPACE: options.namespace,
+    API_KEYS_PATH: options.keysPath,
+    TZ: 'UTC',
+  };
+  return role === 'api'
+    ? { ...shared, API_HOST: '127.0.0.1', API_PORT: String(options.port) }
+    : { ...shared, WORKER_METRICS_ADDRESS: `127.0.0.1:${options.port}` };
 }
 
 /**
@@ -316,7 +377,8 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
     const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
     uid = id('-u');
     gid = id('-g');
-    if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new ClusterSetupError(`run as root, PostgreSQL needs the postgres user (created by: ${INSTALL_POSTGRES})`);
+    if (!Number.isInteger(uid) || !Number.isInteger(gid))
+      throw new ClusterSetupError(`run as root, PostgreSQL needs the postgres user (created by: ${INSTALL_POSTGRES})`);
   }
   const passwordFile = join(dataDir, 'postgres-password');
   if (!existsSync(join(pgData, 'PG_VERSION'))) {
@@ -330,11 +392,26 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
       chownSync(pwForInitdb, uid!, gid!);
     }
     log(`initdb ${pgData} (${pg.version})`);
-    const init = spawnSync(pg.initdb, ['-D', pgData, '-U', DB_USER, `--pwfile=${pwForInitdb}`, '--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8'], {
-      uid,
-      gid,
-      encoding: 'utf8',
-    });
+    const init = spawnSync(
+      pg.initdb,
+      [
+        '-D',
+        pgData,
+        '-U',
+        DB_USER,
+        `--pwfile=${pwForInitdb}`,
+        '--auth-local=scram-sha-256',
+        '--auth-host=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ],
+      {
+        uid,
+        gid,
+        encoding: 'utf8',
+      },
+    );
     spawnSync('rm', ['-f', pwForInitdb]);
     if (init.status !== 0) throw new ClusterSetupError(`initdb failed: ${init.stderr || init.stdout}`);
   }
@@ -344,12 +421,36 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
 
   let postgres: ManagedProcess | undefined;
   const startPostgres = async () => {
-    postgres = spawnManaged('postgres', pg.postgres, ['-D', pgData, '-p', String(ports.postgres), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgSocketDir}`, '-c', 'max_connections=200', '-c', 'fsync=on'], join(logDir, 'postgres.log'), { uid, gid });
+    postgres = spawnManaged(
+      'postgres',
+      pg.postgres,
+      [
+        '-D',
+        pgData,
+        '-p',
+        String(ports.postgres),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${pgSocketDir}`,
+        '-c',
+        'max_connections=200',
+        '-c',
+        'fsync=on',
+      ],
+      join(logDir, 'postgres.log'),
+      { uid, gid },
+    );
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (!postgres.running()) throw new ClusterSetupError(`PostgreSQL exited during start-up; see ${join(logDir, 'postgres.log')}`);
+      if (!postgres.running())
+        throw new ClusterSetupError(`PostgreSQL exited during start-up; see ${join(logDir, 'postgres.log')}`);
       if (!(await portFree(ports.postgres))) {
-        const ready = spawnSync(join(pg.postgres, '..', 'pg_isready'), ['-h', '127.0.0.1', '-p', String(ports.postgres)], { encoding: 'utf8' });
+        const ready = spawnSync(
+          join(pg.postgres, '..', 'pg_isready'),
+          ['-h', '127.0.0.1', '-p', String(ports.postgres)],
+          { encoding: 'utf8' },
+        );
         if (ready.status === 0 || ready.error) return;
       }
       await sleep(200);
@@ -359,9 +460,27 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
   await startPostgres();
 
   const sql = (database: string, args: string[]) => {
-    const result = spawnSync(binaries.sqlTool, ['--plugin', 'postgres12', '--ep', '127.0.0.1', '--port', String(ports.postgres), '--user', DB_USER, '--password', password, '--db', database, ...args], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      binaries.sqlTool,
+      [
+        '--plugin',
+        'postgres12',
+        '--ep',
+        '127.0.0.1',
+        '--port',
+        String(ports.postgres),
+        '--user',
+        DB_USER,
+        '--password',
+        password,
+        '--db',
+        database,
+        ...args,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   };
   for (const [database, schema] of [
@@ -369,10 +488,13 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
     ['temporal_visibility', 'postgresql/v12/visibility'],
   ]) {
     const created = sql(database, ['create-database']);
-    if (!created.ok && !/already exists/.test(created.output)) throw new ClusterSetupError(`create-database ${database} failed: ${created.output}`);
-    // setup-schema -v 0.0 creates the version tables once; update-schema then applies every versioned step (idempotent).
+    if (!created.ok && !/already exists/.test(created.output))
+      throw new ClusterSetupError(`create-database ${database} failed: ${created.output}`);
+    // setup-schema -v 0.0 creates the version tables once; update-schema then applies every versioned step
+    // (idempotent).
     const versioned = sql(database, ['setup-schema', '-v', '0.0']);
-    if (!versioned.ok && !/already exists/.test(versioned.output)) throw new ClusterSetupError(`setup-schema ${database} failed: ${versioned.output}`);
+    if (!versioned.ok && !/already exists/.test(versioned.output))
+      throw new ClusterSetupError(`setup-schema ${database} failed: ${versioned.output}`);
     const updated = sql(database, ['update-schema', '--schema-name', schema]);
     if (!updated.ok) throw new ClusterSetupError(`update-schema ${database} failed: ${updated.output}`);
   }
@@ -385,7 +507,12 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
 
   const services: Partial<Record<TemporalService, ManagedProcess>> = {};
   const startService = async (service: TemporalService) => {
-    services[service] = spawnManaged(`temporal-${service}`, binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start', '--service', service], join(logDir, `temporal-${service}.log`));
+    services[service] = spawnManaged(
+      `temporal-${service}`,
+      binaries.server,
+      ['--config-file', configFile, '--allow-no-auth', 'start', '--service', service],
+      join(logDir, `temporal-${service}.log`),
+    );
   };
   // One at a time, each once its membership port listens (the internal worker serves no gRPC): started
   // together on a fresh database, the services race to write the cluster metadata record and the losers exit.
@@ -395,8 +522,14 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
       await startService(service);
       const deadline = Date.now() + 90_000;
       while (await portFree(grpcPort[service])) {
-        if (!services[service]!.running()) throw new ClusterSetupError(`temporal ${service} exited during start-up; see ${join(logDir, `temporal-${service}.log`)}`);
-        if (Date.now() > deadline) throw new ClusterSetupError(`temporal ${service} did not listen on 127.0.0.1:${grpcPort[service]} (membership) within 90 s; see ${join(logDir, `temporal-${service}.log`)}`);
+        if (!services[service]!.running())
+          throw new ClusterSetupError(
+            `temporal ${service} exited during start-up; see ${join(logDir, `temporal-${service}.log`)}`,
+          );
+        if (Date.now() > deadline)
+          throw new ClusterSetupError(
+            `temporal ${service} did not listen on 127.0.0.1:${grpcPort[service]} (membership) within 90 s; see ${join(logDir, `temporal-${service}.log`)}`,
+          );
         await sleep(200);
       }
     }
@@ -415,7 +548,11 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
     dataDir,
     logDir,
     postgresVersion: pg.version,
-    processes: () => ({ postgres, ...Object.fromEntries(TEMPORAL_SERVICES.map((s) => [`temporal-${s}`, services[s]])), ...(ui ? { 'temporal-ui': ui } : {}) }),
+    processes: () => ({
+      postgres,
+      ...Object.fromEntries(TEMPORAL_SERVICES.map((s) => [`temporal-${s}`, services[s]])),
+      ...(ui ? { 'temporal-ui': ui } : {}),
+    }),
     async killService(service, signal = 'SIGTERM') {
       await services[service]?.stop(signal);
     },
@@ -425,11 +562,13 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
       await postgres?.stop('SIGINT', 30_000);
     },
     startPostgres,
-    waitUntilServing: (timeoutMs = 120_000) => waitForFrontend(address, namespace, timeoutMs, () => TEMPORAL_SERVICES.find((s) => !services[s]?.running())),
+    waitUntilServing: (timeoutMs = 120_000) =>
+      waitForFrontend(address, namespace, timeoutMs, () => TEMPORAL_SERVICES.find((s) => !services[s]?.running())),
     async stop() {
       await ui?.stop();
       // Frontend first (clients get a clean refusal), history last but one, PostgreSQL last.
-      for (const service of ['frontend', 'worker', 'matching', 'history'] as const) await services[service]?.stop('SIGTERM', 20_000);
+      for (const service of ['frontend', 'worker', 'matching', 'history'] as const)
+        await services[service]?.stop('SIGTERM', 20_000);
       await postgres?.stop('SIGINT', 30_000);
     },
   };
@@ -442,9 +581,22 @@ export async function startCluster(binaries: ServerBinaries, options: ClusterOpt
       writeFileSync(
         join(uiConfigDir, 'development.yaml'),
         // No news fetch: the UI would call out to the internet on every page.
-        stringify({ temporalGrpcAddress: address, host: '127.0.0.1', port: ports.ui, enableUi: true, disableNewsFetch: true, cors: { allowOrigins: [], cookieInsecure: true }, defaultNamespace: namespace }),
+        stringify({
+          temporalGrpcAddress: address,
+          host: '127.0.0.1',
+          port: ports.ui,
+          enableUi: true,
+          disableNewsFetch: true,
+          cors: { allowOrigins: [], cookieInsecure: true },
+          defaultNamespace: namespace,
+        }),
       );
-      ui = spawnManaged('temporal-ui', binaries.ui, ['--root', dataDir, '--config', 'ui-config', '--env', 'development', 'start'], join(logDir, 'temporal-ui.log'));
+      ui = spawnManaged(
+        'temporal-ui',
+        binaries.ui,
+        ['--root', dataDir, '--config', 'ui-config', '--env', 'development', 'start'],
+        join(logDir, 'temporal-ui.log'),
+      );
       cluster.uiUrl = `http://127.0.0.1:${ports.ui}`;
     }
   } catch (error) {
@@ -468,7 +620,9 @@ function serverConfig(ports: ClusterPorts, password: string, dynamicConfigFile: 
       maxConnLifetime: '1h',
     },
   });
-  const rpc = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({ rpc: { grpcPort, membershipPort, bindOnIP: '127.0.0.1', ...extra } });
+  const rpc = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({
+    rpc: { grpcPort, membershipPort, bindOnIP: '127.0.0.1', ...extra },
+  });
   return {
     log: { stdout: true, level: 'warn' },
     persistence: {
@@ -490,7 +644,14 @@ function serverConfig(ports: ClusterPorts, password: string, dynamicConfigFile: 
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${ports.frontend}` } },
+      clusterInformation: {
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `127.0.0.1:${ports.frontend}`,
+        },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     dynamicConfigClient: { filepath: dynamicConfigFile, pollInterval: '10s' },
@@ -504,18 +665,31 @@ const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 };
 
-/** The namespace (3 days' retention, like the dev server's default) and the engine's search attributes, both idempotent. */
-async function registerNamespace(address: string, namespace: string, deadService: () => string | undefined, logDir: string): Promise<void> {
+/**
+ * The namespace (3 days' retention, like the dev server's default) and the engine's search attributes, both idempotent.
+ */
+async function registerNamespace(
+  address: string,
+  namespace: string,
+  deadService: () => string | undefined,
+  logDir: string,
+): Promise<void> {
   const deadline = Date.now() + 180_000;
   let lastError: unknown;
   while (Date.now() < deadline) {
     const dead = deadService();
-    if (dead) throw new ClusterSetupError(`temporal ${dead} exited during start-up; see ${join(logDir, `temporal-${dead}.log`)}`);
+    if (dead)
+      throw new ClusterSetupError(
+        `temporal ${dead} exited during start-up; see ${join(logDir, `temporal-${dead}.log`)}`,
+      );
     let connection: Connection | undefined;
     try {
       connection = await Connection.connect({ address, connectTimeout: 2_000 });
       try {
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(3 * 86400_000) });
+        await connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: msToTs(3 * 86400_000),
+        });
       } catch (error) {
         if (!/already exists|AlreadyExists/i.test(String(error))) throw error;
       }
@@ -525,7 +699,8 @@ async function registerNamespace(address: string, namespace: string, deadService
           .filter((key) => !(customAttributes && key.name in customAttributes))
           .map((key) => [key.name, INDEXED_TYPE[key.type]]),
       );
-      if (Object.keys(missing).length > 0) await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+      if (Object.keys(missing).length > 0)
+        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
       return;
     } catch (error) {
       lastError = error;
@@ -537,8 +712,16 @@ async function registerNamespace(address: string, namespace: string, deadService
   throw new ClusterSetupError(`could not register namespace ${namespace} at ${address}: ${String(lastError)}`);
 }
 
-/** The frontend answers for the namespace with every search attribute registered, and history serves (a list call reaches it). */
-async function waitForFrontend(address: string, namespace: string, timeoutMs: number, deadService: () => string | undefined): Promise<void> {
+/**
+ * The frontend answers for the namespace with every search attribute registered, and history serves (a list call
+ * reaches it).
+ */
+async function waitForFrontend(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  deadService: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -562,7 +745,9 @@ async function waitForFrontend(address: string, namespace: string, timeoutMs: nu
     }
     await sleep(500);
   }
-  throw new ClusterSetupError(`Temporal at ${address} not serving namespace ${namespace} within ${timeoutMs} ms: ${String(lastError)}`);
+  throw new ClusterSetupError(
+    `Temporal at ${address} not serving namespace ${namespace} within ${timeoutMs} ms: ${String(lastError)}`,
+  );
 }
 
 /**
@@ -587,7 +772,9 @@ export async function freeClusterPorts(): Promise<ClusterPorts> {
  * A throwaway cluster (drills, benches) in a temporary folder removed by `close`, on free ports, no UI;
  * TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE of this process point at it (the drill stack reads them).
  */
-export async function startTemporaryCluster(log: (line: string) => void = (line) => console.log(`[cluster] ${line}`)): Promise<{ cluster: Cluster; close(): Promise<void> }> {
+export async function startTemporaryCluster(
+  log: (line: string) => void = (line) => console.log(`[cluster] ${line}`),
+): Promise<{ cluster: Cluster; close(): Promise<void> }> {
   const binaries = ensureServerBinaries(log, { ui: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'sla-cluster-'));
   // Run as root, PostgreSQL runs as the postgres user, which must reach its data directory inside.

@@ -94,7 +94,9 @@ async function main() {
     });
     devServer.process.once('exit', (code) => {
       if (!stopping) {
-        console.error(`[stack] Temporal dev server exited unexpectedly (${code}); see ${join(dataDir, 'temporal-dev-server.log')}`);
+        console.error(
+          `[stack] Temporal dev server exited unexpectedly (${code}); see ${join(dataDir, 'temporal-dev-server.log')}`,
+        );
         void shutdown(1);
       }
     });
@@ -123,7 +125,9 @@ async function main() {
     SMTP_URL: smtpUrl,
     // Links in messages: to this API and, with the embedded server, to its Temporal UI.
     PUBLIC_BASE_URL: config.PUBLIC_BASE_URL || api,
-    ...(config.TEMPORAL_UI_URL || !externalTemporal ? { TEMPORAL_UI_URL: config.TEMPORAL_UI_URL || `http://127.0.0.1:${uiPort}` } : {}),
+    ...(config.TEMPORAL_UI_URL || !externalTemporal
+      ? { TEMPORAL_UI_URL: config.TEMPORAL_UI_URL || `http://127.0.0.1:${uiPort}` }
+      : {}),
   };
   startNode('worker', 'apps/worker/src/main.js', shared);
   startNode('api', 'apps/api/src/main.js', { ...shared, API_PORT: String(apiPort), API_HOST: apiHost });
@@ -136,9 +140,13 @@ async function main() {
       `  API          ${api}`,
       `  OpenAPI      ${api}/docs  (JSON: ${api}/openapi.json)`,
       `  Metrics      ${api}/metrics (API), http://${config.WORKER_METRICS_ADDRESS}/metrics (worker)`,
-      externalTemporal ? `  Temporal     ${externalTemporal} (external cluster)` : `  Temporal UI  http://127.0.0.1:${uiPort}`,
+      externalTemporal
+        ? `  Temporal     ${externalTemporal} (external cluster)`
+        : `  Temporal UI  http://127.0.0.1:${uiPort}`,
       externalTemporal ? '' : `  Temporal     ${temporalAddress} (dev server, data in ${dataDir})`,
-      mailCatcher ? `  Mail inbox   ${mailCatcher.webUrl}  (every email the engine sends; SMTP ${mailCatcher.smtpUrl})` : `  Email        via ${maskUrl(smtpUrl)}`,
+      mailCatcher
+        ? `  Mail inbox   ${mailCatcher.webUrl}  (every email the engine sends; SMTP ${mailCatcher.smtpUrl})`
+        : `  Email        via ${maskUrl(smtpUrl)}`,
       newAdminKey
         ? `  Admin key    ${newAdminKey}\n               (shown once; only its hash is stored in ${keysPath})`
         : `  API keys     ${keysPath}`,

@@ -21,7 +21,18 @@ export async function startMailCatcher(options: { smtpPort: number; webPort: num
   const bin = join(projectRoot(), 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
   const child = spawn(
     process.execPath,
-    [bin, '--smtp', String(options.smtpPort), '--web', String(options.webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--silent'],
+    [
+      bin,
+      '--smtp',
+      String(options.smtpPort),
+      '--web',
+      String(options.webPort),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      '--silent',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -30,7 +41,9 @@ export async function startMailCatcher(options: { smtpPort: number; webPort: num
   try {
     await Promise.race([
       waitForHttp(`${webUrl}/api/healthz`, 20_000, 200),
-      new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`mail catcher exited (${code}): ${stderr.trim()}`)))),
+      new Promise((_, reject) =>
+        child.once('exit', (code) => reject(new Error(`mail catcher exited (${code}): ${stderr.trim()}`))),
+      ),
     ]);
   } catch (error) {
     child.kill('SIGKILL');

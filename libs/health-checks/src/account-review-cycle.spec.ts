@@ -13,7 +13,9 @@ import {
 
 const HEL = 'Europe/Helsinki';
 const local = (iso: string | number) =>
-  (typeof iso === 'number' ? DateTime.fromMillis(iso, { zone: HEL }) : DateTime.fromISO(iso, { zone: HEL })).toFormat("yyyy-MM-dd'T'HH:mm");
+  (typeof iso === 'number' ? DateTime.fromMillis(iso, { zone: HEL }) : DateTime.fromISO(iso, { zone: HEL })).toFormat(
+    "yyyy-MM-dd'T'HH:mm",
+  );
 const policyDoc = () => parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'sla-policy.yaml'), 'utf8'));
 
 describe('account-review periods', () => {
@@ -34,11 +36,19 @@ describe('account-review periods', () => {
 
   it('other lengths: the last period is shorter when months do not divide the year; month ends clamp', () => {
     const year = contractYear('2025-01-31', HEL, 2027);
-    expect(accountReviewPeriods(year, HEL, 5).map((p) => local(p.start))).toEqual(['2027-01-31T00:00', '2027-06-30T00:00', '2027-11-30T00:00']);
+    expect(accountReviewPeriods(year, HEL, 5).map((p) => local(p.start))).toEqual([
+      '2027-01-31T00:00',
+      '2027-06-30T00:00',
+      '2027-11-30T00:00',
+    ]);
     const monthly = accountReviewPeriods(year, HEL, 1);
     expect(monthly).toHaveLength(12);
     // Counted from the year's start, not chained: Feb clamps to the 28th, March is the 31st again.
-    expect(monthly.slice(0, 3).map((p) => local(p.start))).toEqual(['2027-01-31T00:00', '2027-02-28T00:00', '2027-03-31T00:00']);
+    expect(monthly.slice(0, 3).map((p) => local(p.start))).toEqual([
+      '2027-01-31T00:00',
+      '2027-02-28T00:00',
+      '2027-03-31T00:00',
+    ]);
     expect(accountReviewPeriods(year, HEL, 12)).toHaveLength(1);
     expect(() => accountReviewPeriods(year, HEL, 0)).toThrow(RangeError);
   });
@@ -57,12 +67,22 @@ describe('accountReviews policy', () => {
     expect(policy.document.accountReviews).toEqual({ plans: ['SPE'], everyMonths: 3, dueBusinessDays: 10 });
     expect(hasAccountReviews(policy, 'SPE')).toBe(true);
     expect(hasAccountReviews(policy, 'SP1')).toBe(false);
-    const account = { accountId: 'acme', name: 'Acme', plan: 'SP1', supportCenter: 'emea', contractStart: '2025-03-01', tamId: 'jane.doe' } as any;
+    const account = {
+      accountId: 'acme',
+      name: 'Acme',
+      plan: 'SP1',
+      supportCenter: 'emea',
+      contractStart: '2025-03-01',
+      tamId: 'jane.doe',
+    } as any;
     const at = Date.parse('2026-11-30T12:00:00Z');
     const sp1 = healthCheckInputFor(policy, account, at);
     expect('input' in sp1 && sp1.input.reviews).toMatchObject({ enabled: false, everyMonths: 3, dueBusinessDays: 10 });
     const spe = healthCheckInputFor(policy, { ...account, plan: 'SPE' }, at);
-    expect('input' in spe && spe.input.reviews).toMatchObject({ enabled: true, title: 'host the quarterly account review' });
+    expect('input' in spe && spe.input.reviews).toMatchObject({
+      enabled: true,
+      title: 'host the quarterly account review',
+    });
     expect('input' in spe && spe.input.reviews!.periods).toHaveLength(4);
   });
 

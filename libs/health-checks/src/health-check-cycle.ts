@@ -57,7 +57,9 @@ export function contractYear(contractStart: string, zone: string, year: number):
   return {
     contractYear: year,
     start: anniversaryStart(contractStart, year, zone).toUTC().toISO()!,
-    end: anniversaryStart(contractStart, year + 1, zone).toUTC().toISO()!,
+    end: anniversaryStart(contractStart, year + 1, zone)
+      .toUTC()
+      .toISO()!,
   };
 }
 
@@ -71,7 +73,10 @@ export function eligibleKinds(policy: Policy, planId: string): HealthCheckKind[]
 export function ownerFor(policy: Policy, account: Pick<AccountRecord, 'tamId' | 'supportCenter'>): TaskOwner {
   if (account.tamId) return { owner: account.tamId, ownerKind: 'tam' };
   const roles = policy.center(account.supportCenter)?.roles ?? {};
-  return { owner: roles.customerSuccess ?? roles.supportQueue ?? `${account.supportCenter}-customer-success`, ownerKind: 'queue' };
+  return {
+    owner: roles.customerSuccess ?? roles.supportQueue ?? `${account.supportCenter}-customer-success`,
+    ownerKind: 'queue',
+  };
 }
 
 /** The policy's account-review settings (`accountReviews`, defaulted by the schema). */
@@ -98,8 +103,13 @@ export function accountReviewTitle(everyMonths: number): string {
  * 31 Jan has its second monthly period on 28/29 Feb, then 31 Mar again, counted from the year's start),
  * and ends at the next period's start or the year's end (the last one may be shorter).
  */
-export function accountReviewPeriods(year: Pick<ContractYear, 'start' | 'end'>, zone: string, everyMonths: number): AccountReviewPeriod[] {
-  if (!Number.isInteger(everyMonths) || everyMonths < 1) throw new RangeError(`everyMonths must be a positive whole number (${everyMonths})`);
+export function accountReviewPeriods(
+  year: Pick<ContractYear, 'start' | 'end'>,
+  zone: string,
+  everyMonths: number,
+): AccountReviewPeriod[] {
+  if (!Number.isInteger(everyMonths) || everyMonths < 1)
+    throw new RangeError(`everyMonths must be a positive whole number (${everyMonths})`);
   const start = DateTime.fromISO(year.start, { zone });
   const endMs = Date.parse(year.end);
   const starts: number[] = [];
@@ -116,7 +126,12 @@ export function accountReviewPeriods(year: Pick<ContractYear, 'start' | 'end'>, 
 }
 
 /** The account-review plan of a contract year for an account's plan. */
-export function accountReviewPlanFor(policy: Policy, planId: string, year: ContractYear, zone: string): AccountReviewPlan {
+export function accountReviewPlanFor(
+  policy: Policy,
+  planId: string,
+  year: ContractYear,
+  zone: string,
+): AccountReviewPlan {
   const settings = accountReviewsPolicy(policy);
   return {
     enabled: hasAccountReviews(policy, planId),
@@ -130,7 +145,13 @@ export function accountReviewPlanFor(policy: Policy, planId: string, year: Contr
 /** The schedule spec of an account: yearly on the anniversary, 09:00 in the center's zone. */
 export function scheduleSpecFor(contractStart: string, zone: string) {
   const { month, day } = anniversaryMonthDay(contractStart);
-  return { month, day, hour: SCHEDULE_HOUR, zone, key: `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${SCHEDULE_HOUR}@${zone}` };
+  return {
+    month,
+    day,
+    hour: SCHEDULE_HOUR,
+    zone,
+    key: `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${SCHEDULE_HOUR}@${zone}`,
+  };
 }
 
 /** The input of the year's workflow, or why there is none. */

@@ -25,7 +25,15 @@ import { healthCheckScheduleId, healthCheckWorkflowId, TASK_QUEUE } from '../../
 import { SA } from '../../contracts/src/search-attributes';
 import type { Policy } from '../../policy/src/policy';
 import { openOffer, yearMemo } from './year-memo';
-import { contractYearAt, eligibleKinds, hasAccountReviews, healthCheckInputFor, localLabel, ownerFor, scheduleSpecFor } from './health-check-cycle';
+import {
+  contractYearAt,
+  eligibleKinds,
+  hasAccountReviews,
+  healthCheckInputFor,
+  localLabel,
+  ownerFor,
+  scheduleSpecFor,
+} from './health-check-cycle';
 
 /** Missed firings (server down at the anniversary) are still taken within this window. */
 export const SCHEDULE_CATCHUP_WINDOW = '30 days';
@@ -48,7 +56,16 @@ function specComment(account: AccountRecord, zone: string): string {
 export function scheduleSpec(account: AccountRecord, zone: string): ScheduleSpec {
   const spec = scheduleSpecFor(account.contractStart, zone);
   return {
-    calendars: [{ month: MONTHS[spec.month - 1], dayOfMonth: spec.day, hour: spec.hour, minute: 0, second: 0, comment: specComment(account, zone) }],
+    calendars: [
+      {
+        month: MONTHS[spec.month - 1],
+        dayOfMonth: spec.day,
+        hour: spec.hour,
+        minute: 0,
+        second: 0,
+        comment: specComment(account, zone),
+      },
+    ],
     timezone: zone,
   };
 }
@@ -75,7 +92,11 @@ export function scheduleOptions(policy: Policy, account: AccountRecord): Schedul
 }
 
 /** Creates or updates the account's schedule; `unchanged` when spec and zone already match. */
-async function upsertSchedule(client: Client, policy: Policy, account: AccountRecord): Promise<ScheduleSyncResult['schedule']> {
+async function upsertSchedule(
+  client: Client,
+  policy: Policy,
+  account: AccountRecord,
+): Promise<ScheduleSyncResult['schedule']> {
   const options = scheduleOptions(policy, account);
   const handle = client.schedule.getHandle(options.scheduleId);
   try {
@@ -107,10 +128,18 @@ async function deleteSchedule(client: Client, accountId: string): Promise<Schedu
   }
 }
 
-/** Start options of the year's workflow `health-check/<accountId>/<contractYear>` (memo and search attributes set at start). */
+/**
+ * Start options of the year's workflow `health-check/<accountId>/<contractYear>` (memo and search attributes set at
+ * start).
+ */
 export function yearWorkflowStartOptions(input: HealthCheckInput) {
   // Set at start (the workflow publishes the same memo) so the year lists before its first task runs.
-  const memo = yearMemo(input, { ...input, offer: openOffer(input, new Date().toISOString()), requests: {}, reviews: [] });
+  const memo = yearMemo(input, {
+    ...input,
+    offer: openOffer(input, new Date().toISOString()),
+    requests: {},
+    reviews: [],
+  });
   return {
     taskQueue: TASK_QUEUE,
     workflowId: healthCheckWorkflowId(input.accountId, input.contractYear),
@@ -163,10 +192,17 @@ async function signalYearWorkflow(client: Client, workflowId: string, change: He
  * has begun gets that year's workflow (upgrade mid-year, creation mid-year); a running year's
  * workflow is told about the plan/owner change (a downgrade closes its pending offers).
  */
-export async function syncSchedule(client: Client, policy: Policy, account: AccountRecord, nowMs = Date.now()): Promise<ScheduleSyncResult> {
+export async function syncSchedule(
+  client: Client,
+  policy: Policy,
+  account: AccountRecord,
+  nowMs = Date.now(),
+): Promise<ScheduleSyncResult> {
   const scheduleId = healthCheckScheduleId(account.accountId);
   const eligible = isEligible(policy, account);
-  const schedule = eligible ? await upsertSchedule(client, policy, account) : await deleteSchedule(client, account.accountId);
+  const schedule = eligible
+    ? await upsertSchedule(client, policy, account)
+    : await deleteSchedule(client, account.accountId);
   const plan = policy.plan(account.plan);
   const prepared = healthCheckInputFor(policy, account, nowMs);
   const zone = policy.center(account.supportCenter)?.calendar.zone;
@@ -183,9 +219,13 @@ export async function syncSchedule(client: Client, policy: Policy, account: Acco
     kinds,
     ...owner,
     reviews: hasAccountReviews(policy, account.plan),
-    reason: kinds.length === 0 ? `plan changed to ${account.plan} (${plan?.name ?? 'unknown'}), which includes no health checks` : `account changed (plan ${account.plan}, owner ${owner.owner})`,
+    reason:
+      kinds.length === 0
+        ? `plan changed to ${account.plan} (${plan?.name ?? 'unknown'}), which includes no health checks`
+        : `account changed (plan ${account.plan}, owner ${owner.owner})`,
   });
-  if (signalled) return { accountId: account.accountId, scheduleId, schedule, yearWorkflow: { workflowId, action: 'signalled' } };
+  if (signalled)
+    return { accountId: account.accountId, scheduleId, schedule, yearWorkflow: { workflowId, action: 'signalled' } };
   if ('input' in prepared) {
     const action = await startYearWorkflow(client, prepared.input);
     return { accountId: account.accountId, scheduleId, schedule, yearWorkflow: { workflowId, action } };
@@ -196,7 +236,9 @@ export async function syncSchedule(client: Client, policy: Policy, account: Acco
 /** Every running account's record, from visibility (memo). */
 async function listAccounts(client: Client): Promise<AccountRecord[]> {
   const accounts: AccountRecord[] = [];
-  for await (const info of client.workflow.list({ query: `WorkflowType = "accountWorkflow" AND ExecutionStatus = "Running"` })) {
+  for await (const info of client.workflow.list({
+    query: `WorkflowType = "accountWorkflow" AND ExecutionStatus = "Running"`,
+  })) {
     const account = (info.memo as Partial<AccountMemo> | undefined)?.account;
     if (account) accounts.push(account);
   }
@@ -209,7 +251,14 @@ async function listAccounts(client: Client): Promise<AccountRecord[]> {
  * (after re-reading the account directly, since visibility may lag behind a fresh account).
  */
 export async function reconcileSchedules(client: Client, policy: Policy): Promise<ReconcileReport> {
-  const report: ReconcileReport = { at: new Date().toISOString(), eligibleAccounts: 0, created: [], updated: [], deleted: [], unchanged: 0 };
+  const report: ReconcileReport = {
+    at: new Date().toISOString(),
+    eligibleAccounts: 0,
+    created: [],
+    updated: [],
+    deleted: [],
+    unchanged: 0,
+  };
   const accounts = await listAccounts(client);
   const eligible = new Map(accounts.filter((a) => isEligible(policy, a)).map((a) => [a.accountId, a]));
   report.eligibleAccounts = eligible.size;

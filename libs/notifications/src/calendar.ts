@@ -40,7 +40,13 @@ export const calendarSequence = (createdAt: string, occurredAt: string): number 
  * a scheduled health check is a meeting; an account review, an unscheduled health check and the
  * yearly offer are all-day entries on their due date. Final tasks have none.
  */
-export function calendarEntryFor(task: Task, accountName: string, zone: string, domain: string, url?: string): CalendarEntry | undefined {
+export function calendarEntryFor(
+  task: Task,
+  accountName: string,
+  zone: string,
+  domain: string,
+  url?: string,
+): CalendarEntry | undefined {
   if (task.state === 'done' || task.state === 'closed' || task.state === 'expired') return undefined;
   const uid = calendarUid(task.taskId, domain);
   const base = { uid, ...(url ? { url } : {}) };
@@ -54,7 +60,12 @@ export function calendarEntryFor(task: Task, accountName: string, zone: string, 
       end: new Date(Date.parse(start) + CHECK_DURATION_MS[task.kind]).toISOString(),
     };
   }
-  const verb = task.kind === 'review' ? 'Account review due' : task.kind === 'offer' ? 'Offer health checks by' : 'Schedule health check by';
+  const verb =
+    task.kind === 'review'
+      ? 'Account review due'
+      : task.kind === 'offer'
+        ? 'Offer health checks by'
+        : 'Schedule health check by';
   return {
     ...base,
     summary: `${verb}: ${accountName}`,
@@ -63,7 +74,17 @@ export function calendarEntryFor(task: Task, accountName: string, zone: string, 
   };
 }
 
-function addEntry(calendar: ReturnType<typeof ical>, entry: CalendarEntry, options: { sequence: number; stamp: string; status: ICalEventStatus; organizer?: CalendarPerson; attendees?: CalendarPerson[] }) {
+function addEntry(
+  calendar: ReturnType<typeof ical>,
+  entry: CalendarEntry,
+  options: {
+    sequence: number;
+    stamp: string;
+    status: ICalEventStatus;
+    organizer?: CalendarPerson;
+    attendees?: CalendarPerson[];
+  },
+) {
   const timing = entry.date
     ? { start: new Date(`${entry.date}T00:00:00Z`), allDay: true, floating: true }
     : { start: new Date(entry.start!), end: new Date(entry.end!) };
@@ -77,7 +98,13 @@ function addEntry(calendar: ReturnType<typeof ical>, entry: CalendarEntry, optio
     ...(entry.url ? { url: entry.url } : {}),
     ...timing,
     ...(options.organizer ? { organizer: { name: options.organizer.name, email: options.organizer.email } } : {}),
-    attendees: (options.attendees ?? []).map((a) => ({ name: a.name, email: a.email, rsvp: true, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.NEEDSACTION })),
+    attendees: (options.attendees ?? []).map((a) => ({
+      name: a.name,
+      email: a.email,
+      rsvp: true,
+      role: ICalAttendeeRole.REQ,
+      status: ICalAttendeeStatus.NEEDSACTION,
+    })),
   });
 }
 
@@ -87,8 +114,14 @@ export function invitation(
   entry: CalendarEntry,
   options: { sequence: number; stamp: string; organizer: CalendarPerson; attendees: CalendarPerson[] },
 ): string {
-  const calendar = ical({ prodId: PROD_ID, method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL });
-  addEntry(calendar, entry, { ...options, status: method === 'REQUEST' ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED });
+  const calendar = ical({
+    prodId: PROD_ID,
+    method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL,
+  });
+  addEntry(calendar, entry, {
+    ...options,
+    status: method === 'REQUEST' ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED,
+  });
   return calendar.toString();
 }
 

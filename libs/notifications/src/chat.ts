@@ -9,15 +9,26 @@ export type ChatKind = 'slack' | 'teams';
  */
 export function slackPayload(message: NotificationMessage): Record<string, unknown> {
   const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-  const facts = message.facts.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: clip(`*${f.label}*\n${f.value}`, 2000) }));
+  const facts = message.facts
+    .slice(0, 10)
+    .map((f) => ({ type: 'mrkdwn', text: clip(`*${f.label}*\n${f.value}`, 2000) }));
   return {
     text: clip(message.headline, 3000),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: clip(message.headline, 150), emoji: false } },
       { type: 'section', fields: facts },
-      ...(message.lines.length ? [{ type: 'section', text: { type: 'mrkdwn', text: clip(message.lines.join('\n'), 3000) } }] : []),
+      ...(message.lines.length
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: clip(message.lines.join('\n'), 3000) } }]
+        : []),
       ...(message.links.length
-        ? [{ type: 'actions', elements: message.links.slice(0, 5).map((l) => ({ type: 'button', text: { type: 'plain_text', text: clip(l.label, 75) }, url: l.url })) }]
+        ? [
+            {
+              type: 'actions',
+              elements: message.links
+                .slice(0, 5)
+                .map((l) => ({ type: 'button', text: { type: 'plain_text', text: clip(l.label, 75) }, url: l.url })),
+            },
+          ]
         : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`${message.event} · ${message.webhookId}`, 3000) }] },
     ],
@@ -43,7 +54,13 @@ export function teamsPayload(message: NotificationMessage): Record<string, unkno
             { type: 'TextBlock', text: message.headline, weight: 'Bolder', size: 'Medium', wrap: true },
             { type: 'FactSet', facts: message.facts.map((f) => ({ title: f.label, value: f.value })) },
             ...message.lines.map((line) => ({ type: 'TextBlock', text: line, wrap: true })),
-            { type: 'TextBlock', text: `${message.event} · ${message.webhookId}`, isSubtle: true, size: 'Small', wrap: true },
+            {
+              type: 'TextBlock',
+              text: `${message.event} · ${message.webhookId}`,
+              isSubtle: true,
+              size: 'Small',
+              wrap: true,
+            },
           ],
           actions: message.links.map((l) => ({ type: 'Action.OpenUrl', title: l.label, url: l.url })),
         },
@@ -52,7 +69,8 @@ export function teamsPayload(message: NotificationMessage): Record<string, unkno
   };
 }
 
-export const chatPayload = (kind: ChatKind, message: NotificationMessage) => (kind === 'slack' ? slackPayload(message) : teamsPayload(message));
+export const chatPayload = (kind: ChatKind, message: NotificationMessage) =>
+  kind === 'slack' ? slackPayload(message) : teamsPayload(message);
 
 /** POSTs a chat payload; any non-2xx answer is a failure (the delivery's retry policy backs off). */
 export async function postChat(url: string, payload: Record<string, unknown>, timeoutMs: number): Promise<void> {

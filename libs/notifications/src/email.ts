@@ -28,7 +28,10 @@ export const domainOf = (address: string): string => /@([^>\s]+)>?\s*$/.exec(add
  * copy has its own id and every repeat of the same delivery carries the same one.
  */
 export function messageIdFor(webhookId: string, recipient: string, from: string): string {
-  const readable = webhookId.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '_').replace(/\.{2,}/g, '.').replace(/^\.|\.$/g, '_');
+  const readable = webhookId
+    .replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '_')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^\.|\.$/g, '_');
   const digest = createHash('sha256').update(`${webhookId}\n${recipient.toLowerCase()}`).digest('hex').slice(0, 12);
   return `<${readable}.${digest}@${domainOf(from)}>`;
 }
@@ -64,7 +67,11 @@ export class SmtpMailer implements Mailer {
           html: mail.html,
           messageId: mail.messageId,
           headers: { 'X-SLA-Webhook-Id': mail.webhookId, 'Auto-Submitted': 'auto-generated' },
-          ...(mail.calendar ? { icalEvent: { method: mail.calendar.method, filename: 'invitation.ics', content: mail.calendar.content } } : {}),
+          ...(mail.calendar
+            ? {
+                icalEvent: { method: mail.calendar.method, filename: 'invitation.ics', content: mail.calendar.content },
+              }
+            : {}),
         }),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`SMTP did not accept the message within ${bound} ms`)), bound);

@@ -7,7 +7,15 @@ import { DateTime } from 'luxon';
 export function localTime(iso: string, zone: string, locale: string): string {
   const at = DateTime.fromISO(iso, { zone }).setLocale(locale);
   if (!at.isValid) return iso;
-  const text = at.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  const text = at.toLocaleString({
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
   return `${text} (${zone})`;
 }
 

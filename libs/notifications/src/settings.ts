@@ -43,7 +43,9 @@ export function notificationSettingsFromEnv(env: NodeJS.ProcessEnv = process.env
     NOTIFICATION_TEMPLATES_DIR: value(env.NOTIFICATION_TEMPLATES_DIR),
   });
   if (!parsed.success) {
-    throw new Error(`invalid notification settings:\n${parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `invalid notification settings:\n${parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`).join('\n')}`,
+    );
   }
   const v = parsed.data;
   return {

@@ -29,7 +29,9 @@ export function taskMessage(input: TaskEvent, reader: Reader): NotificationMessa
       { label: 'Account', value: `${account.accountName} (${account.accountId}, plan ${account.planId})` },
       { label: 'Contract year', value: String(account.contractYear) },
       { label: 'State', value: task.state },
-      ...(scheduledFor ? [{ label: 'Scheduled for', value: centerAndReaderTime(scheduledFor, input.centerZone, reader) }] : []),
+      ...(scheduledFor
+        ? [{ label: 'Scheduled for', value: centerAndReaderTime(scheduledFor, input.centerZone, reader) }]
+        : []),
       { label: 'Due', value: centerAndReaderTime(task.dueAt, input.centerZone, reader) },
       { label: 'Owner', value: task.owner },
     ],

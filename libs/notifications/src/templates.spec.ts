@@ -14,8 +14,18 @@ const message = incidentMessage(
     stepAt: '2026-01-13T12:00:00.000Z',
     occurredAt: '2026-01-13T12:00:01.000Z',
     incident: {
-      incidentId: 'INC-T', accountId: 'acme', planId: 'SP2', planName: 'Advanced', severity: 3, severityName: 'medium', priority: 2,
-      supportCenter: 'emea', centerName: 'EMEA', centerZone: 'Europe/Helsinki', summary: 'Reports <blank>', dueAt: '2026-01-13T14:00:00.000Z',
+      incidentId: 'INC-T',
+      accountId: 'acme',
+      planId: 'SP2',
+      planName: 'Advanced',
+      severity: 3,
+      severityName: 'medium',
+      priority: 2,
+      supportCenter: 'emea',
+      centerName: 'EMEA',
+      centerZone: 'Europe/Helsinki',
+      summary: 'Reports <blank>',
+      dueAt: '2026-01-13T14:00:00.000Z',
     },
     next: { event: 'ihr.breached', at: '2026-01-13T14:00:00.000Z' },
     links: { incident: 'http://sla.test/v1/incidents/INC-T' },
@@ -33,9 +43,13 @@ describe('email templates', () => {
   it('render subject, text and HTML (escaped) from the committed templates, with both zones', () => {
     const email = EmailTemplates.load(TEMPLATES).render(message, 'Eve');
     expect(email.templateError).toBeUndefined();
-    expect(email.subject).toBe('[SLA SP2 Sev 3] IHR at risk: three quarters of the response target used: Reports <blank> · acme');
+    expect(email.subject).toBe(
+      '[SLA SP2 Sev 3] IHR at risk: three quarters of the response target used: Reports <blank> · acme',
+    );
     expect(email.text).toContain('Hello Eve,');
-    expect(email.text).toContain('IHR due: Tue, 13 Jan 2026, 16:00 EET (Europe/Helsinki); your time Tue, 13 Jan 2026, 15:00 CET (Europe/Berlin)');
+    expect(email.text).toContain(
+      'IHR due: Tue, 13 Jan 2026, 16:00 EET (Europe/Helsinki); your time Tue, 13 Jan 2026, 15:00 CET (Europe/Berlin)',
+    );
     expect(email.html).toContain('Reports &lt;blank&gt;');
     expect(email.html).not.toContain('<blank>');
   });

@@ -57,15 +57,24 @@ export class EmailTemplates {
         throw new TemplateError(file, (error as Error).message);
       }
     }
-    for (const part of PARTS) if (!compiled.has(`default.${part}`)) throw new TemplateError(`default.${part}.hbs`, 'missing');
+    for (const part of PARTS)
+      if (!compiled.has(`default.${part}`)) throw new TemplateError(`default.${part}.hbs`, 'missing');
     return new EmailTemplates(compiled);
   }
 
   private template(message: NotificationMessage, part: Part): Compiled {
-    return this.compiled.get(`${message.event}.${part}`) ?? this.compiled.get(`${message.family}.${part}`) ?? this.compiled.get(`default.${part}`)!;
+    return (
+      this.compiled.get(`${message.event}.${part}`) ??
+      this.compiled.get(`${message.family}.${part}`) ??
+      this.compiled.get(`default.${part}`)!
+    );
   }
 
-  render(message: NotificationMessage, recipientName: string, onError: (error: Error) => void = () => undefined): RenderedEmail {
+  render(
+    message: NotificationMessage,
+    recipientName: string,
+    onError: (error: Error) => void = () => undefined,
+  ): RenderedEmail {
     const context = { ...message, recipientName };
     try {
       const [subject, text, html] = PARTS.map((part) => this.template(message, part)(context));
@@ -73,7 +82,12 @@ export class EmailTemplates {
     } catch (error) {
       onError(error as Error);
       const text = plainText(message, `Hello ${recipientName},`);
-      return { subject: message.title, text, html: `<pre>${escapeHtml(text)}</pre>`, templateError: (error as Error).message };
+      return {
+        subject: message.title,
+        text,
+        html: `<pre>${escapeHtml(text)}</pre>`,
+        templateError: (error as Error).message,
+      };
     }
   }
 }

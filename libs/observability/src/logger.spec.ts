@@ -15,7 +15,10 @@ function capture() {
 describe('structured logger', () => {
   it('masks emails in messages and fields, at any depth', () => {
     const { lines, logger } = capture();
-    logger.info({ contact: { email: 'jane.doe@acme.example' }, list: ['bob@globex.example'] }, 'registered jane.doe@acme.example');
+    logger.info(
+      { contact: { email: 'jane.doe@acme.example' }, list: ['bob@globex.example'] },
+      'registered jane.doe@acme.example',
+    );
     expect(lines[0].msg).toBe('registered j***@acme.example');
     expect(lines[0].contact).toEqual({ email: 'j***@acme.example' });
     expect(lines[0].list).toEqual(['b***@globex.example']);

@@ -12,14 +12,19 @@ export function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmails(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskDeep(v, depth + 1)]),
+  );
 }
 
 /**
  * Structured JSON logs (pino). Secrets never reach the output (authorization headers, keys and
  * secrets are redacted) and email addresses are masked wherever they appear.
  */
-export function createLogger(name: string, options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  name: string,
+  options: { level?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   return pino(
     {
       name,
@@ -27,7 +32,16 @@ export function createLogger(name: string, options: { level?: string; destinatio
       base: { service: name },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'secret', '*.secret', 'apiKey', '*.apiKey'],
+        paths: [
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          '*.headers.authorization',
+          'secret',
+          '*.secret',
+          'apiKey',
+          '*.apiKey',
+        ],
         censor: '[redacted]',
       },
       formatters: {

@@ -48,9 +48,19 @@ export class PeopleDirectory {
     const center = policy.center(centerId);
     const address = center?.roles[role];
     if (center && address && EMAIL.test(address)) {
-      return { name: `${center.name} ${role}`, email: address, zone: center.calendar.zone, locale: FALLBACK_LOCALE, role, source: 'policy' };
+      return {
+        name: `${center.name} ${role}`,
+        email: address,
+        zone: center.calendar.zone,
+        locale: FALLBACK_LOCALE,
+        role,
+        source: 'policy',
+      };
     }
-    return { role, reason: `nobody holds ${role} at ${centerId}: add centers.${centerId}.${role} to the people directory` };
+    return {
+      role,
+      reason: `nobody holds ${role} at ${centerId}: add centers.${centerId}.${role} to the people directory`,
+    };
   }
 }
 

@@ -27,7 +27,14 @@ describe('people directory', () => {
     const directory = buildDirectory(defaults(), policy, 'default', {});
     expect(directory.tam('jane.doe')).toMatchObject({ email: 'jane.doe@vendor.example', zone: 'Europe/Helsinki' });
     for (const center of policy.centerIds()) {
-      for (const role of ['supportQueue', 'supportLead', 'supportManager', 'supportDirector', 'dutyManager', 'customerSuccess'] as const) {
+      for (const role of [
+        'supportQueue',
+        'supportLead',
+        'supportManager',
+        'supportDirector',
+        'dutyManager',
+        'customerSuccess',
+      ] as const) {
         expect(isUnreached(directory.centerRole(policy, center, role))).toBe(false);
       }
     }
@@ -56,7 +63,9 @@ describe('people directory', () => {
   it('refuses a chat variable that does not hold an http(s) URL, naming the path', () => {
     const doc = defaults();
     doc.centers.apac.dutyManager.chat = { kind: 'teams', urlEnv: 'APAC_DUTY_TEAMS' };
-    expect(issuesOf(doc, { APAC_DUTY_TEAMS: 'not a url' })).toEqual(['centers.apac.dutyManager.chat.urlEnv: environment variable APAC_DUTY_TEAMS must hold an http(s) URL']);
+    expect(issuesOf(doc, { APAC_DUTY_TEAMS: 'not a url' })).toEqual([
+      'centers.apac.dutyManager.chat.urlEnv: environment variable APAC_DUTY_TEAMS must hold an http(s) URL',
+    ]);
     expect(issuesOf(doc, { APAC_DUTY_TEAMS: 'https://teams.example/hook' })).toEqual([]);
   });
 
@@ -64,7 +73,11 @@ describe('people directory', () => {
     const doc = defaults();
     delete doc.centers.emea.supportLead;
     const directory = buildDirectory(doc, policy, 'test', {});
-    expect(directory.centerRole(policy, 'emea', 'supportLead')).toMatchObject({ email: 'emea-lead@vendor.example', zone: 'Europe/Helsinki', source: 'policy' });
+    expect(directory.centerRole(policy, 'emea', 'supportLead')).toMatchObject({
+      email: 'emea-lead@vendor.example',
+      zone: 'Europe/Helsinki',
+      source: 'policy',
+    });
     const withoutAddress = loadPolicy(join(ROOT, 'config', 'sla-policy.yaml'));
     delete (withoutAddress.center('emea')!.roles as Record<string, string>).supportLead;
     expect(buildDirectory(doc, withoutAddress, 'test', {}).centerRole(withoutAddress, 'emea', 'supportLead')).toEqual({
@@ -77,10 +90,19 @@ describe('people directory', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sla-people-')), 'people.yaml');
     writeFileSync(path, defaultText);
     const errors: string[] = [];
-    const file = new DirectoryFile(path, policy, (e) => errors.push(e.message), () => undefined, {});
+    const file = new DirectoryFile(
+      path,
+      policy,
+      (e) => errors.push(e.message),
+      () => undefined,
+      {},
+    );
     let now = 10_000;
     expect(file.current(now).tam('jane.doe')?.name).toBe('Jane Doe');
-    writeFileSync(path, defaultText.replace('name: Jane Doe, email: jane.doe@vendor.example', 'name: Jane Doe, email: not-an-email'));
+    writeFileSync(
+      path,
+      defaultText.replace('name: Jane Doe, email: jane.doe@vendor.example', 'name: Jane Doe, email: not-an-email'),
+    );
     expect(file.current((now += 1_000)).tam('jane.doe')?.email).toBe('jane.doe@vendor.example');
     expect(file.current((now += 1_000)).tam('jane.doe')?.email).toBe('jane.doe@vendor.example');
     expect(errors).toHaveLength(1);

@@ -20,7 +20,8 @@ export function peopleProvider(source?: DirectorySource): Provider {
       return new DirectoryFile(
         path,
         policy,
-        (error) => log.error({ err: error.message, path }, 'people directory not reloaded: the previous one stays in force'),
+        (error) =>
+          log.error({ err: error.message, path }, 'people directory not reloaded: the previous one stays in force'),
         (directory) => log.info({ path, version: directory.version }, 'people directory reloaded'),
       );
     },

@@ -26,12 +26,16 @@ export const chatDestinationSchema = z
     url: httpUrl.optional(),
     urlEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional(),
   })
-  .refine((chat) => (chat.url === undefined) !== (chat.urlEnv === undefined), { message: 'give exactly one of url and urlEnv' });
+  .refine((chat) => (chat.url === undefined) !== (chat.urlEnv === undefined), {
+    message: 'give exactly one of url and urlEnv',
+  });
 
 export const personSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty'),
   email: z.email({ error: 'must be an email address' }),
-  zone: z.string().refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone such as Europe/Helsinki' }),
+  zone: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone such as Europe/Helsinki' }),
   locale: z.string().refine(isLocale, { message: 'must be a BCP 47 locale such as en-GB' }),
   chat: chatDestinationSchema.optional(),
 });
@@ -41,7 +45,9 @@ export const personSchema = z.strictObject({
  * role at each support center. Centers must exist in the policy (checked by `buildDirectory`).
  */
 export const directorySchema = z.strictObject({
-  tams: z.record(z.string().regex(PERSON_ID, 'must be a person id (letters, digits, . _ @ + -)'), personSchema).default({}),
+  tams: z
+    .record(z.string().regex(PERSON_ID, 'must be a person id (letters, digits, . _ @ + -)'), personSchema)
+    .default({}),
   centers: z.record(z.string(), z.partialRecord(z.enum(CENTER_ROLES), personSchema)).default({}),
 });
 

@@ -4,8 +4,12 @@ import { parse } from 'yaml';
 import { Severity } from '../../contracts/src/incident';
 import { buildPolicy, IhrClockPlanner, pinSla } from '.';
 
-// Fixed-date rule examples for the clock planner (no Temporal), the code behind the API's first clock and the clock activities.
-const policy = buildPolicy(parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'sla-policy.yaml'), 'utf8')), 'config');
+// Fixed-date rule examples for the clock planner (no Temporal), the code behind the API's first clock and the clock
+// activities.
+const policy = buildPolicy(
+  parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'sla-policy.yaml'), 'utf8')),
+  'config',
+);
 const clock = new IhrClockPlanner();
 const HOUR = 3_600_000;
 const plan = (planId: string, center: string, severity: Severity, enteredAt: string) =>
@@ -17,9 +21,27 @@ describe('planIhrClock', () => {
     expect(c).toMatchObject({ coverage: 'business-hours', targetMs: 16 * HOUR, dueAt: '2026-01-13T12:00:00.000Z' });
     expect(c.dueLabel).toBe('IHR due Tue 13 Jan 14:00 Europe/Helsinki');
     expect(c.steps).toEqual([
-      { id: 'warn', event: 'ihr.warning', notify: ['supportQueue'], at: '2026-01-12T13:00:00.000Z', atLabel: 'Mon 12 Jan 15:00 Europe/Helsinki' },
-      { id: 'at_risk', event: 'ihr.at_risk', notify: ['supportLead'], at: '2026-01-13T08:00:00.000Z', atLabel: 'Tue 13 Jan 10:00 Europe/Helsinki' },
-      { id: 'breach', event: 'ihr.breached', notify: ['supportManager', 'tam'], at: '2026-01-13T12:00:00.000Z', atLabel: 'Tue 13 Jan 14:00 Europe/Helsinki' },
+      {
+        id: 'warn',
+        event: 'ihr.warning',
+        notify: ['supportQueue'],
+        at: '2026-01-12T13:00:00.000Z',
+        atLabel: 'Mon 12 Jan 15:00 Europe/Helsinki',
+      },
+      {
+        id: 'at_risk',
+        event: 'ihr.at_risk',
+        notify: ['supportLead'],
+        at: '2026-01-13T08:00:00.000Z',
+        atLabel: 'Tue 13 Jan 10:00 Europe/Helsinki',
+      },
+      {
+        id: 'breach',
+        event: 'ihr.breached',
+        notify: ['supportManager', 'tam'],
+        at: '2026-01-13T12:00:00.000Z',
+        atLabel: 'Tue 13 Jan 14:00 Europe/Helsinki',
+      },
     ]);
     expect(c.explanation.counted.map((i) => i.ms)).toEqual([HOUR, 9 * HOUR, 6 * HOUR]);
   });
@@ -86,7 +108,16 @@ describe('planIhrClock', () => {
 
   it('measures business time taken under the severity coverage', async () => {
     const pinned = pinSla(policy, 'SP2', 'emea');
-    expect(await clock.measure({ pinned, severity: 3, from: '2026-01-09T14:00:00Z', to: '2026-01-12T07:00:00Z' })).toBe(2 * HOUR);
-    expect(await clock.measure({ pinned: pinSla(policy, 'SPE', 'emea'), severity: 3, from: '2026-01-09T14:00:00Z', to: '2026-01-12T07:00:00Z' })).toBe(65 * HOUR);
+    expect(await clock.measure({ pinned, severity: 3, from: '2026-01-09T14:00:00Z', to: '2026-01-12T07:00:00Z' })).toBe(
+      2 * HOUR,
+    );
+    expect(
+      await clock.measure({
+        pinned: pinSla(policy, 'SPE', 'emea'),
+        severity: 3,
+        from: '2026-01-09T14:00:00Z',
+        to: '2026-01-12T07:00:00Z',
+      }),
+    ).toBe(65 * HOUR);
   });
 });

@@ -1,5 +1,13 @@
 import { DateTime } from 'luxon';
-import { addBusinessTime, alwaysOpenCalendar, businessTimeBetween, Calendar, compileCalendar, explain, luxonZone } from '../../business-time/src';
+import {
+  addBusinessTime,
+  alwaysOpenCalendar,
+  businessTimeBetween,
+  Calendar,
+  compileCalendar,
+  explain,
+  luxonZone,
+} from '../../business-time/src';
 import type { CoverageKind, IhrClock, PinnedSla, PlannedStep, Severity } from '../../contracts/src/incident';
 import { severityKey } from '../../contracts/src/incident';
 
@@ -43,7 +51,10 @@ export class IhrClockPlanner {
   }
 
   /** The compiled calendar a clock in `coverage` counts in, from the pinned center calendar. */
-  calendarIn(pinned: Pick<PinnedSla, 'policyVersion' | 'supportCenter' | 'calendar'>, coverage: CoverageKind): Calendar {
+  calendarIn(
+    pinned: Pick<PinnedSla, 'policyVersion' | 'supportCenter' | 'calendar'>,
+    coverage: CoverageKind,
+  ): Calendar {
     const key = `${pinned.policyVersion}|${pinned.supportCenter}|${coverage}`;
     let calendar = this.calendars.get(key);
     if (!calendar) {
@@ -63,7 +74,10 @@ export class IhrClockPlanner {
     const steps: PlannedStep[] = pinned.ladders[severityKey(severity)].map((step) => {
       const base = { id: step.id, event: step.event, notify: [...step.notify] };
       if ('afterBreachMs' in step.at) return { ...base, afterBreachMs: step.at.afterBreachMs };
-      const at = step.at.percentOfTarget >= 100 ? dueMs : addBusinessTime(calendar, enteredMs, Math.round((targetMs * step.at.percentOfTarget) / 100));
+      const at =
+        step.at.percentOfTarget >= 100
+          ? dueMs
+          : addBusinessTime(calendar, enteredMs, Math.round((targetMs * step.at.percentOfTarget) / 100));
       return { ...base, at: new Date(at).toISOString(), atLabel: instantLabel(at, calendar.zone) };
     });
     return {

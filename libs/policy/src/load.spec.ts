@@ -55,7 +55,11 @@ describe('the default policy', () => {
   it('applies the last matching ladder override', () => {
     const doc = defaultDoc();
     doc.escalation.overrides = [
-      { plans: ['SPE'], severities: [1], ladder: [{ id: 'early', event: 'ihr.warning', at: { percentOfTarget: 25 }, notify: ['supportLead'] }] },
+      {
+        plans: ['SPE'],
+        severities: [1],
+        ladder: [{ id: 'early', event: 'ihr.warning', at: { percentOfTarget: 25 }, notify: ['supportLead'] }],
+      },
     ];
     const custom = buildPolicy(doc);
     expect(custom.ladder('SPE', 1).map((s) => s.id)).toEqual(['early']);
@@ -85,18 +89,50 @@ describe('policy version', () => {
 describe('invalid policies are refused with path and rule', () => {
   it.each<[string, (doc: any) => void, string]>([
     ['zero target', (d) => (d.plans.SP2.targets.sev1 = '0h'), 'plans.SP2.targets.sev1: must be a positive duration'],
-    ['worded target', (d) => (d.plans.SP2.targets.sev1 = 'four hours'), 'plans.SP2.targets.sev1: must be a positive duration'],
+    [
+      'worded target',
+      (d) => (d.plans.SP2.targets.sev1 = 'four hours'),
+      'plans.SP2.targets.sev1: must be a positive duration',
+    ],
     ['missing severity', (d) => delete d.plans.SP1.targets.sev4, 'plans.SP1.targets.sev4:'],
-    ['negative max contacts', (d) => (d.plans.SP3.features.maxContacts = -1), 'plans.SP3.features.maxContacts: must be a positive whole number'],
+    [
+      'negative max contacts',
+      (d) => (d.plans.SP3.features.maxContacts = -1),
+      'plans.SP3.features.maxContacts: must be a positive whole number',
+    ],
     ['unknown channel', (d) => d.plans.SP3.features.channels.push('fax'), 'plans.SP3.features.channels[2]:'],
     ['unknown coverage', (d) => (d.plans.SP1.coverage.sev1 = '9to5'), 'plans.SP1.coverage.sev1:'],
     ['unknown key', (d) => (d.plans.SPE.colour = 'gold'), 'plans.SPE:'],
-    ['critical-open for an unknown plan', (d) => d.escalation.criticalOpen.plans.push('GOLD'), 'escalation.criticalOpen.plans[2]: unknown plan GOLD'],
-    ['ladder percent over 100', (d) => (d.escalation.ladder[0].at = { percentOfTarget: 150 }), 'escalation.ladder[0].at'],
-    ['bad webhook url', (d) => (d.subscribers = [{ id: 'x', url: 'ftp://x', secretEnv: 'X', events: ['*'] }]), 'subscribers[0].url: must be an http(s) URL'],
-    ['unknown zone', (d) => (d.supportCenters.emea.calendar.zone = 'Mars/Olympus'), 'supportCenters.emea.calendar.zone'],
-    ['overlapping hours', (d) => (d.supportCenters.apac.calendar.weekly.mon = ['09:00-18:00', '17:00-19:00']), 'supportCenters.apac.calendar.weekly.mon'],
-    ['unknown holiday country', (d) => (d.supportCenters.americas.calendar.holidays.country = 'XX'), 'supportCenters.americas.calendar.holidays.country'],
+    [
+      'critical-open for an unknown plan',
+      (d) => d.escalation.criticalOpen.plans.push('GOLD'),
+      'escalation.criticalOpen.plans[2]: unknown plan GOLD',
+    ],
+    [
+      'ladder percent over 100',
+      (d) => (d.escalation.ladder[0].at = { percentOfTarget: 150 }),
+      'escalation.ladder[0].at',
+    ],
+    [
+      'bad webhook url',
+      (d) => (d.subscribers = [{ id: 'x', url: 'ftp://x', secretEnv: 'X', events: ['*'] }]),
+      'subscribers[0].url: must be an http(s) URL',
+    ],
+    [
+      'unknown zone',
+      (d) => (d.supportCenters.emea.calendar.zone = 'Mars/Olympus'),
+      'supportCenters.emea.calendar.zone',
+    ],
+    [
+      'overlapping hours',
+      (d) => (d.supportCenters.apac.calendar.weekly.mon = ['09:00-18:00', '17:00-19:00']),
+      'supportCenters.apac.calendar.weekly.mon',
+    ],
+    [
+      'unknown holiday country',
+      (d) => (d.supportCenters.americas.calendar.holidays.country = 'XX'),
+      'supportCenters.americas.calendar.holidays.country',
+    ],
   ])('%s', (_name, change, expected) => {
     const issues = issuesOf(change);
     expect(issues.some((issue) => issue.startsWith(expected))).toBe(true);
@@ -135,7 +171,9 @@ describe('webhook secrets', () => {
     ['not base64 after whsec_', 'whsec_not base64!'],
   ])('refuses a secret the Standard Webhooks libraries reject (%s), naming the subscriber', (_name, secret) => {
     process.env[ENV] = secret;
-    expect(() => buildPolicy(withSubscriber(), 'policy.yaml')).toThrow(/subscribers\[0\]\.secretEnv: subscriber crm: the secret in SLA_SPEC_SECRET_CHECK /);
+    expect(() => buildPolicy(withSubscriber(), 'policy.yaml')).toThrow(
+      /subscribers\[0\]\.secretEnv: subscriber crm: the secret in SLA_SPEC_SECRET_CHECK /,
+    );
   });
 
   it('accepts a whsec_ base64 secret, and a variable not set yet', () => {

@@ -55,10 +55,13 @@ export function policyVersion(document: unknown): string {
 export function buildPolicy(raw: unknown, source = 'policy'): Policy {
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
-    throw new PolicyError(source, parsed.error.issues.map((issue: z.core.$ZodIssue) => ({
-      path: formatPath(issue.path),
-      message: issue.message,
-    })));
+    throw new PolicyError(
+      source,
+      parsed.error.issues.map((issue: z.core.$ZodIssue) => ({
+        path: formatPath(issue.path),
+        message: issue.message,
+      })),
+    );
   }
   const issues: PolicyIssue[] = [];
   const calendars = new Map<string, Calendar>();
@@ -78,7 +81,11 @@ export function buildPolicy(raw: unknown, source = 'policy'): Policy {
     if (subscriber.kind !== 'webhook') return;
     const secret = process.env[subscriber.secretEnv];
     const problem = secret === undefined ? undefined : secretProblem(secret);
-    if (problem) issues.push({ path: `subscribers[${i}].secretEnv`, message: `subscriber ${subscriber.id}: the secret in ${subscriber.secretEnv} ${problem}` });
+    if (problem)
+      issues.push({
+        path: `subscribers[${i}].secretEnv`,
+        message: `subscriber ${subscriber.id}: the secret in ${subscriber.secretEnv} ${problem}`,
+      });
   });
   if (issues.length > 0) throw new PolicyError(source, issues);
   return new Policy(parsed.data, policyVersion(parsed.data), calendars);
@@ -95,7 +102,10 @@ export function loadPolicy(path = appConfig().SLA_POLICY_PATH ?? DEFAULT_POLICY_
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new PolicyError(path, doc.errors.map((e) => ({ path: '', message: `YAML: ${e.message}` })));
+    throw new PolicyError(
+      path,
+      doc.errors.map((e) => ({ path: '', message: `YAML: ${e.message}` })),
+    );
   }
   return buildPolicy(doc.toJS(), path);
 }

@@ -16,7 +16,11 @@ function holidayDates(center: string, year: number): Set<string> {
   const zone = policy.center(center)!.calendar.zone;
   const from = DateTime.fromObject({ year, month: 1, day: 1 }, { zone }).toMillis();
   const to = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone }).toMillis();
-  return new Set(asCompiled(policy.calendar(center)).holidaySpans(from, to).map((h) => h.date));
+  return new Set(
+    asCompiled(policy.calendar(center))
+      .holidaySpans(from, to)
+      .map((h) => h.date),
+  );
 }
 
 describe('observed holidays of the default centers', () => {
@@ -28,7 +32,11 @@ describe('observed holidays of the default centers', () => {
   // 5 U.S.C. 6103(b): a federal holiday on a Saturday is observed the Friday before, on a Sunday the
   // Monday after. The fixed-date federal holidays; the others are always on a Monday or a Thursday.
   it.each(YEARS)('americas closes on the observed day of every fixed-date federal holiday in %i', (year) => {
-    const closed = new Set([...holidayDates('americas', year - 1), ...holidayDates('americas', year), ...holidayDates('americas', year + 1)]);
+    const closed = new Set([
+      ...holidayDates('americas', year - 1),
+      ...holidayDates('americas', year),
+      ...holidayDates('americas', year + 1),
+    ]);
     const missing = ['01-01', '06-19', '07-04', '11-11', '12-25'].flatMap((md) => {
       const day = DateTime.fromISO(`${year}-${md}`);
       const observed = day.weekday === 6 ? day.minus({ days: 1 }) : day.weekday === 7 ? day.plus({ days: 1 }) : day;

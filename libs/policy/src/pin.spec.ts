@@ -32,10 +32,16 @@ describe('pinSla', () => {
   it('resolves ladder overrides per plan and severity', () => {
     const d = doc();
     d.escalation.overrides = [
-      { plans: ['SPE'], severities: [1], ladder: [{ id: 'page', event: 'ihr.warning', at: { percentOfTarget: 25 }, notify: ['dutyManager'] }] },
+      {
+        plans: ['SPE'],
+        severities: [1],
+        ladder: [{ id: 'page', event: 'ihr.warning', at: { percentOfTarget: 25 }, notify: ['dutyManager'] }],
+      },
     ];
     const pinned = pinSla(buildPolicy(d), 'SPE', 'americas');
-    expect(pinned.ladders.sev1).toEqual([{ id: 'page', event: 'ihr.warning', notify: ['dutyManager'], at: { percentOfTarget: 25 } }]);
+    expect(pinned.ladders.sev1).toEqual([
+      { id: 'page', event: 'ihr.warning', notify: ['dutyManager'], at: { percentOfTarget: 25 } },
+    ]);
     expect(pinned.ladders.sev2.map((s) => s.id)).toEqual(['warn', 'at_risk', 'breach', 'level2']);
   });
 

@@ -25,16 +25,26 @@ function problemsOf(env: Record<string, string>) {
 describe('configuration (environment variables)', () => {
   it('covers every variable of .env.example, and documents every variable it reads', () => {
     expect(documented.filter((name) => !CONFIG_VARIABLES.includes(name))).toEqual([]);
-    expect(CONFIG_VARIABLES.filter((name) => !documented.includes(name) && !DOCUMENTED_ELSEWHERE.includes(name))).toEqual([]);
+    expect(
+      CONFIG_VARIABLES.filter((name) => !documented.includes(name) && !DOCUMENTED_ELSEWHERE.includes(name)),
+    ).toEqual([]);
   });
 
   it('has the defaults .env.example documents', () => {
     expect(loadConfig(documentedDefaults)).toEqual(loadConfig({}));
-    expect(loadConfig({})).toMatchObject({ API_PORT: 3000, API_RATE_LIMIT_PER_MINUTE: 600, LOG_LEVEL: 'info', TEMPORAL_NAMESPACE: 'default' });
+    expect(loadConfig({})).toMatchObject({
+      API_PORT: 3000,
+      API_RATE_LIMIT_PER_MINUTE: 600,
+      LOG_LEVEL: 'info',
+      TEMPORAL_NAMESPACE: 'default',
+    });
   });
 
   it('treats an empty value as unset', () => {
-    expect(loadConfig({ API_RATE_LIMIT_PER_MINUTE: '', TEMPORAL_ADDRESS: ' ' })).toMatchObject({ API_RATE_LIMIT_PER_MINUTE: 600, TEMPORAL_ADDRESS: undefined });
+    expect(loadConfig({ API_RATE_LIMIT_PER_MINUTE: '', TEMPORAL_ADDRESS: ' ' })).toMatchObject({
+      API_RATE_LIMIT_PER_MINUTE: 600,
+      TEMPORAL_ADDRESS: undefined,
+    });
   });
 
   it('refuses API_RATE_LIMIT_PER_MINUTE=600/min naming the variable and the rule (was NaN: every request 429, Retry-After: NaN)', () => {
@@ -74,9 +84,15 @@ describe('configuration (environment variables)', () => {
 
   it('accepts the optional URLs and the TLS pair', () => {
     expect(
-      loadConfig({ SMTP_URL: 'smtps://u:p@mail.example:465', PUBLIC_BASE_URL: 'https://sla.example', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' }),
+      loadConfig({
+        SMTP_URL: 'smtps://u:p@mail.example:465',
+        PUBLIC_BASE_URL: 'https://sla.example',
+        TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+      }),
     ).toMatchObject({ SMTP_URL: 'smtps://u:p@mail.example:465' });
-    expect(loadConfig({ TEMPORAL_TLS_CERT_PATH: 'a.pem', TEMPORAL_TLS_KEY_PATH: 'a.key' })).toMatchObject({ TEMPORAL_TLS_KEY_PATH: 'a.key' });
+    expect(loadConfig({ TEMPORAL_TLS_CERT_PATH: 'a.pem', TEMPORAL_TLS_KEY_PATH: 'a.key' })).toMatchObject({
+      TEMPORAL_TLS_KEY_PATH: 'a.key',
+    });
   });
 
   it('needs the TLS certificate and key together', () => {

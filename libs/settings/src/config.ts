@@ -9,7 +9,8 @@ import { z } from 'zod';
  */
 
 /** An unset variable and an empty one mean the same: the default (shells and compose files write `X=`). */
-const unsetIfBlank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+const unsetIfBlank = (value: string | undefined) =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
 
 /** A variable: blank means unset, `rule` checks a set value, `fallback` stands in for an unset one. */
 function variable<T>(rule: z.ZodType<T, string>, fallback: T): z.ZodType<T, string | undefined>;
@@ -25,7 +26,10 @@ function variable<T>(rule: z.ZodType<T, string>, fallback?: T) {
 
 function int(min: number, max: number, fallback: number) {
   const rule = `must be a whole number from ${min} to ${max}`;
-  return variable(z.string().regex(/^\d+$/, rule).transform(Number).pipe(z.number().min(min, rule).max(max, rule)), fallback);
+  return variable(
+    z.string().regex(/^\d+$/, rule).transform(Number).pipe(z.number().min(min, rule).max(max, rule)),
+    fallback,
+  );
 }
 
 function text(fallback: string): z.ZodType<string, string | undefined>;
@@ -41,13 +45,16 @@ const hostPortRule = z
 
 function url(protocols: string[], example: string) {
   return variable(
-    z.string().refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, e.g. ${example}`),
+    z.string().refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, e.g. ${example}`,
+    ),
   );
 }
 
@@ -111,7 +118,11 @@ const shape = {
 export const configSchema = z.object(shape).superRefine((c, ctx) => {
   if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
     const missing = c.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other of TEMPORAL_TLS_CERT_PATH / TEMPORAL_TLS_KEY_PATH' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: 'must be set together with the other of TEMPORAL_TLS_CERT_PATH / TEMPORAL_TLS_KEY_PATH',
+    });
   }
 });
 
@@ -125,7 +136,8 @@ const SECRET = /KEY|SECRET|PASSWORD|SMTP_URL/;
 
 export class ConfigError extends Error {
   constructor(readonly problems: Array<{ variable: string; rule: string; value: string | undefined }>) {
-    const shown = (p: { variable: string; value: string | undefined }) => (SECRET.test(p.variable) ? '(hidden)' : JSON.stringify(p.value ?? ''));
+    const shown = (p: { variable: string; value: string | undefined }) =>
+      SECRET.test(p.variable) ? '(hidden)' : JSON.stringify(p.value ?? '');
     super(`invalid environment:\n${problems.map((p) => `  ${p.variable}=${shown(p)}: ${p.rule}`).join('\n')}`);
     this.name = 'ConfigError';
   }

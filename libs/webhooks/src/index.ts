@@ -38,7 +38,11 @@ export type WebhookHeaders = {
 /** The three headers for a delivery sent at `nowMs` (default: now). */
 export function signedHeaders(secret: string, id: string, body: string, nowMs = Date.now()): WebhookHeaders {
   const timestamp = Math.floor(nowMs / 1000);
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(secret, id, timestamp, body) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': sign(secret, id, timestamp, body),
+  };
 }
 
 export class WebhookVerificationError extends Error {
@@ -71,12 +75,14 @@ export function verify(
   const id = header(headers, 'webhook-id');
   const ts = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !ts || !signatures) throw new WebhookVerificationError('missing webhook-id, webhook-timestamp or webhook-signature header');
+  if (!id || !ts || !signatures)
+    throw new WebhookVerificationError('missing webhook-id, webhook-timestamp or webhook-signature header');
   if (!/^\d+$/.test(ts)) throw new WebhookVerificationError('invalid webhook-timestamp');
   const timestamp = Number(ts);
   const nowS = Math.floor((options.nowMs ?? Date.now()) / 1000);
   const tolerance = options.toleranceS ?? DEFAULT_TOLERANCE_S;
-  if (Math.abs(nowS - timestamp) > tolerance) throw new WebhookVerificationError('webhook-timestamp outside the tolerance');
+  if (Math.abs(nowS - timestamp) > tolerance)
+    throw new WebhookVerificationError('webhook-timestamp outside the tolerance');
   const expected = Buffer.from(sign(secret, id, timestamp, body).slice(3), 'base64');
   for (const candidate of signatures.split(' ')) {
     const [version, mac] = candidate.split(',', 2);
@@ -98,6 +104,7 @@ export function secretProblem(secret: string): string | undefined {
   } catch (error) {
     return `is not ${SECRET_PREFIX} + base64 (${(error as Error).message})`;
   }
-  if (Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64').length === 0) return `has no key after ${SECRET_PREFIX}`;
+  if (Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64').length === 0)
+    return `has no key after ${SECRET_PREFIX}`;
   return undefined;
 }

@@ -16,9 +16,18 @@ describe('Standard Webhooks signing', () => {
   });
 
   it('verifies the published vector at its time, with lower-case or Headers headers', () => {
-    const headers = { 'webhook-id': vector.id, 'webhook-timestamp': String(vector.timestamp), 'webhook-signature': vector.signature };
-    expect(verify(vector.secret, vector.body, headers, { nowMs: vector.timestamp * 1000 })).toEqual({ id: vector.id, timestamp: vector.timestamp });
-    expect(verify(vector.secret, vector.body, new Headers(headers), { nowMs: vector.timestamp * 1000 + 60_000 }).id).toBe(vector.id);
+    const headers = {
+      'webhook-id': vector.id,
+      'webhook-timestamp': String(vector.timestamp),
+      'webhook-signature': vector.signature,
+    };
+    expect(verify(vector.secret, vector.body, headers, { nowMs: vector.timestamp * 1000 })).toEqual({
+      id: vector.id,
+      timestamp: vector.timestamp,
+    });
+    expect(
+      verify(vector.secret, vector.body, new Headers(headers), { nowMs: vector.timestamp * 1000 + 60_000 }).id,
+    ).toBe(vector.id);
   });
 
   it('accepts one valid signature among several (key rotation)', () => {
@@ -46,7 +55,13 @@ describe('Standard Webhooks signing', () => {
     ['too old', (h: Record<string, string>) => h, vector.body, 301_000],
     ['too new', (h: Record<string, string>) => h, vector.body, -301_000],
   ])('rejects %s', (_name, mutate, body, skewMs) => {
-    const headers = mutate({ 'webhook-id': vector.id, 'webhook-timestamp': String(vector.timestamp), 'webhook-signature': vector.signature });
-    expect(() => verify(vector.secret, body, headers, { nowMs: vector.timestamp * 1000 + skewMs })).toThrow(WebhookVerificationError);
+    const headers = mutate({
+      'webhook-id': vector.id,
+      'webhook-timestamp': String(vector.timestamp),
+      'webhook-signature': vector.signature,
+    });
+    expect(() => verify(vector.secret, body, headers, { nowMs: vector.timestamp * 1000 + skewMs })).toThrow(
+      WebhookVerificationError,
+    );
   });
 });

@@ -36,7 +36,11 @@ runDrill('cluster: one API replica SIGKILLed, client retries on the other', asyn
       const deadline = Date.now() + 90_000;
       for (let replica = first; ; replica = 1) {
         try {
-          const r = await replicas[replica]('POST', '/v1/incidents', body, { as: 'agent', headers: { 'Idempotency-Key': `burst-${run}-${i}` }, timeoutMs: 15_000 });
+          const r = await replicas[replica]('POST', '/v1/incidents', body, {
+            as: 'agent',
+            headers: { 'Idempotency-Key': `burst-${run}-${i}` },
+            timeoutMs: 15_000,
+          });
           if (r.status === 201 || r.status === 200) return r;
           if (r.status < 500) throw new Error(`key ${i}: ${r.status} ${JSON.stringify(r.body)}`);
         } catch (error) {
@@ -66,9 +70,16 @@ runDrill('cluster: one API replica SIGKILLed, client retries on the other', asyn
       replay.push(r.status);
       assert.equal(r.body.incidentId, ids.get(i), `replay of key ${i} on replica 2 finds its incident`);
     });
-    assert.ok(replay.every((s) => s === 200), 'every replay answers 200 (already opened)');
+    assert.ok(
+      replay.every((s) => s === 200),
+      'every replay answers 200 (already opened)',
+    );
     await sleep(2_000);
-    assert.equal((await stack.client.workflow.count(query)).count, K, 'still one incident workflow per key after the replay');
+    assert.equal(
+      (await stack.client.workflow.count(query)).count,
+      K,
+      'still one incident workflow per key after the replay',
+    );
     return { keys: K, retriedOnSecond, incidents: K };
   } finally {
     await stack.teardown();

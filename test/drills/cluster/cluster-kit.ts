@@ -38,9 +38,16 @@ export function assertNoStepLostOrDuplicated(drill: LadderDrill, ids: string[]):
     const delivered = drill.deliveredIds(id);
     for (const step of LADDER) {
       const own = `${id}.0.${step}`;
-      assert.ok(delivered.includes(own), `incident ${id}: step ${step} lost (delivered ids: ${delivered.join(', ') || 'none'})`);
+      assert.ok(
+        delivered.includes(own),
+        `incident ${id}: step ${step} lost (delivered ids: ${delivered.join(', ') || 'none'})`,
+      );
     }
     const foreign = delivered.filter((d) => !LADDER.some((step) => d === `${id}.0.${step}`));
-    assert.deepEqual(foreign, [], `incident ${id}: step delivered twice under a new webhook-id (${foreign.join(', ')})`);
+    assert.deepEqual(
+      foreign,
+      [],
+      `incident ${id}: step delivered twice under a new webhook-id (${foreign.join(', ')})`,
+    );
   }
 }

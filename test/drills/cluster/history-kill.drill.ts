@@ -17,12 +17,16 @@ runDrill('cluster: history service SIGKILLed and restarted', async () => {
     await sleep(8_000);
     await drill.cluster.startService('history');
     const downMs = Date.now() - killedAt;
-    await until(() => drill.allDelivered(ids), 180_000, 'every step delivered after the history restart', 500).catch((error) => {
-      assertNoStepLostOrDuplicated(drill, ids);
-      throw error;
-    });
+    await until(() => drill.allDelivered(ids), 180_000, 'every step delivered after the history restart', 500).catch(
+      (error) => {
+        assertNoStepLostOrDuplicated(drill, ids);
+        throw error;
+      },
+    );
     assertNoStepLostOrDuplicated(drill, ids);
-    const { count } = await drill.stack.client.workflow.count(`WorkflowType = "incidentWorkflow" AND SlaAccountId = "${drill.accountId}"`);
+    const { count } = await drill.stack.client.workflow.count(
+      `WorkflowType = "incidentWorkflow" AND SlaAccountId = "${drill.accountId}"`,
+    );
     assert.equal(count, ids.length, 'incidents still listed after the restart');
     const { repeats, maxLatenessMs } = await assertLadderExactlyOnce(drill, ids);
     return { incidents: ids.length, steps: ids.length * 3, downMs, repeats, maxLatenessMs };

@@ -17,15 +17,21 @@ runDrill('cluster: PostgreSQL restarted', async () => {
     await sleep(8_000);
     await drill.cluster.startPostgres();
     const downMs = Date.now() - stoppedAt;
-    await until(() => drill.allDelivered(ids), 180_000, 'every step delivered after the PostgreSQL restart', 500).catch((error) => {
-      assertNoStepLostOrDuplicated(drill, ids);
-      throw error;
-    });
+    await until(() => drill.allDelivered(ids), 180_000, 'every step delivered after the PostgreSQL restart', 500).catch(
+      (error) => {
+        assertNoStepLostOrDuplicated(drill, ids);
+        throw error;
+      },
+    );
     assertNoStepLostOrDuplicated(drill, ids);
-    const { count } = await drill.stack.client.workflow.count(`WorkflowType = "incidentWorkflow" AND SlaAccountId = "${drill.accountId}"`);
+    const { count } = await drill.stack.client.workflow.count(
+      `WorkflowType = "incidentWorkflow" AND SlaAccountId = "${drill.accountId}"`,
+    );
     assert.equal(count, ids.length, 'incidents still listed after the restart');
     const { repeats, maxLatenessMs } = await assertLadderExactlyOnce(drill, ids);
-    const dead = Object.entries(drill.cluster.processes()).filter(([, p]) => p && !p.running()).map(([name]) => name);
+    const dead = Object.entries(drill.cluster.processes())
+      .filter(([, p]) => p && !p.running())
+      .map(([name]) => name);
     assert.deepEqual(dead, [], 'every Temporal service survived the database restart');
     return { incidents: ids.length, steps: ids.length * 3, downMs, repeats, maxLatenessMs };
   } finally {

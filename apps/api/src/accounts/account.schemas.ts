@@ -13,16 +13,19 @@ const isoDate = z.iso.date('must be a date YYYY-MM-DD');
 
 const personId = z.string().trim().min(1).max(100, 'must be at most 100 characters');
 
-export const createAccountSchema = component('CreateAccountRequest', z.strictObject({
-  id: idSchema('account'),
-  name,
-  type: z.enum(['customer', 'partner'], 'must be customer or partner'),
-  plan: z.string().min(1).max(32),
-  supportCenter: z.string().min(1).max(32),
-  contractStart: isoDate,
-  tamId: personId.nullable().optional(),
-  partnerId: idSchema('partner account').nullable().optional(),
-}));
+export const createAccountSchema = component(
+  'CreateAccountRequest',
+  z.strictObject({
+    id: idSchema('account'),
+    name,
+    type: z.enum(['customer', 'partner'], 'must be customer or partner'),
+    plan: z.string().min(1).max(32),
+    supportCenter: z.string().min(1).max(32),
+    contractStart: isoDate,
+    tamId: personId.nullable().optional(),
+    partnerId: idSchema('partner account').nullable().optional(),
+  }),
+);
 export type CreateAccountBody = z.infer<typeof createAccountSchema>;
 
 export const patchAccountSchema = z
@@ -40,16 +43,19 @@ export const patchAccountSchema = z
   });
 export type PatchAccountBody = z.infer<typeof patchAccountSchema>;
 
-export const registerContactSchema = component('RegisterContactRequest', z.strictObject({
-  contactId: idSchema('contact').optional(),
-  name,
-  email: z.email('must be an email address').max(254, 'must be at most 254 characters'),
-  phone: z
-    .string()
-    .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number: digits, spaces, ( ) - and an optional leading +')
-    .nullable()
-    .optional(),
-}));
+export const registerContactSchema = component(
+  'RegisterContactRequest',
+  z.strictObject({
+    contactId: idSchema('contact').optional(),
+    name,
+    email: z.email('must be an email address').max(254, 'must be at most 254 characters'),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number: digits, spaces, ( ) - and an optional leading +')
+      .nullable()
+      .optional(),
+  }),
+);
 export type RegisterContactBody = z.infer<typeof registerContactSchema>;
 
 export const listAccountsQuerySchema = z.strictObject({
@@ -111,7 +117,8 @@ export const AccountViewSchema = component(
   z.object({
     account: AccountSchema,
     contacts: z.array(ContactSchema),
-    changes: z.array(AccountChangeSchema)
+    changes: z
+      .array(AccountChangeSchema)
       .describe('the last changes (20 at most, oldest first); every change: GET /v1/accounts/{id}/changes'),
     changeCount: z.int().min(0).optional().describe('changes after creation in all (accounts whose log is paged)'),
     degraded: z.literal(true).optional().describe('read from the memo because no worker answered: `changes` is empty'),
@@ -127,7 +134,10 @@ export const accountChangesQuerySchema = z.strictObject({
     .max(1000, 'must be 1 to 1000')
     .default(100)
     .describe('entries a page (1-1000)'),
-  pageToken: z.string().regex(/^\d{1,9}$/, 'is not a page token from this API').optional()
+  pageToken: z
+    .string()
+    .regex(/^\d{1,9}$/, 'is not a page token from this API')
+    .optional()
     .describe('the `nextPageToken` of the previous page'),
 });
 export type AccountChangesQuery = z.infer<typeof accountChangesQuerySchema>;

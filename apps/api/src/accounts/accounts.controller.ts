@@ -150,8 +150,7 @@ export class AccountsController {
     errors: {
       404: 'No such account',
       409: 'Nothing changes, or a downgrade would leave too many contacts',
-      422:
-        'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
+      422: 'Unknown plan or center, TAM on a plan without one, `tamId` not in the people directory (`tamId: inDirectory`)',
       503: NO_WORKER,
     },
   })

@@ -36,7 +36,6 @@ import { AccountChangesQuery, CreateAccountBody, PatchAccountBody, RegisterConta
 
 export type AccountResponse = AccountView & { degraded?: true };
 
-
 @Injectable()
 export class AccountsService {
   constructor(
@@ -52,26 +51,50 @@ export class AccountsService {
   }
 
   /** Plan, center, TAM and partner rules that need the policy or other accounts (422). */
-  private async checkRecord(record: Pick<AccountRecord, 'plan' | 'supportCenter' | 'tamId' | 'partnerId' | 'accountId'>, tamSet: boolean) {
+  private async checkRecord(
+    record: Pick<AccountRecord, 'plan' | 'supportCenter' | 'tamId' | 'partnerId' | 'accountId'>,
+    tamSet: boolean,
+  ) {
     const errors: FieldError[] = [];
     const plan = this.policy.plan(record.plan);
-    if (!plan) errors.push({ field: 'plan', rule: 'known', message: `unknown plan ${record.plan}; known: ${this.policy.planIds().join(', ')}` });
+    if (!plan)
+      errors.push({
+        field: 'plan',
+        rule: 'known',
+        message: `unknown plan ${record.plan}; known: ${this.policy.planIds().join(', ')}`,
+      });
     if (!this.policy.center(record.supportCenter)) {
-      errors.push({ field: 'supportCenter', rule: 'known', message: `unknown support center ${record.supportCenter}; known: ${this.policy.centerIds().join(', ')}` });
+      errors.push({
+        field: 'supportCenter',
+        rule: 'known',
+        message: `unknown support center ${record.supportCenter}; known: ${this.policy.centerIds().join(', ')}`,
+      });
     }
     if (plan && record.tamId && !plan.features.tam) {
-      errors.push({ field: 'tamId', rule: 'planFeature', message: `plan ${record.plan} (${plan.name}) has no Technical Account Manager` });
+      errors.push({
+        field: 'tamId',
+        rule: 'planFeature',
+        message: `plan ${record.plan} (${plan.name}) has no Technical Account Manager`,
+      });
     }
     // Only a TAM this request sets is checked: an account keeps working if its TAM leaves the directory
     // (its notifications then name that TAM as unreached).
     if (tamSet && record.tamId && !this.people.current().tam(record.tamId)) {
       const known = this.people.current().tamIds();
-      errors.push({ field: 'tamId', rule: 'inDirectory', message: `TAM ${record.tamId} is not in the people directory; known: ${known.join(', ') || 'none'}` });
+      errors.push({
+        field: 'tamId',
+        rule: 'inDirectory',
+        message: `TAM ${record.tamId} is not in the people directory; known: ${known.join(', ') || 'none'}`,
+      });
     }
     if (record.partnerId) {
       const partner = record.partnerId === record.accountId ? undefined : await this.memoOrUndefined(record.partnerId);
       if (partner?.account.type !== 'partner') {
-        errors.push({ field: 'partnerId', rule: 'partnerAccount', message: `${record.partnerId} is not a partner account` });
+        errors.push({
+          field: 'partnerId',
+          rule: 'partnerAccount',
+          message: `${record.partnerId} is not a partner account`,
+        });
       }
     }
     if (errors.length > 0) throw Problem.unprocessable(errors);
@@ -116,7 +139,10 @@ export class AccountsService {
     const existing = await this.memo(record.accountId);
     const same = (Object.keys(body) as Array<keyof CreateAccountBody>).every((k) => {
       const field = k === 'id' ? 'accountId' : k;
-      return (existing.account as unknown as Record<string, unknown>)[field] === (record as unknown as Record<string, unknown>)[field];
+      return (
+        (existing.account as unknown as Record<string, unknown>)[field] ===
+        (record as unknown as Record<string, unknown>)[field]
+      );
     });
     if (!same) {
       throw Problem.conflict(`Account ${record.accountId} already exists with other details.`, [
@@ -166,13 +192,22 @@ export class AccountsService {
   async read(accountId: string): Promise<AccountResponse> {
     const memo = await this.memo(accountId);
     try {
-      return await this.client.connection.withDeadline(Date.now() + 3_000, () => this.handle(accountId).query(accountViewQuery));
+      return await this.client.connection.withDeadline(Date.now() + 3_000, () =>
+        this.handle(accountId).query(accountViewQuery),
+      );
     } catch {
       return { account: memo.account, contacts: memo.contacts, changes: [], degraded: true };
     }
   }
 
-  async list(filter: { plan?: string; center?: string; tam?: string; type?: string; pageSize: number; pageToken?: string }): Promise<Page<AccountMemo['account'] & { contacts: number }>> {
+  async list(filter: {
+    plan?: string;
+    center?: string;
+    tam?: string;
+    type?: string;
+    pageSize: number;
+    pageToken?: string;
+  }): Promise<Page<AccountMemo['account'] & { contacts: number }>> {
     const query = andQuery([
       `WorkflowType = ${literal(WORKFLOW_TYPES.account)}`,
       `ExecutionStatus = "Running"`,
@@ -189,12 +224,23 @@ export class AccountsService {
     return { items, nextPageToken: page.nextPageToken };
   }
 
-  async change(accountId: string, body: PatchAccountBody, principal: Principal, idempotencyKey?: string): Promise<AccountView> {
+  async change(
+    accountId: string,
+    body: PatchAccountBody,
+    principal: Principal,
+    idempotencyKey?: string,
+  ): Promise<AccountView> {
     const { account } = await this.memo(accountId);
     const changes: AccountChangeSet = { ...body };
     const next = { ...account, ...changes };
     // Leaving a plan with a TAM unassigns the TAM (logged like any change) unless the request sets one.
-    if (changes.plan && this.policy.plan(changes.plan) && !this.policy.plan(changes.plan)!.features.tam && body.tamId === undefined && account.tamId) {
+    if (
+      changes.plan &&
+      this.policy.plan(changes.plan) &&
+      !this.policy.plan(changes.plan)!.features.tam &&
+      body.tamId === undefined &&
+      account.tamId
+    ) {
       changes.tamId = null;
       next.tamId = null;
     }
@@ -202,23 +248,41 @@ export class AccountsService {
     const maxContacts = this.policy.plan(next.plan)!.features.maxContacts;
     const command = commandIdentity('change', idempotencyKey, body);
     return this.write(accountId, `change account ${accountId}`, () =>
-      executeCommand(this.handle(accountId), changeAccountUpdate, { changes, actor: actorOf(principal), maxContacts }, command),
+      executeCommand(
+        this.handle(accountId),
+        changeAccountUpdate,
+        { changes, actor: actorOf(principal), maxContacts },
+        command,
+      ),
     );
   }
 
-  async registerContact(accountId: string, body: RegisterContactBody, principal: Principal, idempotencyKey?: string): Promise<Contact> {
+  async registerContact(
+    accountId: string,
+    body: RegisterContactBody,
+    principal: Principal,
+    idempotencyKey?: string,
+  ): Promise<Contact> {
     const { account } = await this.memo(accountId);
     const plan = this.policy.plan(account.plan);
-    if (!plan) throw Problem.conflict(`Account ${accountId} is on plan ${account.plan}, which the policy no longer defines.`);
+    if (!plan)
+      throw Problem.conflict(`Account ${accountId} is on plan ${account.plan}, which the policy no longer defines.`);
     const command = commandIdentity('contact', idempotencyKey, body);
-    const contactId = body.contactId ?? `C-${(idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(8)).toString('hex').slice(0, 10).toUpperCase()}`;
+    const contactId =
+      body.contactId ??
+      `C-${(idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(8)).toString('hex').slice(0, 10).toUpperCase()}`;
     return this.write(accountId, `register contact on ${accountId}`, () =>
-      executeCommand(this.handle(accountId), registerContactUpdate, {
-        contact: { contactId, name: body.name, email: body.email, phone: body.phone ?? null },
-        actor: actorOf(principal),
-        planId: account.plan,
-        maxContacts: plan.features.maxContacts,
-      }, command),
+      executeCommand(
+        this.handle(accountId),
+        registerContactUpdate,
+        {
+          contact: { contactId, name: body.name, email: body.email, phone: body.phone ?? null },
+          actor: actorOf(principal),
+          planId: account.plan,
+          maxContacts: plan.features.maxContacts,
+        },
+        command,
+      ),
     );
   }
 

@@ -21,6 +21,9 @@ export class AccountAccess {
 
   allows(principal: Principal, memo: AccountMemo): boolean {
     if (principal.role !== 'customer') return true;
-    return memo.account.accountId === principal.accountId || (memo.account.partnerId !== null && memo.account.partnerId === principal.accountId);
+    return (
+      memo.account.accountId === principal.accountId ||
+      (memo.account.partnerId !== null && memo.account.partnerId === principal.accountId)
+    );
   }
 }

@@ -112,7 +112,7 @@ describe('GET /v1/calendars/:center/due', () => {
       expect(WhatIfSchema.parse(truncated)).toEqual(truncated);
     });
 
-    it('weighs a long what-if in the key\'s rate limit, leaving other keys alone', () => {
+    it("weighs a long what-if in the key's rate limit, leaving other keys alone", () => {
       const limiter = new RateLimiter(60); // 1 a second, bursts of 10
       const weighed = new CalendarsController(policy, limiter);
       const heavy: Principal = { keyId: 'heavy', role: 'customer', accountId: 'acme' };

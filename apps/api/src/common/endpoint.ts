@@ -90,7 +90,9 @@ export class ResponseSerializer implements NestInterceptor {
         if (!spec?.schema) return body;
         const result = spec.schema.safeParse(body);
         if (!result.success) {
-          throw new Error(`${endpoint.spec.operationId}: the answer does not match its schema: ${z.prettifyError(result.error)}`);
+          throw new Error(
+            `${endpoint.spec.operationId}: the answer does not match its schema: ${z.prettifyError(result.error)}`,
+          );
         }
         return result.data;
       }),

@@ -5,7 +5,9 @@ type Json = Record<string, any>;
 describe('the OpenAPI document', () => {
   let document: Json;
   const operations = () =>
-    Object.entries(document.paths as Json).flatMap(([path, item]) => Object.entries(item as Json).map(([method, op]) => ({ path, method, op: op as Json })));
+    Object.entries(document.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json).map(([method, op]) => ({ path, method, op: op as Json })),
+    );
 
   beforeAll(async () => {
     document = (await renderOpenApiDocument()) as unknown as Json;
@@ -15,7 +17,9 @@ describe('the OpenAPI document', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe(require('../../../../package.json').version);
     expect(document.servers.length).toBeGreaterThan(0);
-    expect(document.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(document.components.securitySchemes.bearer).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
   });
 
   it('gives every operation a success answer with a body schema (or a media type) and names it', () => {
@@ -23,7 +27,8 @@ describe('the OpenAPI document', () => {
     for (const { path, method, op } of operations()) {
       const success = Object.entries(op.responses as Json).filter(([status]) => status.startsWith('2'));
       expect([`${method} ${path}`, success.length > 0]).toEqual([`${method} ${path}`, true]);
-      for (const [, answer] of success) expect([`${method} ${path}`, Object.keys(answer.content ?? {}).length]).toEqual([`${method} ${path}`, 1]);
+      for (const [, answer] of success)
+        expect([`${method} ${path}`, Object.keys(answer.content ?? {}).length]).toEqual([`${method} ${path}`, 1]);
       expect(op.operationId).toMatch(/^[a-z][A-Za-z]+$/);
     }
   });
@@ -32,17 +37,24 @@ describe('the OpenAPI document', () => {
     for (const { path, method, op } of operations()) {
       const needsKey = (op.security as unknown[]).length > 0;
       const statuses = Object.keys(op.responses);
-      if (needsKey) expect([`${method} ${path}`, statuses]).toEqual([`${method} ${path}`, expect.arrayContaining(['401', '429'])]);
-      for (const status of statuses.filter((s) => Number(s) >= 400)) expect(op.responses[status].$ref).toMatch(/^#\/components\/responses\//);
+      if (needsKey)
+        expect([`${method} ${path}`, statuses]).toEqual([`${method} ${path}`, expect.arrayContaining(['401', '429'])]);
+      for (const status of statuses.filter((s) => Number(s) >= 400))
+        expect(op.responses[status].$ref).toMatch(/^#\/components\/responses\//);
     }
     for (const [name, response] of Object.entries(document.components.responses as Json)) {
       const problem = name === 'CommandUnavailable' ? 'CommandProblem' : 'Problem';
-      expect([name, response.content['application/problem+json'].schema]).toEqual([name, { $ref: `#/components/schemas/${problem}` }]);
+      expect([name, response.content['application/problem+json'].schema]).toEqual([
+        name,
+        { $ref: `#/components/schemas/${problem}` },
+      ]);
     }
   });
 
   it("documents a command's 503 with the key to retry with (header and body), and other 503s without it", () => {
-    const commands = operations().filter(({ op }) => ((op.parameters ?? []) as Json[]).some((p) => p.$ref?.endsWith('/IdempotencyKey')));
+    const commands = operations().filter(({ op }) =>
+      ((op.parameters ?? []) as Json[]).some((p) => p.$ref?.endsWith('/IdempotencyKey')),
+    );
     expect(commands.length).toBeGreaterThanOrEqual(8);
     for (const { path, method, op } of operations()) {
       const unavailable = op.responses['503']?.$ref;
@@ -63,7 +75,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('declares the Idempotency-Key header once, optional, and no lower-case duplicate', () => {
-    const headers = operations().flatMap(({ op }) => ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'header' || p.$ref));
+    const headers = operations().flatMap(({ op }) =>
+      ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'header' || p.$ref),
+    );
     expect(headers.every((p) => p.$ref === '#/components/parameters/IdempotencyKey')).toBe(true);
     // The ten commands that take it: incidents (open, responses, severity, priority, resolve), accounts (patch,
     // contacts), health checks (request, schedule, complete).
@@ -72,7 +86,11 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents Location on the 201 answers that create an addressable resource', () => {
-    expect(document.paths['/v1/incidents'].post.responses['201'].headers.Location).toEqual({ $ref: '#/components/headers/Location' });
-    expect(document.paths['/v1/accounts'].post.responses['201'].headers.Location).toEqual({ $ref: '#/components/headers/Location' });
+    expect(document.paths['/v1/incidents'].post.responses['201'].headers.Location).toEqual({
+      $ref: '#/components/headers/Location',
+    });
+    expect(document.paths['/v1/accounts'].post.responses['201'].headers.Location).toEqual({
+      $ref: '#/components/headers/Location',
+    });
   });
 });

@@ -12,7 +12,9 @@ import { CommandProblemSchema, ProblemSchema } from './shapes';
 
 // The package's version, from the nearest package.json above this file: the same from the sources
 // (tests) and from dist/ (npm start, the image), where a fixed relative path would differ.
-const { version } = JSON.parse(readFileSync(join(projectRoot(__dirname), 'package.json'), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(projectRoot(__dirname), 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 const ALL_ROLES: ApiRole[] = ['admin', 'agent', 'tam', 'customer'];
 const PROBLEM_JSON = 'application/problem+json';
@@ -28,14 +30,22 @@ const ERROR_RESPONSES: Record<string, { status: number; description: string; hea
   Conflict: { status: 409, description: 'Conflicts with the current state' },
   PayloadTooLarge: { status: 413, description: 'The body exceeds 256 kB' },
   Unprocessable: { status: 422, description: 'A business rule refuses the request; `errors` names the field and rule' },
-  TooManyRequests: { status: 429, description: 'Rate limit of the key reached; retry after `Retry-After` seconds', headers: ['Retry-After'] },
+  TooManyRequests: {
+    status: 429,
+    description: 'Rate limit of the key reached; retry after `Retry-After` seconds',
+    headers: ['Retry-After'],
+  },
   Unavailable: {
     status: 503,
-    description: 'Temporal did not answer within the deadline (`API_TEMPORAL_TIMEOUT_MS`), or no worker took the command in time; retry after `Retry-After` seconds',
+    description:
+      'Temporal did not answer within the deadline (`API_TEMPORAL_TIMEOUT_MS`), or no worker took the command in time; retry after `Retry-After` seconds',
     headers: ['Retry-After'],
   },
 };
-const ERROR_NAME = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, r]) => [r.status, name])) as Record<number, string>;
+const ERROR_NAME = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, r]) => [r.status, name])) as Record<
+  number,
+  string
+>;
 /** The 503 of a command (an operation taking `Idempotency-Key`): it names the key to retry with. */
 const COMMAND_UNAVAILABLE = {
   status: 503,
@@ -81,12 +91,20 @@ const IDEMPOTENCY_KEY = {
 };
 
 function errorResponse(r: { description: string; headers?: string[] }, schema: unknown): Json {
-  return { description: r.description, ...(headerRefs(r.headers) ? { headers: headerRefs(r.headers) } : {}), content: { [PROBLEM_JSON]: { schema } } };
+  return {
+    description: r.description,
+    ...(headerRefs(r.headers) ? { headers: headerRefs(r.headers) } : {}),
+    content: { [PROBLEM_JSON]: { schema } },
+  };
 }
 
 function rolesOf(endpoint: RegisteredEndpoint): { isPublic: boolean; roles: ApiRole[] } {
-  const isPublic = Boolean(Reflect.getMetadata(PUBLIC_KEY, endpoint.handler) ?? Reflect.getMetadata(PUBLIC_KEY, endpoint.controller));
-  const roles = (Reflect.getMetadata(ROLES_KEY, endpoint.handler) ?? Reflect.getMetadata(ROLES_KEY, endpoint.controller) ?? ALL_ROLES) as ApiRole[];
+  const isPublic = Boolean(
+    Reflect.getMetadata(PUBLIC_KEY, endpoint.handler) ?? Reflect.getMetadata(PUBLIC_KEY, endpoint.controller),
+  );
+  const roles = (Reflect.getMetadata(ROLES_KEY, endpoint.handler) ??
+    Reflect.getMetadata(ROLES_KEY, endpoint.controller) ??
+    ALL_ROLES) as ApiRole[];
   return { isPublic, roles };
 }
 
@@ -144,7 +162,8 @@ function operation(endpoint: RegisteredEndpoint, tags: string[] | undefined): Js
   }
   if (spec.body) errors[413] = undefined;
   if (!isPublic && spec.temporal !== false) errors[503] = undefined;
-  for (const [status, description] of Object.entries(spec.errors ?? {}) as Array<[string, string]>) errors[Number(status) as ErrorStatus] = description;
+  for (const [status, description] of Object.entries(spec.errors ?? {}) as Array<[string, string]>)
+    errors[Number(status) as ErrorStatus] = description;
   for (const [status, description] of Object.entries(errors).sort(([a], [b]) => Number(a) - Number(b))) {
     const name = Number(status) === 503 && spec.idempotencyKey ? 'CommandUnavailable' : ERROR_NAME[Number(status)];
     responses[status] = { $ref: `#/components/responses/${name}`, ...(description ? { description } : {}) };
@@ -159,7 +178,12 @@ function operation(endpoint: RegisteredEndpoint, tags: string[] | undefined): Js
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schemaOf(spec.body, 'input'), ...(spec.bodyExample ? { example: spec.bodyExample } : {}) } },
+            content: {
+              'application/json': {
+                schema: schemaOf(spec.body, 'input'),
+                ...(spec.bodyExample ? { example: spec.bodyExample } : {}),
+              },
+            },
           },
         }
       : {}),
@@ -195,7 +219,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     for (const [method, op] of Object.entries(item as Json)) {
       const nestOp = op as { operationId?: string; tags?: string[] };
       const endpoint = nestOp.operationId ? ENDPOINTS.get(nestOp.operationId) : undefined;
-      if (!endpoint) throw new Error(`${method.toUpperCase()} ${path} has no @Endpoint spec: describe it before publishing it`);
+      if (!endpoint)
+        throw new Error(`${method.toUpperCase()} ${path} has no @Endpoint spec: describe it before publishing it`);
       methods[method] = operation(endpoint, nestOp.tags);
     }
     paths[path] = methods;
@@ -208,7 +233,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     components: {
       schemas: componentSchemas() as never,
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `npm run keys -- create --role ROLE ...` (printed once), sent as `Authorization: Bearer <key>`; in /docs, press Authorize and paste it' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API key from `npm run keys -- create --role ROLE ...` (printed once), sent as `Authorization: Bearer <key>`; in /docs, press Authorize and paste it',
+        },
       },
       parameters: { IdempotencyKey: IDEMPOTENCY_KEY as never },
       headers: HEADERS as never,

@@ -12,9 +12,13 @@ interface BodyParserError {
 
 const BODY_PARSER_PROBLEMS: Record<string, (e: BodyParserError) => Problem> = {
   'entity.parse.failed': () =>
-    new Problem(400, 'Malformed JSON', 'The body is not valid JSON.', [{ field: 'body', rule: 'json', message: 'must be valid JSON' }]),
+    new Problem(400, 'Malformed JSON', 'The body is not valid JSON.', [
+      { field: 'body', rule: 'json', message: 'must be valid JSON' },
+    ]),
   'entity.too.large': () =>
-    new Problem(413, 'Payload too large', 'The body exceeds the size limit.', [{ field: 'body', rule: 'maxSize', message: 'body is too large' }]),
+    new Problem(413, 'Payload too large', 'The body exceeds the size limit.', [
+      { field: 'body', rule: 'maxSize', message: 'body is too large' },
+    ]),
   'encoding.unsupported': (e) => new Problem(415, 'Unsupported encoding', e.message),
   'charset.unsupported': (e) => new Problem(415, 'Unsupported charset', e.message),
 };
@@ -28,7 +32,11 @@ const GRPC_UNAVAILABLE = 14;
  * and others keep it as `cause`), so the chain is walked.
  */
 export function isTemporalUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if ((code === GRPC_DEADLINE_EXCEEDED || code === GRPC_UNAVAILABLE) && 'details' in e) return true;
   }
@@ -41,12 +49,14 @@ export function toProblem(error: unknown): Problem | undefined {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     // Nest wraps body-parser failures (malformed JSON, size) into these.
-    if (status === 400 && error.message.includes('JSON')) return BODY_PARSER_PROBLEMS['entity.parse.failed']({ message: error.message });
+    if (status === 400 && error.message.includes('JSON'))
+      return BODY_PARSER_PROBLEMS['entity.parse.failed']({ message: error.message });
     if (status === 413) return BODY_PARSER_PROBLEMS['entity.too.large']({ message: error.message });
     return new Problem(status, error.message, status === 404 ? 'No such resource.' : error.message);
   }
   const parserError = error as BodyParserError;
-  const known = parserError && typeof parserError.type === 'string' ? BODY_PARSER_PROBLEMS[parserError.type] : undefined;
+  const known =
+    parserError && typeof parserError.type === 'string' ? BODY_PARSER_PROBLEMS[parserError.type] : undefined;
   return known?.(parserError);
 }
 
@@ -61,7 +71,10 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     let problem = toProblem(error);
     if (!problem) {
-      this.logger.error(`${request.method} ${request.url} failed`, error instanceof Error ? error.stack : String(error));
+      this.logger.error(
+        `${request.method} ${request.url} failed`,
+        error instanceof Error ? error.stack : String(error),
+      );
       problem = new Problem(500, 'Internal error', 'The server failed to handle the request; it has been logged.');
     }
     // A command answered 503 names its key: retried with it, the command applies at most once.

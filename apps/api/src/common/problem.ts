@@ -25,7 +25,14 @@ export class Problem extends Error {
 
   /** The same problem with more members and headers. */
   withExtra(extra: Record<string, unknown>, headers: Record<string, string> = {}): Problem {
-    return new Problem(this.status, this.title, this.detail, this.errors, { ...this.extra, ...extra }, { ...this.headers, ...headers });
+    return new Problem(
+      this.status,
+      this.title,
+      this.detail,
+      this.errors,
+      { ...this.extra, ...extra },
+      { ...this.headers, ...headers },
+    );
   }
 
   static badRequest(errors: FieldError[], detail = 'The request does not match the schema.'): Problem {

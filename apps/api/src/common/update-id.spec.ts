@@ -17,7 +17,11 @@ describe('command keys', () => {
 
 describe('command identity', () => {
   const body = { kind: 'solution', respondedAt: '2026-03-02T09:00:00.000Z', nested: { b: 1, a: [2, { d: 1, c: 2 }] } };
-  const reordered = { nested: { a: [2, { c: 2, d: 1 }], b: 1 }, respondedAt: '2026-03-02T09:00:00.000Z', kind: 'solution' };
+  const reordered = {
+    nested: { a: [2, { c: 2, d: 1 }], b: 1 },
+    respondedAt: '2026-03-02T09:00:00.000Z',
+    kind: 'solution',
+  };
 
   it('derives the update ID from scope and key only, and the fingerprint from scope and body, key order ignored', () => {
     const one = commandIdentity('response', 'k1', body);
@@ -34,7 +38,11 @@ describe('command identity', () => {
   it('puts the fingerprint in the argument without changing the original', () => {
     const command = commandIdentity('severity', 'k', { severity: 1 });
     const argument = { severity: 1, reason: 'down' };
-    expect(withFingerprint(argument, command)).toEqual({ severity: 1, reason: 'down', requestFingerprint: command.fingerprint });
+    expect(withFingerprint(argument, command)).toEqual({
+      severity: 1,
+      reason: 'down',
+      requestFingerprint: command.fingerprint,
+    });
     expect(argument).toEqual({ severity: 1, reason: 'down' });
   });
 

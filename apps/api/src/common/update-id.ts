@@ -1,7 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { CommandFingerprint, fingerprintOf, REQUEST_FINGERPRINT } from '../../../../libs/contracts/src/command-fingerprint';
+import {
+  CommandFingerprint,
+  fingerprintOf,
+  REQUEST_FINGERPRINT,
+} from '../../../../libs/contracts/src/command-fingerprint';
 import { Problem } from './problem';
 
 /**
@@ -47,7 +51,9 @@ export interface CommandIdentity {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -55,7 +61,10 @@ function canonicalJson(value: unknown): string {
 
 /** The identity of a command: `scope` names the operation (and its target), `body` what the client sent. */
 export function commandIdentity(scope: string, key: string | undefined, body: unknown): CommandIdentity {
-  const fingerprint = createHash('sha256').update(`${scope}\n${canonicalJson(body)}`).digest('hex').slice(0, 32);
+  const fingerprint = createHash('sha256')
+    .update(`${scope}\n${canonicalJson(body)}`)
+    .digest('hex')
+    .slice(0, 32);
   return { updateId: updateIdFor(scope, key), fingerprint };
 }
 
@@ -89,6 +98,9 @@ export async function executeCommand<R, A extends object>(
   argument: A,
   command: CommandIdentity,
 ): Promise<R> {
-  const result = await handle.executeUpdate(update, { args: [withFingerprint(argument, command)], updateId: command.updateId });
+  const result = await handle.executeUpdate(update, {
+    args: [withFingerprint(argument, command)],
+    updateId: command.updateId,
+  });
   return sameCommand(result, command);
 }

@@ -18,7 +18,8 @@ export function andQuery(conditions: Array<string | undefined | false>): string 
   return conditions.filter(Boolean).join(' AND ');
 }
 
-const badToken = () => Problem.badRequest([{ field: 'pageToken', rule: 'format', message: 'is not a page token from this API' }]);
+const badToken = () =>
+  Problem.badRequest([{ field: 'pageToken', rule: 'format', message: 'is not a page token from this API' }]);
 
 /**
  * Visibility page tokens are JSON (SQL and Elasticsearch stores alike): anything else is refused here,

@@ -14,33 +14,48 @@ import { filterValue } from '../common/validation';
 
 const dateOrInstant = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be a date YYYY-MM-DD or an ISO instant with offset');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    'must be a date YYYY-MM-DD or an ISO instant with offset',
+  );
 
-export const requestHealthCheckSchema = component('RequestHealthCheckRequest', z.strictObject({
-  kind: z.enum(['remote', 'onsite'], 'must be remote or onsite'),
-  preferredDates: z.array(dateOrInstant).max(10, 'must list at most 10 dates').optional(),
-}));
+export const requestHealthCheckSchema = component(
+  'RequestHealthCheckRequest',
+  z.strictObject({
+    kind: z.enum(['remote', 'onsite'], 'must be remote or onsite'),
+    preferredDates: z.array(dateOrInstant).max(10, 'must list at most 10 dates').optional(),
+  }),
+);
 export type RequestHealthCheckBody = z.infer<typeof requestHealthCheckSchema>;
 
 export const scheduleTaskSchema = component('ScheduleTaskRequest', z.strictObject({ date: dateOrInstant }));
-export const completeTaskSchema = component('CompleteTaskRequest', z.strictObject({
-  summary: z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters'),
-}));
+export const completeTaskSchema = component(
+  'CompleteTaskRequest',
+  z.strictObject({
+    summary: z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters'),
+  }),
+);
 
 const dueBefore = z.iso.datetime({ offset: true, error: 'must be an ISO instant such as 2027-01-31T17:00:00Z' });
 
 export const listTasksQuerySchema = z.strictObject({
-  owner: filterValue(200).optional().describe('TAM id or queue address; a TAM key may name only itself (default: the calling TAM; admin: all)'),
+  owner: filterValue(200)
+    .optional()
+    .describe('TAM id or queue address; a TAM key may name only itself (default: the calling TAM; admin: all)'),
   state: z.enum(TASK_STATES as [string, ...string[]], `must be one of ${TASK_STATES.join(', ')}`).optional(),
   dueBefore: dueBefore.optional().describe('tasks due before this ISO instant'),
   /** The name before query parameters were camelCase; accepted for one release. */
-  due_before: dueBefore.optional().meta({ deprecated: true, description: 'deprecated alias of dueBefore (removed in the next release)' }),
+  due_before: dueBefore
+    .optional()
+    .meta({ deprecated: true, description: 'deprecated alias of dueBefore (removed in the next release)' }),
   ...pageQuery,
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
 
 export const taskFeedQuerySchema = z.strictObject({
-  owner: filterValue(200).optional().describe('admin keys only: TAM id or queue address (default: every owner); a TAM key gets its own feed'),
+  owner: filterValue(200)
+    .optional()
+    .describe('admin keys only: TAM id or queue address (default: every owner); a TAM key gets its own feed'),
 });
 
 export const taskIdSchema = z
@@ -57,7 +72,11 @@ export const HealthCheckKindSchema = component('HealthCheckKind', z.enum(['remot
 const ownerKind = z.enum(['tam', 'queue']).describe("the account's TAM, or the center's customer-success queue");
 const nullableInstant = instant.nullable();
 
-const offerStatus = z.object({ status: z.enum(['open', 'requested', 'expired', 'closed']), at: z.string().optional(), reason: z.string().optional() });
+const offerStatus = z.object({
+  status: z.enum(['open', 'requested', 'expired', 'closed']),
+  at: z.string().optional(),
+  reason: z.string().optional(),
+});
 
 export const OfferTaskSchema = component(
   'OfferTask',
@@ -146,7 +165,10 @@ export const TaskPageSchema = component(
   pageOf(TaskSchema).extend({ owner: z.string().nullable().describe('the owner listed (default: the calling TAM)') }),
 );
 
-export const CompletedTaskSchema = component('CompletedTask', z.union([HealthCheckTaskSchema, AccountReviewTaskSchema]));
+export const CompletedTaskSchema = component(
+  'CompletedTask',
+  z.union([HealthCheckTaskSchema, AccountReviewTaskSchema]),
+);
 
 const contractYearShape = z.object({ contractYear: z.int(), start: instant, end: instant });
 assertSame<Same<z.infer<typeof contractYearShape>, ContractYear>>();
@@ -161,7 +183,11 @@ const healthCheckYear = contractYearShape.extend({
   reviews: z.array(AccountReviewTaskSchema).optional(),
 });
 assertSame<Same<z.infer<typeof healthCheckYear>, HealthCheckMemo>>();
-export const HealthCheckYearSchema = component('HealthCheckYear', healthCheckYear, "One contract year's offer, requests and review tasks");
+export const HealthCheckYearSchema = component(
+  'HealthCheckYear',
+  healthCheckYear,
+  "One contract year's offer, requests and review tasks",
+);
 
 export const AccountHealthChecksSchema = component(
   'AccountHealthChecks',

@@ -175,7 +175,7 @@ export class TaskFeedController {
       "GET /v1/tasks); an admin key names any `owner`, or none for every owner's tasks.",
     query: taskFeedQuerySchema,
     responses: { 200: { description: 'The feed (text/calendar, RFC 5545)', contentType: 'text/calendar' } },
-    errors: { 403: 'Roles allowed: admin, tam; a TAM key that names no tamId has no feed, nor another owner\'s' },
+    errors: { 403: "Roles allowed: admin, tam; a TAM key that names no tamId has no feed, nor another owner's" },
   })
   feed(
     @Query(new ZodValidationPipe(taskFeedQuerySchema)) query: Parsed<typeof taskFeedQuerySchema>,

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import {
   AccountReviewTask,
   completeAccountReviewUpdate,
@@ -17,7 +22,13 @@ import {
   Task,
 } from '../../../../libs/contracts/src';
 import { Principal } from '../../../../libs/auth/src';
-import { calendarEntryFor, CalendarEntry, domainOf, feed, notificationSettingsFromEnv } from '../../../../libs/notifications/src';
+import {
+  calendarEntryFor,
+  CalendarEntry,
+  domainOf,
+  feed,
+  notificationSettingsFromEnv,
+} from '../../../../libs/notifications/src';
 import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
 import { AppConfig } from '../../../../libs/settings/src';
@@ -42,7 +53,6 @@ import { andQuery, listPage, literal, Page } from '../common/visibility';
 import { TEMPORAL_CLIENT } from '../temporal.providers';
 import { ListTasksQuery, RequestHealthCheckBody } from './health-check.schemas';
 
-
 /** Memo merging drops empty objects: restore them. */
 function normalizeMemo(memo: Record<string, unknown> | undefined): HealthCheckMemo | undefined {
   const value = memo as Partial<HealthCheckMemo> | undefined;
@@ -59,7 +69,12 @@ function normalizeMemo(memo: Record<string, unknown> | undefined): HealthCheckMe
 export type TaskView = Task & { accountId: string; contractYear: number; supportCenter: string; planId: string };
 
 function tasksOf(memo: HealthCheckMemo): TaskView[] {
-  const base = { accountId: memo.accountId, contractYear: memo.contractYear, supportCenter: memo.supportCenter, planId: memo.planId };
+  const base = {
+    accountId: memo.accountId,
+    contractYear: memo.contractYear,
+    supportCenter: memo.supportCenter,
+    planId: memo.planId,
+  };
   return [
     { ...memo.offer, ...base },
     ...Object.values(memo.requests).map((t) => ({ ...(t as HealthCheckTask), ...base })),
@@ -90,7 +105,12 @@ export class HealthChecksService {
   }
 
   /** `POST /v1/accounts/:id/health-checks`: the customer's request for this contract year. */
-  async request(accountId: string, body: RequestHealthCheckBody, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
+  async request(
+    accountId: string,
+    body: RequestHealthCheckBody,
+    principal: Principal,
+    idempotencyKey?: string,
+  ): Promise<HealthCheckTask> {
     const { account } = await this.access.assert(principal, accountId);
     const plan = this.policy.plan(account.plan);
     const kinds = eligibleKinds(this.policy, account.plan);
@@ -99,19 +119,23 @@ export class HealthChecksService {
         {
           field: 'kind',
           rule: 'planFeature',
-          message: `plan ${account.plan} (${plan?.name ?? 'unknown'}) does not include the ${HEALTH_CHECK_LABELS[body.kind]}` +
+          message:
+            `plan ${account.plan} (${plan?.name ?? 'unknown'}) does not include the ${HEALTH_CHECK_LABELS[body.kind]}` +
             (kinds.length ? `; it includes: ${kinds.join(', ')}` : '; it includes no health checks'),
         },
       ]);
     }
     const prepared = healthCheckInputFor(this.policy, account, Date.now());
     if ('reason' in prepared) {
-      throw Problem.unprocessable([{ field: 'kind', rule: 'contractYear', message: `no contract year in progress: ${prepared.reason}` }]);
+      throw Problem.unprocessable([
+        { field: 'kind', rule: 'contractYear', message: `no contract year in progress: ${prepared.reason}` },
+      ]);
     }
     const { input } = prepared;
     const preferredDates = (body.preferredDates ?? []).map((date, i) => {
       const t = parseScheduledDate(date, input.zone);
-      if (t === undefined) throw Problem.badRequest([{ field: `preferredDates[${i}]`, rule: 'format', message: 'is not a valid date' }]);
+      if (t === undefined)
+        throw Problem.badRequest([{ field: `preferredDates[${i}]`, rule: 'format', message: 'is not a valid date' }]);
       return new Date(t).toISOString();
     });
     const args = { kind: body.kind, preferredDates, actor: actorOf(principal) };
@@ -189,7 +213,9 @@ export class HealthChecksService {
         `WorkflowType = ${literal(HEALTH_CHECK_WORKFLOW_TYPE)}`,
         owner !== undefined && `SlaOwner = ${literal(owner)}`,
         activeOnly && `SlaState = "open"`,
-        activeOnly && dueBeforeParam !== undefined && `SlaIhrDueAt < ${literal(new Date(dueBeforeParam).toISOString())}`,
+        activeOnly &&
+          dueBeforeParam !== undefined &&
+          `SlaIhrDueAt < ${literal(new Date(dueBeforeParam).toISOString())}`,
       ]),
       query.pageSize,
       query.pageToken,
@@ -211,7 +237,8 @@ export class HealthChecksService {
    * (at most FEED_MAX_PAGES of 100): a feed that silently stopped at page one would hide tasks.
    */
   async taskFeed(query: { owner?: string }, principal: Principal): Promise<string> {
-    if (principal.role === 'tam' && !principal.tamId) throw Problem.forbidden('This TAM key names no tamId: it has no task feed.');
+    if (principal.role === 'tam' && !principal.tamId)
+      throw Problem.forbidden('This TAM key names no tamId: it has no task feed.');
     // A TAM's feed is its own: another owner is refused (403 ownTasks) by the listing, as on GET /v1/tasks.
     const owner = principal.role === 'tam' ? (query.owner ?? principal.tamId) : query.owner;
     const tasks: TaskView[] = [];
@@ -226,7 +253,15 @@ export class HealthChecksService {
     const settings = this.notificationSettings;
     const domain = domainOf(settings.smtpFrom);
     const entries = tasks
-      .map((task) => calendarEntryFor(task, task.accountId, zone, domain, settings.publicBaseUrl ? `${settings.publicBaseUrl}/v1/tasks/${encodeURIComponent(task.taskId)}` : undefined))
+      .map((task) =>
+        calendarEntryFor(
+          task,
+          task.accountId,
+          zone,
+          domain,
+          settings.publicBaseUrl ? `${settings.publicBaseUrl}/v1/tasks/${encodeURIComponent(task.taskId)}` : undefined,
+        ),
+      )
       .filter((entry): entry is CalendarEntry => entry !== undefined);
     return feed(`Support tasks${owner ? `: ${owner}` : ''}`, zone, entries, new Date().toISOString());
   }
@@ -241,16 +276,33 @@ export class HealthChecksService {
       throw Problem.forbidden(`Task ${id} belongs to ${memo.offer.owner}.`);
     }
     if (parsed.kind === 'offer') {
-      throw Problem.unprocessable([{ field: 'id', rule: 'requestTask', message: 'the offer task is answered by the customer\'s request; schedule and complete the <kind> task' }]);
+      throw Problem.unprocessable([
+        {
+          field: 'id',
+          rule: 'requestTask',
+          message: "the offer task is answered by the customer's request; schedule and complete the <kind> task",
+        },
+      ]);
     }
-    if (parsed.kind === 'review' && !(memo.reviews ?? []).some((t) => t.review === parsed.review)) throw Problem.notFound(`No task ${id}.`);
-    return { parsed, memo, handle: this.client.workflow.getHandle(healthCheckWorkflowId(parsed.accountId, parsed.contractYear)) };
+    if (parsed.kind === 'review' && !(memo.reviews ?? []).some((t) => t.review === parsed.review))
+      throw Problem.notFound(`No task ${id}.`);
+    return {
+      parsed,
+      memo,
+      handle: this.client.workflow.getHandle(healthCheckWorkflowId(parsed.accountId, parsed.contractYear)),
+    };
   }
 
   async schedule(id: string, date: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
     const { parsed, memo, handle } = await this.taskContext(id, principal);
     if (parsed.kind === 'review') {
-      throw Problem.unprocessable([{ field: 'id', rule: 'reviewTask', message: 'an account review has no scheduling step: complete it with its summary once held' }]);
+      throw Problem.unprocessable([
+        {
+          field: 'id',
+          rule: 'reviewTask',
+          message: 'an account review has no scheduling step: complete it with its summary once held',
+        },
+      ]);
     }
     const task = { kind: parsed.kind as HealthCheckKind, memo, handle };
     const zone = this.policy.center(task.memo.supportCenter)?.calendar.zone ?? 'UTC';
@@ -271,7 +323,12 @@ export class HealthChecksService {
     );
   }
 
-  async complete(id: string, summary: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask | AccountReviewTask> {
+  async complete(
+    id: string,
+    summary: string,
+    principal: Principal,
+    idempotencyKey?: string,
+  ): Promise<HealthCheckTask | AccountReviewTask> {
     const { parsed, handle } = await this.taskContext(id, principal);
     if (parsed.kind === 'review') {
       return withWorker(

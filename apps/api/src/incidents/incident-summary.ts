@@ -35,7 +35,7 @@ export function incidentSummary(info: ExecutionView): IncidentSummary {
     severity: sa.get(SA.severity) ?? memo.severity ?? 0,
     priority: sa.get(SA.priority) ?? memo.priority ?? 0,
     state: (sa.get(SA.state) as IncidentState | undefined) ?? memo.state ?? 'pending',
-    ihrDueAt: due ? due.toISOString() : memo.dueAt ?? null,
+    ihrDueAt: due ? due.toISOString() : (memo.dueAt ?? null),
     dueLabel: memo.dueLabel ?? null,
     summary: memo.summary ?? '',
     enteredAt: memo.enteredAt ?? '',

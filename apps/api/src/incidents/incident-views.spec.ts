@@ -12,12 +12,37 @@ import { customerView, FullIncident, INCIDENT_VIEWS, incidentViewFor, publicActo
  */
 
 const KEY_IDS = ['key-agent-7', 'key-admin-1', 'key-acme-3', 'key-tam-9'];
-const ADDRESSES = ['jane.doe@vendor.example', 'sam.manager@vendor.example', 'dee.director@vendor.example', 'ops@vendor.example', '+358401234567'];
+const ADDRESSES = [
+  'jane.doe@vendor.example',
+  'sam.manager@vendor.example',
+  'dee.director@vendor.example',
+  'ops@vendor.example',
+  '+358401234567',
+];
 const SUBSCRIBERS = ['hook-crm-1', 'hook-pager-2'];
 const WEBHOOK_IDS = ['INC-ABC123.0.warn', 'INC-ABC123.0.at_risk', 'INC-ABC123.0.breach'];
-const SECRETS = [...KEY_IDS, ...ADDRESSES, ...SUBSCRIBERS, ...WEBHOOK_IDS, 'slack:supportManager', 'connect ECONNREFUSED 10.0.0.7:443'];
+const SECRETS = [
+  ...KEY_IDS,
+  ...ADDRESSES,
+  ...SUBSCRIBERS,
+  ...WEBHOOK_IDS,
+  'slack:supportManager',
+  'connect ECONNREFUSED 10.0.0.7:443',
+];
 /** Members that only carry delivery internals or key ids. */
-const INTERNAL_KEYS = ['webhookId', 'report', 'recipients', 'delivered', 'attempt', 'unreached', 'undeliverable', 'error', 'failedSubscribers', 'deliveryFailures', 'recordedBy'];
+const INTERNAL_KEYS = [
+  'webhookId',
+  'report',
+  'recipients',
+  'delivered',
+  'attempt',
+  'unreached',
+  'undeliverable',
+  'error',
+  'failedSubscribers',
+  'deliveryFailures',
+  'recordedBy',
+];
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 9, minute)).toISOString();
 
@@ -43,23 +68,68 @@ function fullIncident(): FullIncident {
       { role: 'tam' as const, address: 'jane.doe@vendor.example' },
       { role: 'supportManager' as const, address: 'sam.manager@vendor.example' },
     ],
-    delivered: ['hook-crm-1', 'email:jane.doe@vendor.example', 'email:sam.manager@vendor.example', 'chat:slack:supportManager'],
+    delivered: [
+      'hook-crm-1',
+      'email:jane.doe@vendor.example',
+      'email:sam.manager@vendor.example',
+      'chat:slack:supportManager',
+    ],
     attempt: 3,
     unreached: [{ role: 'supportDirector' as const, reason: 'no channel for dee.director@vendor.example' }],
     undeliverable: 'sms to +358401234567 refused',
   });
   const timeline: Array<{ type: TimelineType; actor?: string; details: Record<string, unknown> }> = [
-    { type: 'opened', actor: 'customer:key-acme-3', details: { severity: 2, priority: 2, channel: 'portal', planId: 'SPE' } },
-    { type: 'clock.planned', details: { generation: 0, severity: 2, coverage: '24x7', targetMs: 3_600_000, dueAt: at(60) } },
+    {
+      type: 'opened',
+      actor: 'customer:key-acme-3',
+      details: { severity: 2, priority: 2, channel: 'portal', planId: 'SPE' },
+    },
+    {
+      type: 'clock.planned',
+      details: { generation: 0, severity: 2, coverage: '24x7', targetMs: 3_600_000, dueAt: at(60) },
+    },
     { type: 'step.fired', details: { step: 'warn', event: 'ihr.warning', at: at(30), webhookId: WEBHOOK_IDS[0] } },
-    { type: 'step.delivered', details: { step: 'warn', webhookId: WEBHOOK_IDS[0], delivered: ['hook-crm-1', 'email:ops@vendor.example'], recipients: 1, unreached: [{ role: 'tam', reason: 'jane.doe@vendor.example bounced' }] } },
+    {
+      type: 'step.delivered',
+      details: {
+        step: 'warn',
+        webhookId: WEBHOOK_IDS[0],
+        delivered: ['hook-crm-1', 'email:ops@vendor.example'],
+        recipients: 1,
+        unreached: [{ role: 'tam', reason: 'jane.doe@vendor.example bounced' }],
+      },
+    },
     { type: 'step.fired', details: { step: 'at_risk', event: 'ihr.at_risk', at: at(45), webhookId: WEBHOOK_IDS[1] } },
-    { type: 'step.delivery_failed', details: { step: 'at_risk', event: 'ihr.at_risk', webhookId: WEBHOOK_IDS[1], error: 'hook-pager-2: connect ECONNREFUSED 10.0.0.7:443' } },
+    {
+      type: 'step.delivery_failed',
+      details: {
+        step: 'at_risk',
+        event: 'ihr.at_risk',
+        webhookId: WEBHOOK_IDS[1],
+        error: 'hook-pager-2: connect ECONNREFUSED 10.0.0.7:443',
+      },
+    },
     { type: 'step.fired', details: { step: 'breach', event: 'ihr.breached', at: at(60), webhookId: WEBHOOK_IDS[2] } },
-    { type: 'step.undeliverable', details: { step: 'breach', event: 'ihr.breached', webhookId: WEBHOOK_IDS[2], reason: 'no address for dee.director@vendor.example' } },
+    {
+      type: 'step.undeliverable',
+      details: {
+        step: 'breach',
+        event: 'ihr.breached',
+        webhookId: WEBHOOK_IDS[2],
+        reason: 'no address for dee.director@vendor.example',
+      },
+    },
     { type: 'ihr.breached', details: { dueAt: at(60), breachedAt: at(60) } },
-    { type: 'response.recorded', actor: 'agent:key-agent-7', details: { kind: 'solution', respondedAt: at(70), ihr: true, recordedBy: 'agent:key-agent-7' } },
-    { type: 'severity.changed', actor: 'admin:key-admin-1', details: { from: 2, to: 3, reason: 'contained', dueAt: at(90) } },
+    {
+      type: 'response.recorded',
+      actor: 'agent:key-agent-7',
+      details: { kind: 'solution', respondedAt: at(70), ihr: true, recordedBy: 'agent:key-agent-7' },
+    },
+    {
+      type: 'severity.changed',
+      actor: 'admin:key-admin-1',
+      details: { from: 2, to: 3, reason: 'contained', dueAt: at(90) },
+    },
     { type: 'priority.changed', actor: 'tam:key-tam-9', details: { from: 2, to: 1 } },
     { type: 'resolved', actor: 'agent:key-agent-7', details: { state: 'breached', summary: 'patched' } },
   ];
@@ -89,24 +159,70 @@ function fullIncident(): FullIncident {
       ],
       explanation,
     },
-    outcome: { outcome: 'breached', kind: 'solution', responder: 'agent:key-agent-7', respondedAt: at(70), dueAt: at(60), businessTimeTakenMs: 4_200_000 },
+    outcome: {
+      outcome: 'breached',
+      kind: 'solution',
+      responder: 'agent:key-agent-7',
+      respondedAt: at(70),
+      dueAt: at(60),
+      businessTimeTakenMs: 4_200_000,
+    },
     breachedAt: at(60),
     responses: [
       // `recordedBy`/`recordedAt`: a field the status may carry (issue 14, item 4); the allow-list keeps it out.
-      { kind: 'solution', responder: 'agent:key-agent-7', respondedAt: at(70), ihr: true, recordedBy: 'agent:key-agent-7', recordedAt: at(71) } as FullIncident['responses'][number],
+      {
+        kind: 'solution',
+        responder: 'agent:key-agent-7',
+        respondedAt: at(70),
+        ihr: true,
+        recordedBy: 'agent:key-agent-7',
+        recordedAt: at(71),
+      } as FullIncident['responses'][number],
       { kind: 'information_request', responder: 'Eve (support)', respondedAt: at(75), ihr: false },
     ],
     ladder: {
       fired: [
-        { id: 'warn', event: 'ihr.warning', at: at(30), firedAt: at(30), webhookId: WEBHOOK_IDS[0], delivery: 'delivered', report: report(WEBHOOK_IDS[0]) },
-        { id: 'at_risk', event: 'ihr.at_risk', at: at(45), firedAt: at(46), webhookId: WEBHOOK_IDS[1], delivery: 'failed', error: 'hook-pager-2: connect ECONNREFUSED 10.0.0.7:443' },
-        { id: 'breach', event: 'ihr.breached', at: at(60), firedAt: at(60), webhookId: WEBHOOK_IDS[2], delivery: 'undeliverable', report: report(WEBHOOK_IDS[2]), error: 'no address for dee.director@vendor.example' },
+        {
+          id: 'warn',
+          event: 'ihr.warning',
+          at: at(30),
+          firedAt: at(30),
+          webhookId: WEBHOOK_IDS[0],
+          delivery: 'delivered',
+          report: report(WEBHOOK_IDS[0]),
+        },
+        {
+          id: 'at_risk',
+          event: 'ihr.at_risk',
+          at: at(45),
+          firedAt: at(46),
+          webhookId: WEBHOOK_IDS[1],
+          delivery: 'failed',
+          error: 'hook-pager-2: connect ECONNREFUSED 10.0.0.7:443',
+        },
+        {
+          id: 'breach',
+          event: 'ihr.breached',
+          at: at(60),
+          firedAt: at(60),
+          webhookId: WEBHOOK_IDS[2],
+          delivery: 'undeliverable',
+          report: report(WEBHOOK_IDS[2]),
+          error: 'no address for dee.director@vendor.example',
+        },
       ],
       pending: [{ id: 'level2', event: 'ihr.escalated', afterBreachMs: 3_600_000 }],
     },
     timeline: timeline.map((e, i) => ({ at: at(i), ...e })),
     deliveryFailures: [
-      { at: at(46), stepId: 'at_risk', event: 'ihr.at_risk', webhookId: WEBHOOK_IDS[1], error: 'connect ECONNREFUSED 10.0.0.7:443', failedSubscribers: ['hook-pager-2'] },
+      {
+        at: at(46),
+        stepId: 'at_risk',
+        event: 'ihr.at_risk',
+        webhookId: WEBHOOK_IDS[1],
+        error: 'connect ECONNREFUSED 10.0.0.7:443',
+        failedSubscribers: ['hook-pager-2'],
+      },
     ],
     resolution: { at: at(80), summary: 'patched', actor: 'admin:key-admin-1' },
     remainingBusinessMs: null,
@@ -130,7 +246,8 @@ describe('incident views by role (issue 14, item 12)', () => {
   it('the fixture does carry every internal (so the customer test below means something)', () => {
     const { keys, values } = walk(fullIncident());
     for (const key of INTERNAL_KEYS) expect([key, keys.has(key)]).toEqual([key, true]);
-    for (const secret of SECRETS) expect([secret, values.some((v) => String(v).includes(secret))]).toEqual([secret, true]);
+    for (const secret of SECRETS)
+      expect([secret, values.some((v) => String(v).includes(secret))]).toEqual([secret, true]);
   });
 
   it('has a projection for every role, chosen in one place', () => {
@@ -161,7 +278,14 @@ describe('incident views by role (issue 14, item 12)', () => {
 
     it('still see their incident: state, clock, steps fired, responses and changes (actors by role)', () => {
       const v = view();
-      expect(v).toMatchObject({ incidentId: 'INC-ABC123', state: 'breached', severity: 3, priority: 1, breachedAt: at(60), remainingBusinessMs: null });
+      expect(v).toMatchObject({
+        incidentId: 'INC-ABC123',
+        state: 'breached',
+        severity: 3,
+        priority: 1,
+        breachedAt: at(60),
+        remainingBusinessMs: null,
+      });
       expect(v.ihr).toEqual(fullIncident().ihr);
       expect(v.ladder.fired).toEqual([
         { id: 'warn', event: 'ihr.warning', at: at(30), firedAt: at(30) },
@@ -187,10 +311,14 @@ describe('incident views by role (issue 14, item 12)', () => {
         ['priority.changed', 'tam'],
         ['resolved', 'agent'],
       ]);
-      expect(v.timeline.find((e) => e.type === 'step.fired')!.details).toEqual({ step: 'warn', event: 'ihr.warning', at: at(30) });
+      expect(v.timeline.find((e) => e.type === 'step.fired')!.details).toEqual({
+        step: 'warn',
+        event: 'ihr.warning',
+        at: at(30),
+      });
     });
 
-    it('is the document\'s CustomerIncidentStatus, unchanged by the answer serializer, and not the full IncidentStatus', () => {
+    it("is the document's CustomerIncidentStatus, unchanged by the answer serializer, and not the full IncidentStatus", () => {
       const v = view();
       expect(CustomerIncidentStatusSchema.parse(v)).toEqual(v);
       expect(IncidentSchema.parse(v)).toEqual(v);
@@ -200,12 +328,29 @@ describe('incident views by role (issue 14, item 12)', () => {
     it('the full status serializes as IncidentStatus, with nothing dropped', () => {
       // Without the future `recordedBy`/`recordedAt` members, which the document does not name yet.
       const full = fullIncident();
-      full.responses = full.responses.map(({ kind, responder, respondedAt, ihr }) => ({ kind, responder, respondedAt, ihr }));
+      full.responses = full.responses.map(({ kind, responder, respondedAt, ihr }) => ({
+        kind,
+        responder,
+        respondedAt,
+        ihr,
+      }));
       expect(IncidentSchema.parse(full)).toEqual(full);
     });
 
     it('a customer view of a fresh incident (no clock, outcome or resolution yet) is valid too', () => {
-      const fresh = { ...fullIncident(), state: 'pending' as const, ihr: null, outcome: null, breachedAt: null, responses: [], resolution: null, remainingBusinessMs: 1000, timeline: [], deliveryFailures: [], ladder: { fired: [], pending: [] } };
+      const fresh = {
+        ...fullIncident(),
+        state: 'pending' as const,
+        ihr: null,
+        outcome: null,
+        breachedAt: null,
+        responses: [],
+        resolution: null,
+        remainingBusinessMs: 1000,
+        timeline: [],
+        deliveryFailures: [],
+        ladder: { fired: [], pending: [] },
+      };
       const v = customerView(fresh);
       expect(CustomerIncidentStatusSchema.parse(v)).toEqual(v);
     });

@@ -49,8 +49,15 @@ const CUSTOMER_DETAILS: Record<TimelineType, readonly string[] | null> = {
 function customerEvent(event: TimelineEvent): TimelineEvent | undefined {
   const allowed = CUSTOMER_DETAILS[event.type];
   if (!allowed) return undefined;
-  const details = Object.fromEntries(allowed.filter((k) => event.details[k] !== undefined).map((k) => [k, event.details[k]]));
-  return { at: event.at, type: event.type, ...(event.actor !== undefined ? { actor: publicActor(event.actor) } : {}), details };
+  const details = Object.fromEntries(
+    allowed.filter((k) => event.details[k] !== undefined).map((k) => [k, event.details[k]]),
+  );
+  return {
+    at: event.at,
+    type: event.type,
+    ...(event.actor !== undefined ? { actor: publicActor(event.actor) } : {}),
+    details,
+  };
 }
 
 /** Admin keys: everything. */
@@ -104,7 +111,12 @@ export function customerView(status: FullIncident): CustomerIncidentStatus {
       ...(outcome.businessTimeTakenMs !== undefined ? { businessTimeTakenMs: outcome.businessTimeTakenMs } : {}),
     },
     breachedAt: status.breachedAt,
-    responses: status.responses.map((r) => ({ kind: r.kind, responder: publicActor(r.responder), respondedAt: r.respondedAt, ihr: r.ihr })),
+    responses: status.responses.map((r) => ({
+      kind: r.kind,
+      responder: publicActor(r.responder),
+      respondedAt: r.respondedAt,
+      ihr: r.ihr,
+    })),
     ladder: {
       fired: status.ladder.fired.map((s) => ({ id: s.id, event: s.event, at: s.at, firedAt: s.firedAt })),
       pending: status.ladder.pending.map((s) => ({

@@ -1,5 +1,10 @@
 import { EXAMPLES } from './incident.examples';
-import { OpenedIncidentSchema, openIncidentSchema, RecordedResponseSchema, recordResponseSchema } from './incident.schemas';
+import {
+  OpenedIncidentSchema,
+  openIncidentSchema,
+  RecordedResponseSchema,
+  recordResponseSchema,
+} from './incident.schemas';
 
 describe('published incident examples', () => {
   it.each([

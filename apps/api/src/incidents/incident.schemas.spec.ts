@@ -48,7 +48,9 @@ describe('severity is 1 to 4 (issue 14, item 16)', () => {
   });
 
   it('the list filter takes the same range (its value is a query string)', () => {
-    expect(errorsOf(() => parseOrThrow(listIncidentsQuerySchema, { severity: '5' }))).toEqual([expect.objectContaining({ field: 'severity', rule: 'max' })]);
+    expect(errorsOf(() => parseOrThrow(listIncidentsQuerySchema, { severity: '5' }))).toEqual([
+      expect.objectContaining({ field: 'severity', rule: 'max' }),
+    ]);
     expect(parseOrThrow(listIncidentsQuerySchema, { severity: '4' })).toMatchObject({ severity: 4 });
   });
 });

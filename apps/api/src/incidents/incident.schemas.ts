@@ -16,50 +16,75 @@ import {
 } from '../../../../libs/contracts/src';
 import { CalendarSchema, ExplanationSchema } from '../calendars/calendar.schemas';
 import { component } from '../common/schema-registry';
-import { assertSame, ChannelSchema, CoverageSchema, FieldErrorSchema, instant, pageOf, pageQuery, PrioritySchema, Same, SeveritySchema } from '../common/shapes';
+import {
+  assertSame,
+  ChannelSchema,
+  CoverageSchema,
+  FieldErrorSchema,
+  instant,
+  pageOf,
+  pageQuery,
+  PrioritySchema,
+  Same,
+  SeveritySchema,
+} from '../common/shapes';
 import { filterValue } from '../common/validation';
 
 const id = (what: string) => z.string().regex(ID_PATTERN, `must be a ${what} id (letters, digits, . _ -; up to 64)`);
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const level = z.int('must be a whole number').min(1, 'must be 1 to 4').max(4, 'must be 1 to 4');
 
 /** Body of `POST /v1/incidents`. */
-export const openIncidentSchema = component('OpenIncidentRequest', z.strictObject({
-  accountId: id('account'),
-  /** Optional for customer keys bound to a contact: defaults to that contact. */
-  contactId: id('contact').optional(),
-  severity: level,
-  priority: level,
-  channel: z.enum(CHANNELS, `must be one of ${CHANNELS.join(', ')}`),
-  product: text(100),
-  productVersion: text(50),
-  summary: text(200),
-  description: text(20_000),
-  environment: text(200).optional(),
-  enteredAt: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-01-02T16:00:00+02:00' })
-    .optional()
-    .describe('when the incident was entered, if not now (an integration replaying a ticket): agent and admin keys only (a customer key gets 403 `agentOrAdminOnly`); at most 60 s ahead and 30 days back'),
-  externalRef: text(128).optional(),
-}));
+export const openIncidentSchema = component(
+  'OpenIncidentRequest',
+  z.strictObject({
+    accountId: id('account'),
+    /** Optional for customer keys bound to a contact: defaults to that contact. */
+    contactId: id('contact').optional(),
+    severity: level,
+    priority: level,
+    channel: z.enum(CHANNELS, `must be one of ${CHANNELS.join(', ')}`),
+    product: text(100),
+    productVersion: text(50),
+    summary: text(200),
+    description: text(20_000),
+    environment: text(200).optional(),
+    enteredAt: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-01-02T16:00:00+02:00' })
+      .optional()
+      .describe(
+        'when the incident was entered, if not now (an integration replaying a ticket): agent and admin keys only (a customer key gets 403 `agentOrAdminOnly`); at most 60 s ahead and 30 days back',
+      ),
+    externalRef: text(128).optional(),
+  }),
+);
 export type OpenIncidentBody = z.infer<typeof openIncidentSchema>;
 
-export const incidentIdSchema = z.string().regex(/^INC-[A-Z0-9]{1,32}$/, 'must be an incident id such as INC-7F3A9C21B4E0');
+export const incidentIdSchema = z
+  .string()
+  .regex(/^INC-[A-Z0-9]{1,32}$/, 'must be an incident id such as INC-7F3A9C21B4E0');
 
 /** Kinds that never count as a human response (rule 4); named so the client gets a clear 422. */
 export const AUTOMATED_KINDS = ['acknowledgement', 'auto_reply', 'automated'] as const;
 
-export const recordResponseSchema = component('RecordResponseRequest', z.strictObject({
-  kind: z.enum(['solution', 'information_request', ...AUTOMATED_KINDS], 'must be solution or information_request'),
-  /** Who responded; default: the calling key. */
-  responder: text(200).optional(),
-  respondedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
-}));
+export const recordResponseSchema = component(
+  'RecordResponseRequest',
+  z.strictObject({
+    kind: z.enum(['solution', 'information_request', ...AUTOMATED_KINDS], 'must be solution or information_request'),
+    /** Who responded; default: the calling key. */
+    responder: text(200).optional(),
+    respondedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' }).optional(),
+  }),
+);
 
-export const reclassifySchema = component('ReclassifyRequest', z.strictObject({
-  severity: level,
-  reason: text(2_000),
-}));
+export const reclassifySchema = component(
+  'ReclassifyRequest',
+  z.strictObject({
+    severity: level,
+    reason: text(2_000),
+  }),
+);
 
 export const priorityChangeSchema = component('PriorityChangeRequest', z.strictObject({ priority: level }));
 
@@ -84,7 +109,9 @@ export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
 
 export const IncidentStateSchema = component(
   'IncidentState',
-  z.enum(['pending', 'met', 'breached', 'resolved']).describe('the IHR outcome; `resolved` = resolved before any outcome'),
+  z
+    .enum(['pending', 'met', 'breached', 'resolved'])
+    .describe('the IHR outcome; `resolved` = resolved before any outcome'),
 );
 export const RoleSchema = component('Role', z.enum(ROLES));
 export const ResponseKindSchema = component('ResponseKind', z.enum(['solution', 'information_request']));
@@ -164,13 +191,18 @@ export const DeliveryReportSchema = component(
     recipients: z.array(z.object({ role: RoleSchema, address: z.string() })),
     delivered: z
       .array(z.string())
-      .describe('targets that received the event: webhook subscriber ids (2xx), `email:<address>`, `chat:<kind>:<role>`'),
+      .describe(
+        'targets that received the event: webhook subscriber ids (2xx), `email:<address>`, `chat:<kind>:<role>`',
+      ),
     attempt: z.int(),
     unreached: z
       .array(z.object({ role: z.union([RoleSchema, z.enum(['owner', 'contact'])]), reason: z.string() }))
       .optional()
       .describe('roles (or people) no channel reaches, with the reason'),
-    undeliverable: z.string().optional().describe('set when no target at all could be reached: why (the step is `undeliverable`)'),
+    undeliverable: z
+      .string()
+      .optional()
+      .describe('set when no target at all could be reached: why (the step is `undeliverable`)'),
   }),
 );
 assertSame<Same<z.infer<typeof DeliveryReportSchema>, DeliveryReport>>();
@@ -192,7 +224,12 @@ export const FiredStepSchema = component(
 );
 assertSame<Same<z.infer<typeof FiredStepSchema>, FiredStep>>();
 
-const PendingStepSchema = z.object({ id: z.string(), event: z.string(), at: instant.optional(), afterBreachMs: z.number().optional() });
+const PendingStepSchema = z.object({
+  id: z.string(),
+  event: z.string(),
+  at: instant.optional(),
+  afterBreachMs: z.number().optional(),
+});
 assertSame<Same<z.infer<typeof PendingStepSchema>, PendingStep>>();
 
 const TimelineEventSchema = z.object({
@@ -244,16 +281,24 @@ const incidentStatusShape = z.object({
   responses: z.array(ResponseRecordSchema),
   ladder: z.object({ fired: z.array(FiredStepSchema), pending: z.array(PendingStepSchema) }),
   timeline: z.array(TimelineEventSchema),
-  timelineTotal: z.number().int().optional()
+  timelineTotal: z
+    .number()
+    .int()
+    .optional()
     .describe('Entries in the whole timeline, where `timeline` holds only the last ones'),
-  timelineTruncated: z.boolean().optional()
+  timelineTruncated: z
+    .boolean()
+    .optional()
     .describe('true: `timeline` holds the last entries only; GET /v1/incidents/{id}/timeline pages them all'),
   deliveryFailures: z.array(DeliveryFailureSchema),
   resolution: z.object({ at: instant, summary: z.string(), actor: z.string() }).nullable(),
 });
 assertSame<Same<z.infer<typeof incidentStatusShape>, IncidentStatus>>();
 
-const remainingBusinessMs = z.number().nullable().describe('coverage time left until the IHR is due (0 once passed; null once settled)');
+const remainingBusinessMs = z
+  .number()
+  .nullable()
+  .describe('coverage time left until the IHR is due (0 once passed; null once settled)');
 
 export const IncidentStatusSchema = component(
   'IncidentStatus',
@@ -322,7 +367,10 @@ export const timelineQuerySchema = z.strictObject({
     .max(1000, 'must be 1 to 1000')
     .default(100)
     .describe('entries a page (1-1000)'),
-  pageToken: z.string().regex(/^\d{1,9}$/, 'is not a page token from this API').optional()
+  pageToken: z
+    .string()
+    .regex(/^\d{1,9}$/, 'is not a page token from this API')
+    .optional()
     .describe('the `nextPageToken` of the previous page'),
 });
 export type TimelineQuery = z.infer<typeof timelineQuerySchema>;

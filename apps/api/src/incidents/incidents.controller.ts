@@ -33,7 +33,8 @@ import { IncidentsService } from './incidents.service';
 const params = { id: incidentIdSchema };
 const incidentIdParam = new ZodValidationPipe(incidentIdSchema);
 const ON_RESOLVED = 'The incident is resolved (`incident: open`)';
-const NO_WORKER = 'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
+const NO_WORKER =
+  'No worker took the command in time, or Temporal did not answer within the deadline; retry with the same Idempotency-Key';
 
 @ApiTags('incidents')
 @Controller('v1/incidents')
@@ -55,10 +56,14 @@ export class IncidentsController {
     idempotencyKey: true,
     responses: {
       201: { description: 'Opened', schema: OpenedIncidentSchema, headers: ['Location'], example: EXAMPLES.opened },
-      200: { description: 'Already opened with this Idempotency-Key', schema: OpenedIncidentSchema, headers: ['Location'] },
+      200: {
+        description: 'Already opened with this Idempotency-Key',
+        schema: OpenedIncidentSchema,
+        headers: ['Location'],
+      },
     },
     errors: {
-      403: 'The key\'s role may not open incidents (tam), or a customer key sent `enteredAt` (`enteredAt: agentOrAdminOnly`; agent and admin keys only)',
+      403: "The key's role may not open incidents (tam), or a customer key sent `enteredAt` (`enteredAt: agentOrAdminOnly`; agent and admin keys only)",
       409: 'Idempotency-Key reused with another body',
       422: 'A rule refuses it: account, contact, plan channel, enteredAt window',
     },
@@ -80,7 +85,7 @@ export class IncidentsController {
   @Endpoint({
     operationId: 'listIncidents',
     summary: 'List incidents (visibility): account, state, severity, plan, center, due range, open; paginated',
-    description: 'Customers see their own account\'s incidents.',
+    description: "Customers see their own account's incidents.",
     query: listIncidentsQuerySchema,
     responses: { 200: { description: 'A page of incidents', schema: IncidentPageSchema } },
     errors: {
@@ -114,7 +119,7 @@ export class IncidentsController {
     operationId: 'getIncidentTimeline',
     summary: 'The whole timeline of an incident, oldest first, page by page',
     description:
-      'Every entry, never dropped (the incident\'s status shows the last entries only, with `timelineTotal` and ' +
+      "Every entry, never dropped (the incident's status shows the last entries only, with `timelineTotal` and " +
       '`timelineTruncated`). Answered by a worker: 503 when none answers in time.',
     params,
     query: timelineQuerySchema,
@@ -171,7 +176,12 @@ export class IncidentsController {
     body: reclassifySchema,
     idempotencyKey: true,
     responses: { 200: { description: 'The new IHR clock', schema: IhrClockSchema } },
-    errors: { 404: 'No such incident', 409: `${ON_RESOLVED}, or the same severity`, 422: 'A rule refuses it', 503: NO_WORKER },
+    errors: {
+      404: 'No such incident',
+      409: `${ON_RESOLVED}, or the same severity`,
+      422: 'A rule refuses it',
+      503: NO_WORKER,
+    },
   })
   reclassify(
     @Param('id', incidentIdParam) id: string,

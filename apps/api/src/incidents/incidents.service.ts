@@ -74,13 +74,17 @@ const MAX_PAST_MS = 30 * 24 * 3600_000;
  * the account so two clients that happen to pick the same key never meet.
  */
 export function incidentIdFor(accountId: string, idempotencyKey: string | undefined): string {
-  const source = idempotencyKey ? createHash('sha256').update(`${accountId}\n${idempotencyKey}`).digest() : randomBytes(16);
+  const source = idempotencyKey
+    ? createHash('sha256').update(`${accountId}\n${idempotencyKey}`).digest()
+    : randomBytes(16);
   return `INC-${source.toString('hex').slice(0, 12).toUpperCase()}`;
 }
 
 function intakeHash(body: OpenIncidentBody): string {
   const { enteredAt: _ignored, ...rest } = body;
-  return createHash('sha256').update(JSON.stringify(rest, Object.keys(rest).sort())).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(rest, Object.keys(rest).sort()))
+    .digest('hex');
 }
 
 @Injectable()
@@ -113,13 +117,22 @@ export class IncidentsService {
     if (!contactId) {
       errors.push({ field: 'contactId', rule: 'required', message: 'is required (the key is not bound to a contact)' });
     } else if (ownAccount && principal.contactId && contactId !== principal.contactId) {
-      errors.push({ field: 'contactId', rule: 'ownContact', message: `this key acts as contact ${principal.contactId}` });
+      errors.push({
+        field: 'contactId',
+        rule: 'ownContact',
+        message: `this key acts as contact ${principal.contactId}`,
+      });
     } else if (!memo.contacts.some((c) => c.contactId === contactId)) {
-      errors.push({ field: 'contactId', rule: 'registered', message: `contact ${contactId} is not registered on account ${body.accountId}` });
+      errors.push({
+        field: 'contactId',
+        rule: 'registered',
+        message: `contact ${contactId} is not registered on account ${body.accountId}`,
+      });
     }
     const { plan: planId } = memo.account;
     const plan = this.policy.plan(planId);
-    if (!plan) throw Problem.conflict(`Account ${body.accountId} is on plan ${planId}, which the policy no longer defines.`);
+    if (!plan)
+      throw Problem.conflict(`Account ${body.accountId} is on plan ${planId}, which the policy no longer defines.`);
     if (!plan.features.channels.includes(body.channel)) {
       errors.push({
         field: 'channel',
@@ -136,8 +149,10 @@ export class IncidentsService {
       });
     }
     const enteredAt = body.enteredAt ? Date.parse(body.enteredAt) : now;
-    if (enteredAt > now + MAX_FUTURE_MS) errors.push({ field: 'enteredAt', rule: 'notInFuture', message: 'must not lie more than 60 s in the future' });
-    if (enteredAt < now - MAX_PAST_MS) errors.push({ field: 'enteredAt', rule: 'maxAge', message: 'must not lie more than 30 days back' });
+    if (enteredAt > now + MAX_FUTURE_MS)
+      errors.push({ field: 'enteredAt', rule: 'notInFuture', message: 'must not lie more than 60 s in the future' });
+    if (enteredAt < now - MAX_PAST_MS)
+      errors.push({ field: 'enteredAt', rule: 'maxAge', message: 'must not lie more than 30 days back' });
     if (errors.length > 0) throw Problem.unprocessable(errors);
     return { account: memo.account, contactId: contactId!, enteredAt, warnings };
   }
@@ -148,11 +163,20 @@ export class IncidentsService {
    * answer can say when the IHR is due. Two Temporal calls at most: the account memo (usually cached)
    * and the start; a describe only when the Idempotency-Key was seen before.
    */
-  async open(body: OpenIncidentBody, principal: Principal, idempotencyKey: string | undefined): Promise<OpenedIncident> {
+  async open(
+    body: OpenIncidentBody,
+    principal: Principal,
+    idempotencyKey: string | undefined,
+  ): Promise<OpenedIncident> {
     // A role rule, decided before any account is read (403 whichever account is named).
     assertMaySetEnteredAt(body, principal);
     const now = Date.now();
-    const { account, contactId, enteredAt: enteredAtMs, warnings } = await this.checkIntake(body, principal, now, false).catch((error: unknown) => {
+    const {
+      account,
+      contactId,
+      enteredAt: enteredAtMs,
+      warnings,
+    } = await this.checkIntake(body, principal, now, false).catch((error: unknown) => {
       // A cached account may predate a contact registered a moment ago: rejections are decided on a fresh read.
       if (error instanceof Problem && error.status === 422) return this.checkIntake(body, principal, now, true);
       throw error;
@@ -174,7 +198,12 @@ export class IncidentsService {
       enteredAt: new Date(enteredAtMs).toISOString(),
       externalRef: body.externalRef,
     };
-    const initialClock = this.planner.plan({ pinned, severity: intake.severity, enteredAt: intake.enteredAt, generation: 0 });
+    const initialClock = this.planner.plan({
+      pinned,
+      severity: intake.severity,
+      enteredAt: intake.enteredAt,
+      generation: 0,
+    });
     const input: IncidentWorkflowInput = { intake, pinned, initialClock };
     const published = publicationAtIntake(input);
     const hash = intakeHash(body);
@@ -195,15 +224,23 @@ export class IncidentsService {
           { key: SA.supportCenter, value: pinned.supportCenter },
           ...published.attributes,
         ]),
-        staticSummary: `${pinned.planId} Sev ${body.severity} P${body.priority} · ${body.accountId} · ${body.summary}`.slice(0, 200),
-        staticDetails: `Incident ${incidentId} for account ${body.accountId} (${pinned.planName}, ${pinned.supportCenter}), ` +
+        staticSummary:
+          `${pinned.planId} Sev ${body.severity} P${body.priority} · ${body.accountId} · ${body.summary}`.slice(0, 200),
+        staticDetails:
+          `Incident ${incidentId} for account ${body.accountId} (${pinned.planName}, ${pinned.supportCenter}), ` +
           `entered ${intake.enteredAt} via ${body.channel}. Product ${body.product} ${body.productVersion}.`,
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // Only a client-chosen key makes ids meet (random ids do not collide).
       const existing = await this.existingFor(workflowId, hash);
-      return { incidentId, created: false, warnings, dueAt: existing.dueAt ?? null, dueLabel: existing.dueLabel ?? null };
+      return {
+        incidentId,
+        created: false,
+        warnings,
+        dueAt: existing.dueAt ?? null,
+        dueLabel: existing.dueLabel ?? null,
+      };
     }
     this.metrics.incidentsOpened.inc({ plan: pinned.planId, severity: String(intake.severity) });
     return { incidentId, created: true, warnings, dueAt: initialClock.dueAt, dueLabel: initialClock.dueLabel };
@@ -211,7 +248,8 @@ export class IncidentsService {
 
   /** The memo of the incident already holding this id; 409 when it was opened with another body. */
   private async existingFor(workflowId: string, hash: string): Promise<Partial<IncidentMemo>> {
-    const existing = (await this.client.workflow.getHandle(workflowId).describe()).memo as Partial<IncidentMemo> | undefined;
+    const existing = (await this.client.workflow.getHandle(workflowId).describe()).memo as
+      Partial<IncidentMemo> | undefined;
     if (existing?.intakeHash !== hash) throw keyReusedProblem();
     return existing;
   }
@@ -249,7 +287,9 @@ export class IncidentsService {
     if (!status) {
       try {
         const deadline = Date.now() + this.config.API_QUERY_WAIT_MS;
-        status = await this.client.connection.withDeadline(deadline, () => this.handle(incidentId).query(incidentStatusQuery));
+        status = await this.client.connection.withDeadline(deadline, () =>
+          this.handle(incidentId).query(incidentStatusQuery),
+        );
       } catch {
         const summary = incidentSummary(description);
         await this.assertVisible(incidentId, summary.accountId, caller);
@@ -258,7 +298,10 @@ export class IncidentsService {
     }
     await this.assertVisible(incidentId, status.accountId, caller);
     // What the caller's role may see of it (a customer key: no addresses, key ids or delivery internals).
-    return incidentViewFor(caller.role)({ ...status, remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy) });
+    return incidentViewFor(caller.role)({
+      ...status,
+      remainingBusinessMs: remainingBusinessMs(status, Date.now(), this.planner, this.policy),
+    });
   }
 
   /**
@@ -270,7 +313,12 @@ export class IncidentsService {
     await this.assertVisible(incidentId, summary.accountId, caller);
     const request = { pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) };
     const timelineQuery = () => this.handle(incidentId).query(incidentTimelineQuery, request);
-    const page = await withWorker(this.client, this.config.API_QUERY_WAIT_MS, `timeline of ${incidentId}`, timelineQuery);
+    const page = await withWorker(
+      this.client,
+      this.config.API_QUERY_WAIT_MS,
+      `timeline of ${incidentId}`,
+      timelineQuery,
+    );
     // The caller's role sees the entries as in the status: a customer key without delivery events or key ids.
     return { ...page, entries: timelineViewFor(caller.role)(page.entries) };
   }
@@ -279,7 +327,9 @@ export class IncidentsService {
   private async openIncident(incidentId: string, caller: Principal): Promise<IncidentSummary> {
     const summary = await this.summary(incidentId, caller);
     if (!summary.open) {
-      throw Problem.conflict(`Incident ${incidentId} is resolved.`, [{ field: 'incident', rule: 'open', message: 'the incident is resolved' }]);
+      throw Problem.conflict(`Incident ${incidentId} is resolved.`, [
+        { field: 'incident', rule: 'open', message: 'the incident is resolved' },
+      ]);
     }
     return summary;
   }
@@ -295,7 +345,8 @@ export class IncidentsService {
     let account = query.account;
     if (caller.role === 'customer') {
       account ??= caller.accountId;
-      if (!account || !this.access.allows(caller, await this.accounts.memo(account))) throw Problem.notFound(`No account ${account}.`);
+      if (!account || !this.access.allows(caller, await this.accounts.memo(account)))
+        throw Problem.notFound(`No account ${account}.`);
     }
     const visibilityQuery = andQuery([
       `WorkflowType = ${literal(WORKFLOW_TYPES.incident)}`,
@@ -322,7 +373,11 @@ export class IncidentsService {
   ): Promise<RecordResponseResult> {
     if ((AUTOMATED_KINDS as readonly string[]).includes(input.kind)) {
       throw Problem.unprocessable([
-        { field: 'kind', rule: 'humanResponse', message: `${input.kind}: automated acknowledgements never count as a human response` },
+        {
+          field: 'kind',
+          rule: 'humanResponse',
+          message: `${input.kind}: automated acknowledgements never count as a human response`,
+        },
       ]);
     }
     await this.openIncident(incidentId, caller);

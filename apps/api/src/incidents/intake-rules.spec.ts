@@ -2,7 +2,11 @@ import { ApiRole } from '../../../../libs/auth/src';
 import { Problem } from '../common/problem';
 import { assertMaySetEnteredAt } from './intake-rules';
 
-const caller = (role: ApiRole) => ({ keyId: `${role}-key`, role, ...(role === 'customer' ? { accountId: 'acme', contactId: 'C1' } : {}) });
+const caller = (role: ApiRole) => ({
+  keyId: `${role}-key`,
+  role,
+  ...(role === 'customer' ? { accountId: 'acme', contactId: 'C1' } : {}),
+});
 const enteredAt = '2026-12-01T09:00:00Z';
 
 describe('who may set enteredAt (issue 14, item 4)', () => {

@@ -6,7 +6,10 @@ import { buildPolicy, IhrClockPlanner, pinSla } from '../../../../libs/policy/sr
 import { remainingBusinessMs } from './remaining-time';
 
 const H = 3_600_000;
-const policy = buildPolicy(parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'config', 'sla-policy.yaml'), 'utf8')), 'config');
+const policy = buildPolicy(
+  parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'config', 'sla-policy.yaml'), 'utf8')),
+  'config',
+);
 const planner = new IhrClockPlanner();
 
 /**
@@ -34,7 +37,16 @@ describe('remainingBusinessMs', () => {
 
   it('counts in the calendar pinned at entry, not the center calendar the policy has now', () => {
     // Pinned: 09:00-13:00 only, so Wed 10-13 + Thu 09-10 = 4 h (the current 08-18 calendar would say 10 h).
-    const pinnedCalendar = { zone: 'America/New_York', weekly: { mon: ['09:00-13:00'], tue: ['09:00-13:00'], wed: ['09:00-13:00'], thu: ['09:00-13:00'], fri: ['09:00-13:00'] } };
+    const pinnedCalendar = {
+      zone: 'America/New_York',
+      weekly: {
+        mon: ['09:00-13:00'],
+        tue: ['09:00-13:00'],
+        wed: ['09:00-13:00'],
+        thu: ['09:00-13:00'],
+        fri: ['09:00-13:00'],
+      },
+    };
     expect(remainingBusinessMs(pendingStatus(due, pinnedCalendar), now, planner, policy)).toBe(4 * H);
   });
 

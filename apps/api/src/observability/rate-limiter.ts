@@ -10,7 +10,8 @@ export class RateLimiter {
     readonly burst = Math.max(1, Math.ceil(perMinute / 6)),
   ) {
     // NaN compared false everywhere below: every request was refused with `Retry-After: NaN`.
-    if (!Number.isFinite(perMinute) || perMinute < 0) throw new Error(`rate limit must be a number >= 0 a minute, got ${perMinute}`);
+    if (!Number.isFinite(perMinute) || perMinute < 0)
+      throw new Error(`rate limit must be a number >= 0 a minute, got ${perMinute}`);
     if (!Number.isFinite(burst) || burst < 1) throw new Error(`rate limit burst must be a number >= 1, got ${burst}`);
   }
 

@@ -37,4 +37,7 @@ export const SupportCenterSchema = component(
   }),
 );
 
-export const SupportCentersSchema = component('SupportCenters', z.object({ policyVersion: z.string(), supportCenters: z.array(SupportCenterSchema) }));
+export const SupportCentersSchema = component(
+  'SupportCenters',
+  z.object({ policyVersion: z.string(), supportCenters: z.array(SupportCenterSchema) }),
+);

@@ -45,8 +45,16 @@ describe('buildIhrReport', () => {
   });
 
   it('groups by severity, account and center', () => {
-    expect(buildIhrReport(incidents, 'a', 'b', 'severity').groups.map((g) => [g.key, g.total])).toEqual([['1', 1], ['2', 1], ['3', 2], ['4', 2]]);
-    expect(buildIhrReport(incidents, 'a', 'b', 'account').groups.map((g) => [g.key, g.met])).toEqual([['acme', 2], ['globex', 1]]);
+    expect(buildIhrReport(incidents, 'a', 'b', 'severity').groups.map((g) => [g.key, g.total])).toEqual([
+      ['1', 1],
+      ['2', 1],
+      ['3', 2],
+      ['4', 2],
+    ]);
+    expect(buildIhrReport(incidents, 'a', 'b', 'account').groups.map((g) => [g.key, g.met])).toEqual([
+      ['acme', 2],
+      ['globex', 1],
+    ]);
     expect(buildIhrReport(incidents, 'a', 'b', 'center').groups).toHaveLength(1);
   });
 
@@ -56,7 +64,11 @@ describe('buildIhrReport', () => {
   });
 
   it('reports an empty period without dividing by zero', () => {
-    expect(buildIhrReport([], 'a', 'b', 'plan')).toMatchObject({ totals: { total: 0, compliancePct: null }, groups: [], breaches: [] });
+    expect(buildIhrReport([], 'a', 'b', 'plan')).toMatchObject({
+      totals: { total: 0, compliancePct: null },
+      groups: [],
+      breaches: [],
+    });
   });
 });
 
@@ -66,7 +78,9 @@ describe('count-based report', () => {
   it('writes one count per group and state, quoting keywords and not severities', () => {
     expect(groupCountQuery(base, 'plan', 'SP"2')).toBe(`${base} AND SlaPlan = "SP\\"2"`);
     expect(groupCountQuery(base, 'severity', '3', 'met')).toBe(`${base} AND SlaSeverity = 3 AND SlaState = "met"`);
-    expect(groupCountQuery(base, 'center', 'emea', 'breached')).toBe(`${base} AND SlaSupportCenter = "emea" AND SlaState = "breached"`);
+    expect(groupCountQuery(base, 'center', 'emea', 'breached')).toBe(
+      `${base} AND SlaSupportCenter = "emea" AND SlaState = "breached"`,
+    );
     expect(groupCountQuery(base, 'account', 'acme')).toBe(`${base} AND SlaAccountId = "acme"`);
   });
 

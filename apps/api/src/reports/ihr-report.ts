@@ -58,7 +58,10 @@ export interface ComplianceCounts {
   compliancePct: number | null;
 }
 
-export type Breach = Pick<IncidentSummary, 'incidentId' | 'accountId' | 'planId' | 'supportCenter' | 'severity' | 'priority' | 'ihrDueAt' | 'summary'>;
+export type Breach = Pick<
+  IncidentSummary,
+  'incidentId' | 'accountId' | 'planId' | 'supportCenter' | 'severity' | 'priority' | 'ihrDueAt' | 'summary'
+>;
 
 export interface IhrReport {
   from: string;
@@ -151,7 +154,16 @@ export function assembleIhrReport(
   const breaches = breached
     .filter((i) => i.state === 'breached')
     .sort((a, b) => (a.ihrDueAt ?? '').localeCompare(b.ihrDueAt ?? ''))
-    .map(({ incidentId, accountId, planId, supportCenter, severity, priority, ihrDueAt, summary }) => ({ incidentId, accountId, planId, supportCenter, severity, priority, ihrDueAt, summary }));
+    .map(({ incidentId, accountId, planId, supportCenter, severity, priority, ihrDueAt, summary }) => ({
+      incidentId,
+      accountId,
+      planId,
+      supportCenter,
+      severity,
+      priority,
+      ihrDueAt,
+      summary,
+    }));
   return { from, to, groupBy, totals: compliance(total), groups, breaches, breachesTruncated, ...late };
 }
 

@@ -29,13 +29,19 @@ export function fieldErrors(issues: z.core.$ZodIssue[], input: unknown, prefix =
       return [{ field, rule: 'required', message: 'is required' }];
     }
     const rule =
-      issue.code === 'custom' ? String((issue.params as { rule?: string } | undefined)?.rule ?? 'invalid')
-      : issue.code === 'too_big' ? 'max'
-      : issue.code === 'too_small' ? 'min'
-      : issue.code === 'invalid_value' ? 'enum'
-      : issue.code === 'invalid_format' ? 'format'
-      : issue.code === 'invalid_type' ? 'type'
-      : issue.code;
+      issue.code === 'custom'
+        ? String((issue.params as { rule?: string } | undefined)?.rule ?? 'invalid')
+        : issue.code === 'too_big'
+          ? 'max'
+          : issue.code === 'too_small'
+            ? 'min'
+            : issue.code === 'invalid_value'
+              ? 'enum'
+              : issue.code === 'invalid_format'
+                ? 'format'
+                : issue.code === 'invalid_type'
+                  ? 'type'
+                  : issue.code;
     return [{ field, rule, message: issue.message }];
   });
 }
