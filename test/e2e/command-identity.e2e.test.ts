@@ -1,4 +1,6 @@
+import { eventually } from '../support/eventually';
 import { startTestStack, TestStack } from '../support/stack';
+import { shortWorkerWait } from '../support/worker-wait';
 
 /**
  * Issue 14, items 2 and 3: what makes a retried command the same command.
@@ -15,23 +17,11 @@ import { startTestStack, TestStack } from '../support/stack';
 const WORKER_WAIT_MS = 1_500;
 
 let stack: TestStack;
-let previousWait: string | undefined;
+shortWorkerWait(WORKER_WAIT_MS);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(200);
-  }
-}
-
 beforeAll(async () => {
-  previousWait = process.env.API_WORKER_WAIT_MS;
-  process.env.API_WORKER_WAIT_MS = String(WORKER_WAIT_MS);
   stack = await startTestStack();
   const account = {
     id: 'keyco',
@@ -48,8 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.teardown();
-  if (previousWait === undefined) delete process.env.API_WORKER_WAIT_MS;
-  else process.env.API_WORKER_WAIT_MS = previousWait;
 });
 
 async function openIncident(): Promise<string> {
@@ -68,10 +56,10 @@ async function openIncident(): Promise<string> {
   expect(opened.status).toBe(201);
   const { incidentId } = opened.body as { incidentId: string };
   // The worker has run the first task once the status is in the memo (not degraded).
-  await until(
+  await eventually(
     async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.degraded ? undefined : true),
-    20_000,
     'status in full',
+    20_000,
   );
   return incidentId;
 }

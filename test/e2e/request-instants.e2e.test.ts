@@ -1,4 +1,6 @@
+import { eventually } from '../support/eventually';
 import { startTestStack, TestStack } from '../support/stack';
+import { shortWorkerWait } from '../support/worker-wait';
 import { testPolicy } from '../support/temporal';
 
 /**
@@ -12,23 +14,11 @@ const WORKER_WAIT_MS = 1_500;
 const MIN = 60_000;
 
 let stack: TestStack;
-let previousWait: string | undefined;
+shortWorkerWait(WORKER_WAIT_MS);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(200);
-  }
-}
-
 beforeAll(async () => {
-  previousWait = process.env.API_WORKER_WAIT_MS;
-  process.env.API_WORKER_WAIT_MS = String(WORKER_WAIT_MS);
   // SPE is 24x7: Sev 3 due 30 s after entry, Sev 4 eight hours after.
   stack = await startTestStack(testPolicy((doc) => (doc.plans.SPE.targets.sev3 = '30s')));
   const account = {
@@ -46,8 +36,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.teardown();
-  if (previousWait === undefined) delete process.env.API_WORKER_WAIT_MS;
-  else process.env.API_WORKER_WAIT_MS = previousWait;
 });
 
 async function openIncident(severity: number, enteredAt: number): Promise<string> {
@@ -66,10 +54,10 @@ async function openIncident(severity: number, enteredAt: number): Promise<string
   const opened = await stack.http('POST', '/v1/incidents', body, { as: 'agent' });
   expect(opened.status).toBe(201);
   const { incidentId } = opened.body as { incidentId: string };
-  await until(
+  await eventually(
     async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.degraded ? undefined : true),
-    20_000,
     'status in full',
+    20_000,
   );
   return incidentId;
 }
@@ -96,13 +84,13 @@ describe('a response takes effect when the API received it (issue 14, item 1)', 
     } finally {
       await stack.startWorker();
     }
-    const status = await until(
+    const status = await eventually(
       async () => {
         const body = (await stack.http('GET', `/v1/incidents/${incidentId}`)).body;
         return body.outcome ? body : undefined;
       },
-      30_000,
       'response recorded',
+      30_000,
     );
     expect(status.state).toBe('met');
     expect(status.breachedAt).toBeNull();
@@ -166,13 +154,13 @@ describe('a response dated in the past (issue 14, item 4)', () => {
 
     const from = new Date(enteredMs).toISOString();
     const to = new Date(enteredMs + 24 * 60 * MIN).toISOString();
-    const report = await until(
+    const report = await eventually(
       async () => {
         const body = (await stack.http('GET', `/v1/reports/ihr?from=${from}&to=${to}`)).body;
         return body.lateResponses?.some((r: { incidentId: string }) => r.incidentId === incidentId) ? body : undefined;
       },
-      20_000,
       'late response in the report',
+      20_000,
     );
     expect(report.lateResponsesTruncated).toBe(false);
     const late = report.lateResponses.find((r: { incidentId: string }) => r.incidentId === incidentId);

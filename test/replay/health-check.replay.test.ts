@@ -2,7 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { workflowBundle } from '../support/temporal';
 import { recordHealthCheckHistories } from './record-health-check-histories';
-import { storedHistories } from './record-histories';
+import { replayOutcomes, storedHistories } from './record-histories';
 
 // Replays the stored contract-year histories of `healthCheckWorkflow` against the current bundle:
 // a change that would break running years (nondeterminism) fails here. RECORD_HISTORIES=1 first
@@ -27,13 +27,7 @@ describe('health-check workflow replay', () => {
 
   it('replays every stored year deterministically', async () => {
     const stored = histories();
-    const results = Worker.runReplayHistories(
-      { workflowBundle: workflowBundle(), replayName: 'health-check-histories' },
-      stored.map(({ file, history }) => ({ workflowId: file, history })),
-    );
-    const outcomes: Array<[string, string | undefined]> = [];
-    for await (const result of results) outcomes.push([result.workflowId, result.error?.message]);
-    expect(outcomes).toEqual(stored.map(({ file }) => [file, undefined]));
+    expect(await replayOutcomes(stored, 'health-check-histories')).toEqual(stored.map(({ file }) => [file, undefined]));
   });
 
   it('detects nondeterminism (an activity the code does not schedule there)', async () => {

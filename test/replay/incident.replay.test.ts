@@ -1,7 +1,7 @@
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../support/temporal';
-import { recordHistories, storedHistories } from './record-histories';
+import { recordHistories, replayOutcomes, storedHistories } from './record-histories';
 
 // Replays every stored incident history against the current workflow bundle: a change that would
 // break running incidents (nondeterminism) fails here. RECORD_HISTORIES=1 first records the scenarios
@@ -52,13 +52,7 @@ describe('incident workflow replay', () => {
 
   it('replays every stored history deterministically', async () => {
     const stored = histories();
-    const results = Worker.runReplayHistories(
-      { workflowBundle: workflowBundle(), replayName: 'incident-histories' },
-      stored.map(({ file, history }) => ({ workflowId: file, history })),
-    );
-    const outcomes: Array<[string, string | undefined]> = [];
-    for await (const result of results) outcomes.push([result.workflowId, result.error?.message]);
-    expect(outcomes).toEqual(stored.map(({ file }) => [file, undefined]));
+    expect(await replayOutcomes(stored, 'incident-histories')).toEqual(stored.map(({ file }) => [file, undefined]));
   });
 
   it('detects nondeterminism (a history whose recorded commands do not match the code)', async () => {

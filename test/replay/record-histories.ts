@@ -15,7 +15,8 @@ import {
   resolveUpdate,
   TASK_QUEUE,
 } from '../../libs/contracts/src';
-import { createTimeSkippingEnv, startWorker } from '../support/temporal';
+import { Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv, startWorker, workflowBundle } from '../support/temporal';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { HOOK_SECRET, incidentInput, policyWithSubscribers, skipTo, testProviders } from '../workflows/helpers';
 
@@ -479,4 +480,18 @@ export function storedHistories(prefix: string): Array<{ file: string; history: 
     .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
     .sort()
     .map((file) => ({ file, history: historyFromFile(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
+}
+
+/** Replays stored histories against the current bundle: each file with its error message, or undefined. */
+export async function replayOutcomes(
+  stored: Array<{ file: string; history: temporal.api.history.v1.History }>,
+  replayName: string,
+): Promise<Array<[string, string | undefined]>> {
+  const results = Worker.runReplayHistories(
+    { workflowBundle: workflowBundle(), replayName },
+    stored.map(({ file, history }) => ({ workflowId: file, history })),
+  );
+  const outcomes: Array<[string, string | undefined]> = [];
+  for await (const result of results) outcomes.push([result.workflowId, result.error?.message]);
+  return outcomes;
 }

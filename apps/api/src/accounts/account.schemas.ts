@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { AccountChange, AccountRecord, Contact, ID_PATTERN } from '../../../../libs/contracts/src';
 import { component } from '../common/schema-registry';
-import { assertSame, instant, isoDate as isoDay, pageOf, pageQuery, Same } from '../common/shapes';
+import {
+  assertSame,
+  instant,
+  isoDate as isoDay,
+  pageOf,
+  pageQuery,
+  Same,
+  workflowLogPageQuery,
+} from '../common/shapes';
 import { filterValue } from '../common/validation';
 
 export const idSchema = (what: string) =>
@@ -126,20 +134,7 @@ export const AccountViewSchema = component(
 );
 
 /** GET /v1/accounts/:id/changes: the whole change log, oldest first, page by page. */
-export const accountChangesQuerySchema = z.strictObject({
-  pageSize: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be 1 to 1000')
-    .max(1000, 'must be 1 to 1000')
-    .default(100)
-    .describe('entries a page (1-1000)'),
-  pageToken: z
-    .string()
-    .regex(/^\d{1,9}$/, 'is not a page token from this API')
-    .optional()
-    .describe('the `nextPageToken` of the previous page'),
-});
+export const accountChangesQuerySchema = workflowLogPageQuery;
 export type AccountChangesQuery = z.infer<typeof accountChangesQuerySchema>;
 
 export const AccountChangesPageSchema = component(

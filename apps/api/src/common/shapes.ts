@@ -83,3 +83,22 @@ export const pageQuery = {
     .describe('items a page (1-100)'),
   pageToken: z.string().max(2000).optional().describe('the `nextPageToken` of the previous page'),
 };
+
+/**
+ * The query of a log a workflow pages itself (an incident's timeline, an account's change log): up to
+ * 1000 entries a page, and a page token that is the position the workflow answered with.
+ */
+export const workflowLogPageQuery = z.strictObject({
+  pageSize: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 1000')
+    .max(1000, 'must be 1 to 1000')
+    .default(100)
+    .describe('entries a page (1-1000)'),
+  pageToken: z
+    .string()
+    .regex(/^\d{1,9}$/, 'is not a page token from this API')
+    .optional()
+    .describe('the `nextPageToken` of the previous page'),
+});

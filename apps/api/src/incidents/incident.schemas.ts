@@ -27,6 +27,7 @@ import {
   PrioritySchema,
   Same,
   SeveritySchema,
+  workflowLogPageQuery,
 } from '../common/shapes';
 import { filterValue } from '../common/validation';
 
@@ -359,20 +360,7 @@ export const IncidentSchema = component(
 export const IncidentPageSchema = component('IncidentPage', pageOf(IncidentSummarySchema));
 
 /** GET /v1/incidents/:id/timeline: the whole timeline, oldest first, page by page (the memo keeps the last entries). */
-export const timelineQuerySchema = z.strictObject({
-  pageSize: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be 1 to 1000')
-    .max(1000, 'must be 1 to 1000')
-    .default(100)
-    .describe('entries a page (1-1000)'),
-  pageToken: z
-    .string()
-    .regex(/^\d{1,9}$/, 'is not a page token from this API')
-    .optional()
-    .describe('the `nextPageToken` of the previous page'),
-});
+export const timelineQuerySchema = workflowLogPageQuery;
 export type TimelineQuery = z.infer<typeof timelineQuerySchema>;
 
 export const TimelinePageSchema = component(
