@@ -2,12 +2,12 @@
  * Scale on the cluster: N incidents through the API on a Temporal cluster on PostgreSQL (its own, from
  * libs/devstack/src/cluster.ts, unless TEMPORAL_ADDRESS names one), spread over every plan and support
  * center, severities 1-4 and entry instants over the last 30 days (the API takes entries up to 30 days
- * back); of the first --follow, a third get a response and a fifth are resolved (closed). Then: the IHR report's time
- * per groupBy,
- * the first page of GET /v1/incidents?state=..., intake rate against bare client.workflow.start of a
- * trivial workflow on the same cluster, and RSS of the worker, the API and each cluster process.
- * Run: node scripts/ts-run.js bench/cluster.ts [--n 2000] [--c 16] [--baseline 500] [--follow 2000] [--json
- * summary.json]
+ * back); of the first --follow, a third get a response and a fifth are resolved (closed). Then: the IHR
+ * report's time per groupBy, the first page of GET /v1/incidents?state=..., intake rate against bare
+ * client.workflow.start of a trivial workflow on the same cluster, and RSS of the worker, the API and each
+ * cluster process.
+ * Run: node scripts/ts-run.js bench/cluster.ts [--n 2000] [--c 16] [--baseline 500] [--follow 2000]
+ * [--json summary.json]
  * Targets (issue 17, at --n 100000): report < 2 s, first page < 200 ms.
  */
 import { randomBytes } from 'node:crypto';
