@@ -30,16 +30,17 @@ export const idempotencyKeySchema = z
 
 /**
  * The command key of the request: the validated `Idempotency-Key` header, or a key generated for the
- * request when it has none (`{ generate: false }`: none, for an operation that is only a command when
- * the client names it). Validated here rather than by a pipe on the parameter, because the key is also
- * remembered on the request: a 503 answer returns it (problem.filter.ts, update-id.ts).
+ * request when it has none. Validated here rather than by a pipe on the parameter, because the key is also
+ * remembered on the request: a 503 answer returns it (problem.filter.ts, update-id.ts). With
+ * `{ generate: false }` (an operation that is a command only when the client names a key) the handler
+ * gets undefined when there is none, yet a 503 still names a generated key: a retry with it is a command.
  */
 export const IdempotencyKey = createParamDecorator(
   (options: { generate?: boolean } | undefined, ctx: ExecutionContext): string | undefined => {
     const request = ctx.switchToHttp().getRequest<Request>();
     const header: unknown = request.headers['idempotency-key'];
     const given = new ZodValidationPipe(idempotencyKeySchema, 'Idempotency-Key').transform(header, { type: 'custom' });
-    if (given === undefined && options?.generate === false) return undefined;
-    return assignCommandKey(request, given);
+    const key = assignCommandKey(request, given);
+    return given === undefined && options?.generate === false ? undefined : key;
   },
 );
