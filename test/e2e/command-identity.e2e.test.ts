@@ -1,4 +1,5 @@
 import { eventually } from '../support/eventually';
+import { accountBody } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 import { shortWorkerWait } from '../support/worker-wait';
 
@@ -23,15 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const account = {
-    id: 'keyco',
-    name: 'Key Co',
-    type: 'customer',
-    plan: 'SP2',
-    supportCenter: 'emea',
-    contractStart: '2025-03-01',
-  };
-  expect((await stack.http('POST', '/v1/accounts', account)).status).toBe(201);
+  expect((await stack.http('POST', '/v1/accounts', accountBody('keyco', 'SP2'))).status).toBe(201);
   const contact = { contactId: 'C-KEY-1', name: 'Kim', email: 'kim@keyco.example' };
   expect((await stack.http('POST', '/v1/accounts/keyco/contacts', contact)).status).toBe(201);
 });
@@ -72,18 +65,9 @@ const responsesOf = async (incidentId: string) =>
 describe('a command answered 503 (issue 14, item 2)', () => {
   it('names a generated key; the held command applies once a worker comes, and the retry with the key is the same command', async () => {
     const incidentId = await openIncident();
-    await stack.stopWorker();
-    let unavailable;
-    try {
-      unavailable = await stack.http(
-        'POST',
-        `/v1/incidents/${incidentId}/responses`,
-        { kind: 'solution' },
-        { as: 'agent' },
-      );
-    } finally {
-      await stack.startWorker();
-    }
+    const unavailable = await stack.withoutWorker(() =>
+      stack.http('POST', `/v1/incidents/${incidentId}/responses`, { kind: 'solution' }, { as: 'agent' }),
+    );
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('retry-after')).toMatch(/^\d+$/);
     const key = unavailable.headers.get('idempotency-key');
@@ -108,10 +92,8 @@ describe('a command answered 503 (issue 14, item 2)', () => {
 
   it("echoes the client's own key on a 503", async () => {
     const incidentId = await openIncident();
-    await stack.stopWorker();
-    let unavailable;
-    try {
-      unavailable = await stack.http(
+    const unavailable = await stack.withoutWorker(() =>
+      stack.http(
         'POST',
         `/v1/incidents/${incidentId}/resolve`,
         { summary: 'done' },
@@ -119,10 +101,8 @@ describe('a command answered 503 (issue 14, item 2)', () => {
           as: 'agent',
           headers: { 'Idempotency-Key': 'helpdesk-4711' },
         },
-      );
-    } finally {
-      await stack.startWorker();
-    }
+      ),
+    );
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('idempotency-key')).toBe('helpdesk-4711');
     expect(unavailable.body.idempotencyKey).toBe('helpdesk-4711');

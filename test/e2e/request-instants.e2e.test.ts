@@ -1,4 +1,5 @@
 import { eventually } from '../support/eventually';
+import { accountBody } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 import { shortWorkerWait } from '../support/worker-wait';
 import { testPolicy } from '../support/temporal';
@@ -21,15 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   // SPE is 24x7: Sev 3 due 30 s after entry, Sev 4 eight hours after.
   stack = await startTestStack(testPolicy((doc) => (doc.plans.SPE.targets.sev3 = '30s')));
-  const account = {
-    id: 'instco',
-    name: 'Instants Co',
-    type: 'customer',
-    plan: 'SPE',
-    supportCenter: 'emea',
-    contractStart: '2025-03-01',
-  };
-  expect((await stack.http('POST', '/v1/accounts', account)).status).toBe(201);
+  expect((await stack.http('POST', '/v1/accounts', accountBody('instco', 'SPE'))).status).toBe(201);
   const contact = { contactId: 'C-INST-1', name: 'Ida', email: 'ida@instco.example' };
   expect((await stack.http('POST', '/v1/accounts/instco/contacts', contact)).status).toBe(201);
 });

@@ -30,6 +30,8 @@ export interface TestStack {
   worker: RunningWorker | undefined;
   startWorker(): Promise<RunningWorker>;
   stopWorker(): Promise<void>;
+  /** Runs `fn` with the worker stopped (commands then wait for one and answer 503), and starts it again. */
+  withoutWorker<T>(fn: () => Promise<T>): Promise<T>;
   keys: TestKeys;
   /** A request as `as` (a test caller, `none` for no key); admin by default. */
   http: ReturnType<typeof apiRequester>;
@@ -105,6 +107,14 @@ export async function startTestStack(
     async stopWorker() {
       await stack.worker?.stop();
       stack.worker = undefined;
+    },
+    async withoutWorker(fn) {
+      await stack.stopWorker();
+      try {
+        return await fn();
+      } finally {
+        await stack.startWorker();
+      }
     },
     http: apiRequester(baseUrl, keys, () => contract),
     sla: (as: Caller | 'none' = 'admin') =>

@@ -158,7 +158,7 @@ export class AccountsController {
     @Param('id', accountIdParam) accountId: string,
     @Body(new ZodValidationPipe(patchAccountSchema)) body: PatchAccountBody,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
   ) {
     return this.accounts.change(accountId, body, caller, key);
   }
@@ -183,7 +183,7 @@ export class AccountsController {
     @Param('id', accountIdParam) accountId: string,
     @Body(new ZodValidationPipe(registerContactSchema)) input: RegisterContactBody,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
   ) {
     await this.access.assert(caller, accountId);
     return this.accounts.registerContact(accountId, input, caller, key);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -228,7 +228,7 @@ export class AccountsService {
     accountId: string,
     body: PatchAccountBody,
     principal: Principal,
-    idempotencyKey?: string,
+    idempotencyKey: string,
   ): Promise<AccountView> {
     const { account } = await this.memo(accountId);
     const changes: AccountChangeSet = { ...body };
@@ -261,7 +261,7 @@ export class AccountsService {
     accountId: string,
     body: RegisterContactBody,
     principal: Principal,
-    idempotencyKey?: string,
+    idempotencyKey: string,
   ): Promise<Contact> {
     const { account } = await this.memo(accountId);
     const plan = this.policy.plan(account.plan);
@@ -269,8 +269,7 @@ export class AccountsService {
       throw Problem.conflict(`Account ${accountId} is on plan ${account.plan}, which the policy no longer defines.`);
     const command = commandIdentity('contact', idempotencyKey, body);
     const contactId =
-      body.contactId ??
-      `C-${(idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(8)).toString('hex').slice(0, 10).toUpperCase()}`;
+      body.contactId ?? `C-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 10).toUpperCase()}`;
     return this.write(accountId, `register contact on ${accountId}`, () =>
       executeCommand(
         this.handle(accountId),

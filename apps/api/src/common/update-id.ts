@@ -33,17 +33,14 @@ export function commandKeyOf(request: object): string | undefined {
   return (request as WithCommandKey)[COMMAND_KEY];
 }
 
-/**
- * Update IDs derived from the command key, so a retried request is the same update (undefined only
- * for a caller with no request behind it: Temporal then picks a fresh ID).
- */
-export function updateIdFor(scope: string, key: string | undefined): string | undefined {
-  return key === undefined ? undefined : `${scope}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+/** Update IDs derived from the command key, so a retried request is the same update. */
+export function updateIdFor(scope: string, key: string): string {
+  return `${scope}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }
 
 /** A command as Temporal sees it: its update ID (from the key) and the fingerprint of its body. */
 export interface CommandIdentity {
-  updateId: string | undefined;
+  updateId: string;
   fingerprint: string;
 }
 
@@ -60,7 +57,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /** The identity of a command: `scope` names the operation (and its target), `body` what the client sent. */
-export function commandIdentity(scope: string, key: string | undefined, body: unknown): CommandIdentity {
+export function commandIdentity(scope: string, key: string, body: unknown): CommandIdentity {
   const fingerprint = createHash('sha256')
     .update(`${scope}\n${canonicalJson(body)}`)
     .digest('hex')

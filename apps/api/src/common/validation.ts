@@ -28,19 +28,27 @@ export const idempotencyKeySchema = z
   .max(200, 'must be at most 200 characters')
   .optional();
 
+/** The validated `Idempotency-Key` header (undefined when absent) and the request's command key. */
+function commandKeyOf(ctx: ExecutionContext): { given: string | undefined; key: string } {
+  const request = ctx.switchToHttp().getRequest<Request>();
+  const header: unknown = request.headers['idempotency-key'];
+  const given = new ZodValidationPipe(idempotencyKeySchema, 'Idempotency-Key').transform(header, { type: 'custom' });
+  return { given, key: assignCommandKey(request, given) };
+}
+
 /**
  * The command key of the request: the validated `Idempotency-Key` header, or a key generated for the
  * request when it has none. Validated here rather than by a pipe on the parameter, because the key is also
- * remembered on the request: a 503 answer returns it (problem.filter.ts, update-id.ts). With
- * `{ generate: false }` (an operation that is a command only when the client names a key) the handler
- * gets undefined when there is none, yet a 503 still names a generated key: a retry with it is a command.
+ * remembered on the request: a 503 answer returns it (problem.filter.ts, update-id.ts).
  */
 export const IdempotencyKey = createParamDecorator(
-  (options: { generate?: boolean } | undefined, ctx: ExecutionContext): string | undefined => {
-    const request = ctx.switchToHttp().getRequest<Request>();
-    const header: unknown = request.headers['idempotency-key'];
-    const given = new ZodValidationPipe(idempotencyKeySchema, 'Idempotency-Key').transform(header, { type: 'custom' });
-    const key = assignCommandKey(request, given);
-    return given === undefined && options?.generate === false ? undefined : key;
-  },
+  (_data: unknown, ctx: ExecutionContext): string => commandKeyOf(ctx).key,
+);
+
+/**
+ * For an operation that is a command only when the client names a key (a priority change): the client's
+ * key, or undefined. A 503 still names a generated key: a retry with it is a command.
+ */
+export const ClientIdempotencyKey = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): string | undefined => commandKeyOf(ctx).given,
 );

@@ -55,7 +55,7 @@ export class AccountHealthChecksController {
     @Param('id', accountIdParam) accountId: string,
     @Body(new ZodValidationPipe(requestHealthCheckSchema)) body: RequestHealthCheckBody,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
   ) {
     return this.healthChecks.request(accountId, body, caller, key);
   }
@@ -121,7 +121,7 @@ export class TasksController {
     @Param('id', taskIdParam) taskId: string,
     @Body(new ZodValidationPipe(scheduleTaskSchema)) { date }: Parsed<typeof scheduleTaskSchema>,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
   ) {
     return this.healthChecks.schedule(taskId, date, caller, key);
   }
@@ -149,7 +149,7 @@ export class TasksController {
     @Param('id', taskIdParam) taskId: string,
     @Body(new ZodValidationPipe(completeTaskSchema)) { summary }: Parsed<typeof completeTaskSchema>,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
   ) {
     return this.healthChecks.complete(taskId, summary, caller, key);
   }

@@ -109,7 +109,7 @@ export class HealthChecksService {
     accountId: string,
     body: RequestHealthCheckBody,
     principal: Principal,
-    idempotencyKey?: string,
+    idempotencyKey: string,
   ): Promise<HealthCheckTask> {
     const { account } = await this.access.assert(principal, accountId);
     const plan = this.policy.plan(account.plan);
@@ -293,7 +293,7 @@ export class HealthChecksService {
     };
   }
 
-  async schedule(id: string, date: string, principal: Principal, idempotencyKey?: string): Promise<HealthCheckTask> {
+  async schedule(id: string, date: string, principal: Principal, idempotencyKey: string): Promise<HealthCheckTask> {
     const { parsed, memo, handle } = await this.taskContext(id, principal);
     if (parsed.kind === 'review') {
       throw Problem.unprocessable([
@@ -327,7 +327,7 @@ export class HealthChecksService {
     id: string,
     summary: string,
     principal: Principal,
-    idempotencyKey?: string,
+    idempotencyKey: string,
   ): Promise<HealthCheckTask | AccountReviewTask> {
     const { parsed, handle } = await this.taskContext(id, principal);
     if (parsed.kind === 'review') {

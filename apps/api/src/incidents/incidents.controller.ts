@@ -5,7 +5,7 @@ import { Principal } from '../../../../libs/auth/src';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { Endpoint } from '../common/endpoint';
 import { Parsed, ZodValidationPipe } from '../common/pipes/zod-validation.pipe';
-import { IdempotencyKey } from '../common/validation';
+import { ClientIdempotencyKey, IdempotencyKey } from '../common/validation';
 import { ReceivedAt } from '../common/received-at';
 import { EXAMPLES } from './incident.examples';
 import {
@@ -71,7 +71,7 @@ export class IncidentsController {
   async open(
     @Body(new ZodValidationPipe(openIncidentSchema)) input: OpenIncidentBody,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { incidentId, created, warnings, dueAt, dueLabel } = await this.incidents.open(input, caller, key);
@@ -160,7 +160,7 @@ export class IncidentsController {
     @Param('id', incidentIdParam) id: string,
     @Body(new ZodValidationPipe(recordResponseSchema)) body: Parsed<typeof recordResponseSchema>,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
     @ReceivedAt() receivedAt: string,
   ) {
     return this.incidents.respond(id, body, caller, key, receivedAt);
@@ -187,7 +187,7 @@ export class IncidentsController {
     @Param('id', incidentIdParam) id: string,
     @Body(new ZodValidationPipe(reclassifySchema)) body: Parsed<typeof reclassifySchema>,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
     @ReceivedAt() receivedAt: string,
   ) {
     return this.incidents.reclassify(id, body, caller, key, receivedAt);
@@ -213,7 +213,7 @@ export class IncidentsController {
     @Param('id', incidentIdParam) id: string,
     @Body(new ZodValidationPipe(priorityChangeSchema)) { priority }: Parsed<typeof priorityChangeSchema>,
     @Caller() caller: Principal,
-    @IdempotencyKey({ generate: false }) key: string | undefined,
+    @ClientIdempotencyKey() key: string | undefined,
   ) {
     await this.incidents.changePriority(id, priority, caller, key);
     return { incidentId: id, priority, accepted: true };
@@ -235,7 +235,7 @@ export class IncidentsController {
     @Param('id', incidentIdParam) id: string,
     @Body(new ZodValidationPipe(resolveSchema)) { summary }: Parsed<typeof resolveSchema>,
     @Caller() caller: Principal,
-    @IdempotencyKey() key: string | undefined,
+    @IdempotencyKey() key: string,
     @ReceivedAt() receivedAt: string,
   ) {
     return this.incidents.resolve(id, summary, caller, key, receivedAt);

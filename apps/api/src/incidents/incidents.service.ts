@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -73,10 +73,8 @@ const MAX_PAST_MS = 30 * 24 * 3600_000;
  * Same key, same incident: the id is derived from the idempotency key when there is one, scoped to
  * the account so two clients that happen to pick the same key never meet.
  */
-export function incidentIdFor(accountId: string, idempotencyKey: string | undefined): string {
-  const source = idempotencyKey
-    ? createHash('sha256').update(`${accountId}\n${idempotencyKey}`).digest()
-    : randomBytes(16);
+export function incidentIdFor(accountId: string, idempotencyKey: string): string {
+  const source = createHash('sha256').update(`${accountId}\n${idempotencyKey}`).digest();
   return `INC-${source.toString('hex').slice(0, 12).toUpperCase()}`;
 }
 
@@ -163,11 +161,7 @@ export class IncidentsService {
    * answer can say when the IHR is due. Two Temporal calls at most: the account memo (usually cached)
    * and the start; a describe only when the Idempotency-Key was seen before.
    */
-  async open(
-    body: OpenIncidentBody,
-    principal: Principal,
-    idempotencyKey: string | undefined,
-  ): Promise<OpenedIncident> {
+  async open(body: OpenIncidentBody, principal: Principal, idempotencyKey: string): Promise<OpenedIncident> {
     // A role rule, decided before any account is read (403 whichever account is named).
     assertMaySetEnteredAt(body, principal);
     const now = Date.now();
@@ -368,7 +362,7 @@ export class IncidentsService {
     incidentId: string,
     input: RecordResponseBody,
     caller: Principal,
-    key?: string,
+    key: string,
     receivedAt = new Date().toISOString(),
   ): Promise<RecordResponseResult> {
     if ((AUTOMATED_KINDS as readonly string[]).includes(input.kind)) {
@@ -398,7 +392,7 @@ export class IncidentsService {
     incidentId: string,
     input: { severity: number; reason: string },
     caller: Principal,
-    key?: string,
+    key: string,
     receivedAt = new Date().toISOString(),
   ): Promise<IhrClock> {
     await this.openIncident(incidentId, caller);
@@ -424,7 +418,7 @@ export class IncidentsService {
     incidentId: string,
     summary: string,
     caller: Principal,
-    key?: string,
+    key: string,
     receivedAt = new Date().toISOString(),
   ): Promise<ResolveResult> {
     await this.openIncident(incidentId, caller);
