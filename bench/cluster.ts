@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { rssOf, startTemporaryCluster } from '../libs/devstack/src/cluster';
+import type { HttpResult } from '../test/support/http';
 import {
   createAccount,
   fmtMB,
@@ -32,10 +33,14 @@ import {
 
 // --follow: follow-ups (responses, resolves) on the first F incidents only; they wait on the worker, so at large N they
 // would take longer than the intake.
-const args = parseArgs({ n: 2000, c: 16, baseline: 500, follow: 2000, json: '' });
+// --checkpoint: every K incidents of the intake, one report (groupBy plan) and one first page are timed, so the run
+// shows how they move with the size; 0 turns it off.
+const args = parseArgs({ n: 2000, c: 16, baseline: 500, follow: 2000, checkpoint: 0, json: '' });
 const DAY = 86400_000;
 const BASELINE_QUEUE = 'bench-cluster-baseline';
 
+// A failed request is printed and timed as Infinity (a FAIL), not thrown: the intake before it is too dear to lose.
+const failed = (e: unknown): HttpResult => ({ status: 0, headers: new Headers(), body: { error: String(e) }, ms: NaN });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -84,9 +89,47 @@ async function main() {
     const baselineRate = (args.baseline / baselineMs) * 1000;
 
     const now = Date.now();
+    const from = new Date(now - 31 * DAY).toISOString();
+    const reportPath = (groupBy: string) =>
+      `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 7 * DAY).toISOString())}&groupBy=${groupBy}`;
     const ids: string[] = new Array(n);
     let errors = 0;
+    let done = 0;
+    const checkpoints: string[][] = [];
+    const intakeStart = performance.now();
+    // A checkpoint runs inside the intake, so its figures carry the intake's load: they show the trend, the
+    // figures after the intake are the measurement.
+    const checkpoint = async (at: number) => {
+      const [report, reportMs] = await timed(() =>
+        stack.http('GET', reportPath('plan'), undefined, { as: 'agent', timeoutMs: 120_000 }).catch(failed),
+      );
+      const [, pageMs] = await timed(() =>
+        stack.http('GET', '/v1/incidents?state=pending', undefined, { as: 'agent' }),
+      );
+      const rate = (at / (performance.now() - intakeStart)) * 1000;
+      const line = [
+        String(at),
+        rate.toFixed(1),
+        fmtMs(reportMs),
+        fmtMs(pageMs),
+        String(report?.body?.totals?.pending ?? '?'),
+      ];
+      checkpoints.push(line);
+      console.log(
+        `checkpoint ${at}: ${rate.toFixed(1)}/s so far, report ${fmtMs(reportMs)} ms, first page ${fmtMs(pageMs)} ms`,
+      );
+    };
     const intakeMs = await pool(n, c, async (i) => {
+      // One lost request must not cost a 100,000-incident run: every failure is counted, the first few printed.
+      try {
+        await intakeOne(i);
+      } catch (e) {
+        if (++errors <= 3) console.error(`POST ${i}: ${(e as Error).message}`);
+      }
+      done++;
+      if (args.checkpoint > 0 && done % args.checkpoint === 0) await checkpoint(done);
+    });
+    async function intakeOne(i: number) {
       const account = accounts[i % accounts.length];
       // Entries spread over 30 days (deterministic per i); every fourth within the last hour (mostly still pending).
       const enteredAt = i % 4 === 0 ? now - ((i * 7919) % 3600_000) : now - 60_000 - ((i * 104_729_003) % (29 * DAY));
@@ -104,7 +147,7 @@ async function main() {
       );
       if (r.status === 201) ids[i] = r.body.incidentId;
       else if (++errors <= 3) console.error(`POST ${i}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-    });
+    }
     const intakeRate = (n / intakeMs) * 1000;
     console.log(
       `intake: ${n} in ${(intakeMs / 1000).toFixed(1)} s = ${intakeRate.toFixed(1)}/s (baseline ${baselineRate.toFixed(1)}/s), ${errors} errors`,
@@ -115,6 +158,9 @@ async function main() {
     const followMs = await pool(Math.min(n, args.follow), c, async (i) => {
       const id = ids[i];
       if (!id) return;
+      await followUp(i, id).catch(() => followErrors++);
+    });
+    async function followUp(i: number, id: string) {
       if (i % 3 === 0) {
         const r = await stack.http(
           'POST',
@@ -128,14 +174,12 @@ async function main() {
         const r = await stack.http('POST', `/v1/incidents/${id}/resolve`, { summary: 'bench' }, { as: 'agent' });
         if (r.status !== 200) followErrors++;
       }
-    });
+    }
     console.log(`follow-ups in ${(followMs / 1000).toFixed(1)} s, ${followErrors} errors`);
 
     const mine = `WorkflowType = "incidentWorkflow" AND SlaAccountId IN (${accounts.map((a) => `"${a.id}"`).join(', ')})`;
     await sleep(5_000);
     const visible = (await stack.client.workflow.count(mine)).count;
-    const from = new Date(now - 31 * DAY).toISOString();
-    const to = new Date(Date.now() + 7 * DAY).toISOString();
     const rows: string[][] = [];
     const summary: SummaryRow[] = [];
     let worstReport = 0;
@@ -144,16 +188,11 @@ async function main() {
       const times: number[] = [];
       for (let k = 0; k < 3; k++) {
         const [r, ms] = await timed(() =>
-          stack.http(
-            'GET',
-            `/v1/reports/ihr?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=${groupBy}`,
-            undefined,
-            { as: 'agent', timeoutMs: 120_000 },
-          ),
+          stack.http('GET', reportPath(groupBy), undefined, { as: 'agent', timeoutMs: 120_000 }).catch(failed),
         );
-        if (r.status !== 200) throw new Error(`report ${groupBy}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-        if (groupBy === 'plan') report = r.body;
-        times.push(ms);
+        if (r.status !== 200) console.error(`report ${groupBy}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        else if (groupBy === 'plan') report = r.body;
+        times.push(r.status === 200 ? ms : Infinity);
       }
       worstReport = Math.max(worstReport, median(times));
       rows.push([`GET /v1/reports/ihr?groupBy=${groupBy}`, fmtMs(median(times)), fmtMs(Math.max(...times))]);
@@ -163,10 +202,10 @@ async function main() {
       const times: number[] = [];
       for (let k = 0; k < 5; k++) {
         const [r, ms] = await timed(() =>
-          stack.http('GET', `/v1/incidents?state=${state}`, undefined, { as: 'agent' }),
+          stack.http('GET', `/v1/incidents?state=${state}`, undefined, { as: 'agent' }).catch(failed),
         );
-        if (r.status !== 200) throw new Error(`list ${state}: ${r.status}`);
-        times.push(ms);
+        if (r.status !== 200) console.error(`list ${state}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        times.push(r.status === 200 ? ms : Infinity);
       }
       worstPage = Math.max(worstPage, median(times));
       rows.push([`GET /v1/incidents?state=${state} (first page)`, fmtMs(median(times)), fmtMs(Math.max(...times))]);
@@ -179,6 +218,10 @@ async function main() {
       `report totals (groupBy plan): ${JSON.stringify(report?.totals)}; groups ${report?.groups.length}; breaches listed ${report?.breaches.length}${report?.breachesTruncated ? ' (truncated)' : ''}\n`,
     );
     console.log(table(['request', 'median ms', 'max ms'], rows));
+    if (checkpoints.length) {
+      const header = ['incidents in', 'intake/s so far', 'report (plan) ms', 'first page ms', 'pending'];
+      console.log(`\nduring the intake (under its load):\n${table(header, checkpoints)}`);
+    }
     const rss: string[][] = [
       ['worker (child)', fmtMB(stack.workers[0]?.rss())],
       ['api (child)', fmtMB(stack.apiChild?.rss())],
