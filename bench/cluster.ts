@@ -104,7 +104,7 @@ async function main() {
         stack.http('GET', reportPath('plan'), undefined, { as: 'agent', timeoutMs: 120_000 }).catch(failed),
       );
       const [, pageMs] = await timed(() =>
-        stack.http('GET', '/v1/incidents?state=pending', undefined, { as: 'agent' }),
+        stack.http('GET', '/v1/incidents?state=pending', undefined, { as: 'agent' }).catch(failed),
       );
       const rate = (at / (performance.now() - intakeStart)) * 1000;
       const line = [
