@@ -50,7 +50,7 @@ export function installRuntime(): void {
   }
 }
 
-/** `--n 300 --c 16 --json out.json` into an object; numbers stay numbers. */
+/** `--n 300 --c 16 --json out.json --pause-worker` into an object; numbers stay numbers, `--a-flag` sets `aFlag`. */
 export function parseArgs<T extends Record<string, string | number | boolean>>(
   defaults: T,
   argv = process.argv.slice(2),
@@ -59,7 +59,7 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-zA-Z][\w-]*)(?:=(.*))?$/.exec(argv[i]);
     if (!m) continue;
-    const name = m[1];
+    const name = m[1].replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
     let value: string | undefined = m[2];
     if (value === undefined && i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
     const def = defaults[name];
