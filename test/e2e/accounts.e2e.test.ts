@@ -390,6 +390,36 @@ describe('the change log: the last entries on the account, every entry paged (is
   });
 });
 
+describe('who acted, as a customer key reads it', () => {
+  it('names the role alone to a customer key, role:keyId to the vendor: no key id reaches a customer', async () => {
+    const added = await stack.http(
+      'POST',
+      '/v1/accounts/acme/contacts',
+      { contactId: 'C-ACME-WHO', name: 'Who', email: 'who@acme.example' },
+      { as: 'acme' },
+    );
+    expect(added.status).toBe(201);
+    expect(added.body.registeredBy).toBe('customer');
+
+    const asVendor = (await stack.http('GET', '/v1/accounts/acme')).body;
+    const asCustomer = (await stack.http('GET', '/v1/accounts/acme', undefined, { as: 'acme' })).body;
+    expect(asVendor.account.createdBy).toBe('admin:admin');
+    expect(asCustomer.account.createdBy).toBe('admin');
+    const registeredBy = (view: any) =>
+      Object.fromEntries(view.contacts.map((c: any) => [c.contactId, c.registeredBy]));
+    expect(registeredBy(asVendor)).toMatchObject({ 'C-ACME-1': 'admin:admin', 'C-ACME-WHO': 'customer:acme' });
+    expect(registeredBy(asCustomer)).toMatchObject({ 'C-ACME-1': 'admin', 'C-ACME-WHO': 'customer' });
+
+    const changes = await stack.http('GET', '/v1/accounts/acme/changes', undefined, { as: 'acme' });
+    expect(changes.status).toBe(200);
+    expect(changes.body.entries.map((e: any) => e.actor)).toContain('customer');
+    // Every answer above, to the customer: no `role:keyId` anywhere.
+    for (const body of [added.body, asCustomer, changes.body]) {
+      expect(JSON.stringify(body)).not.toMatch(/"(admin|agent|tam|customer):/);
+    }
+  });
+});
+
 describe('plan matrix and support centers', () => {
   it('lists every plan with its features, coverage and targets, and the policy version', async () => {
     const res = await stack.http('GET', '/v1/plans', undefined, { as: 'acme' });

@@ -192,7 +192,8 @@ describe('health-check schedules and tasks on the dev server', () => {
       state: 'open',
       owner: 'jane.doe',
       title: 'schedule the remote health check',
-      requestedBy: 'customer:acme',
+      // Who acted, to a customer key: the role, never the vendor's key id (the vendor reads it below).
+      requestedBy: 'customer',
     });
     // Due: end of the 10th business day (17:00 Helsinki), within 10-16 calendar days.
     const days = (Date.parse(created.body.dueAt) - Date.now()) / 86_400_000;
@@ -300,6 +301,9 @@ describe('health-check schedules and tasks on the dev server', () => {
     expect(other.status).toBe(404);
     const agent = await stack.http('GET', '/v1/accounts/acme/health-checks', undefined, { as: 'agent' });
     expect(agent.status).toBe(200);
+    const asVendor = agent.body.contractYears.find((y: any) => y.contractYear === YEAR).requests.remote;
+    expect(asVendor).toMatchObject({ requestedBy: 'customer:acme', completedBy: 'tam:tam' });
+    expect(year.requests.remote).toMatchObject({ requestedBy: 'customer', completedBy: 'tam' });
 
     await eventually(
       async () =>

@@ -2,6 +2,7 @@
 import './common/schema-order';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CustomerActorsInterceptor } from './auth/customer-actors.interceptor';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthGuard } from './auth/auth.guard';
 import { RolesGuard } from './auth/roles.guard';
@@ -42,6 +43,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_INTERCEPTOR, useClass: TemporalDeadlineInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: CustomerActorsInterceptor },
       ],
     };
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AccountChange, AccountRecord, Contact, ID_PATTERN } from '../../../../libs/contracts/src';
 import { component } from '../common/schema-registry';
 import {
+  actor,
   assertSame,
   instant,
   isoDate as isoDay,
@@ -90,7 +91,7 @@ export const AccountSchema = component(
     tamId: z.string().nullable(),
     partnerId: z.string().nullable().describe('the partner account acting for this customer, if any'),
     createdAt: instant,
-    createdBy: z.string().describe('role:keyId of the creator'),
+    createdBy: actor,
   }),
 );
 assertSame<Same<z.infer<typeof AccountSchema>, AccountRecord>>();
@@ -103,7 +104,7 @@ export const ContactSchema = component(
     email: z.string(),
     phone: z.string().nullable(),
     registeredAt: instant,
-    registeredBy: z.string(),
+    registeredBy: actor,
   }),
 );
 assertSame<Same<z.infer<typeof ContactSchema>, Contact>>();
@@ -112,7 +113,7 @@ export const AccountChangeSchema = component(
   'AccountChange',
   z.object({
     at: instant,
-    actor: z.string().describe('role:keyId'),
+    actor,
     field: z.enum(['name', 'plan', 'supportCenter', 'contractStart', 'tamId', 'partnerId', 'contacts']),
     from: z.unknown().describe('the value before (contacts: the removed contact id)'),
     to: z.unknown().describe('the value after (contacts: the added contact id)'),

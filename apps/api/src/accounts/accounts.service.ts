@@ -24,7 +24,7 @@ import { Principal } from '../../../../libs/auth/src';
 import { DirectorySource, PEOPLE } from '../../../../libs/people/src';
 import { POLICY, Policy } from '../../../../libs/policy/src';
 import { AppConfig } from '../../../../libs/settings/src';
-import { actorOf } from '../auth/auth.decorators';
+import { actorOf } from '../auth/actors';
 import { FieldError, Problem } from '../common/problem';
 import { withWorker } from '../common/temporal-calls';
 import { AccountWorkflow } from '../common/workflow-types';

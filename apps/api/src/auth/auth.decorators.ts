@@ -19,6 +19,3 @@ export const Caller = createParamDecorator((_data: unknown, ctx: ExecutionContex
   if (!principal) throw new Error('route without authentication asked for the caller');
   return principal;
 });
-
-/** `role:keyId`, recorded as the actor of every change. */
-export const actorOf = (principal: Principal): string => `${principal.role}:${principal.keyId}`;

@@ -16,6 +16,8 @@ export const assertSame = <T extends true>(_proof?: T): void => undefined;
 
 export const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 instant with offset');
 export const isoDate = z.iso.date().describe('calendar date YYYY-MM-DD');
+/** Who acted, as the API records it; a customer key reads the role alone (CustomerActorsInterceptor). */
+export const actor = z.string().describe('who acted: `role:keyId`, or the role alone in an answer to a customer key');
 
 export const FieldErrorSchema = component(
   'FieldError',

@@ -9,7 +9,7 @@ import {
   TASK_STATES,
 } from '../../../../libs/contracts/src';
 import { component } from '../common/schema-registry';
-import { assertSame, instant, pageOf, pageQuery, Same } from '../common/shapes';
+import { actor, assertSame, instant, pageOf, pageQuery, Same } from '../common/shapes';
 import { filterValue } from '../common/validation';
 
 const dateOrInstant = z
@@ -106,17 +106,17 @@ export const HealthCheckTaskSchema = component(
     owner: z.string(),
     ownerKind,
     createdAt: instant,
-    requestedBy: z.string(),
+    requestedBy: actor,
     preferredDates: z.array(z.string()),
     dueAt: instant,
     dueLabel: z.string(),
     escalatedAt: nullableInstant,
     scheduledFor: nullableInstant,
-    scheduledBy: z.string().nullable(),
+    scheduledBy: actor.nullable(),
     remindAt: nullableInstant,
     remindedAt: nullableInstant,
     completedAt: nullableInstant,
-    completedBy: z.string().nullable(),
+    completedBy: actor.nullable(),
     summary: z.string().nullable(),
   }),
   'The task "schedule the <kind> health check" (`<accountId>:<year>:remote|onsite`)',
@@ -140,7 +140,7 @@ export const AccountReviewTaskSchema = component(
     dueLabel: z.string(),
     escalatedAt: nullableInstant,
     completedAt: nullableInstant,
-    completedBy: z.string().nullable(),
+    completedBy: actor.nullable(),
     summary: z.string().nullable(),
     outcome: z.string().nullable(),
   }),

@@ -44,7 +44,7 @@ import {
   yearWorkflowStartOptions,
 } from '../../../../libs/health-checks/src';
 import { AccountAccess } from '../auth/account-access';
-import { actorOf } from '../auth/auth.decorators';
+import { actorOf } from '../auth/actors';
 import { Problem } from '../common/problem';
 import { toProblemOrRethrow, withWorker } from '../common/temporal-calls';
 import { commandIdentity, executeCommand, sameCommand, withFingerprint } from '../common/update-id';

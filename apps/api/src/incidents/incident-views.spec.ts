@@ -2,7 +2,7 @@ import { API_ROLES, ApiRole } from '../../../../libs/auth/src';
 import type { Explanation } from '../../../../libs/business-time/src';
 import { TimelineType } from '../../../../libs/contracts/src';
 import { CustomerIncidentStatusSchema, IncidentSchema, IncidentStatusSchema } from './incident.schemas';
-import { customerView, FullIncident, INCIDENT_VIEWS, incidentViewFor, publicActor } from './incident-views';
+import { customerView, FullIncident, INCIDENT_VIEWS, incidentViewFor } from './incident-views';
 
 /**
  * Issue 14, item 12: one projection per role. The fixture sets every internal field the status can
@@ -354,11 +354,5 @@ describe('incident views by role (issue 14, item 12)', () => {
       const v = customerView(fresh);
       expect(CustomerIncidentStatusSchema.parse(v)).toEqual(v);
     });
-  });
-
-  it('publicActor keeps names and drops key ids', () => {
-    expect(publicActor('agent:key-agent-7')).toBe('agent');
-    expect(publicActor('customer:acme-portal')).toBe('customer');
-    expect(publicActor('Eve (support)')).toBe('Eve (support)');
   });
 });

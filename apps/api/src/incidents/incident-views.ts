@@ -1,4 +1,5 @@
-import { API_ROLES, ApiRole } from '../../../../libs/auth/src';
+import { ApiRole } from '../../../../libs/auth/src';
+import { publicActor } from '../auth/actors';
 import { IncidentStatus, TimelineEvent, TimelineType } from '../../../../libs/contracts/src';
 import type { CustomerIncidentStatus } from './incident.schemas';
 
@@ -16,17 +17,6 @@ import type { CustomerIncidentStatus } from './incident.schemas';
 export type FullIncident = IncidentStatus & { remainingBusinessMs: number | null };
 
 export type IncidentView = FullIncident | CustomerIncidentStatus;
-
-const ACTOR = new RegExp(`^(${API_ROLES.join('|')}):`);
-
-/**
- * An actor or responder as a customer may see it: `role:keyId` (what the API records when a key acts
- * without naming a person) becomes the role alone; a name given by the caller (`responder`) stays.
- */
-export function publicActor(actor: string): string {
-  const match = ACTOR.exec(actor);
-  return match ? match[1] : actor;
-}
 
 /**
  * Timeline details a customer sees, by event type. Delivery events (`step.delivered`,

@@ -33,7 +33,7 @@ import { IhrClockPlanner, pinSla, POLICY, Policy } from '../../../../libs/policy
 import { AccountsService } from '../accounts/accounts.service';
 import { AccountAccess } from '../auth/account-access';
 import { FieldError, Problem } from '../common/problem';
-import { actorOf } from '../auth/auth.decorators';
+import { actorOf } from '../auth/actors';
 import { withWorker } from '../common/temporal-calls';
 import { commandIdentity, executeCommand, keyReusedProblem } from '../common/update-id';
 import { IncidentWorkflow } from '../common/workflow-types';
