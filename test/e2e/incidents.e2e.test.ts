@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { openPollRespond } from '../../libs/client/src/example';
 import type { Schemas } from '../../libs/client/src';
 import { incidentWorkflowId } from '../../libs/contracts/src';
@@ -380,6 +381,25 @@ describe('who may set enteredAt (issue 14, item 4)', () => {
     const retry = await stack.http('POST', '/v1/incidents', body(), { as: 'acme', headers });
     expect([first.status, retry.status]).toEqual([201, 200]);
     expect(retry.body.incidentId).toBe(first.body.incidentId);
+  });
+
+  it('takes a retry that names the same entry instant, written another way; another instant under the key is 409', async () => {
+    const headers = { 'Idempotency-Key': `agent-entered-${Date.now()}` };
+    const enteredAt = new Date(Math.floor((Date.now() - 120_000) / 1000) * 1000);
+    const first = await stack.http('POST', '/v1/incidents', body({ enteredAt: enteredAt.toISOString() }), {
+      as: 'agent',
+      headers,
+    });
+    expect(first.status).toBe(201);
+    // The same instant with an offset and no milliseconds is the same request.
+    const sameInstant = DateTime.fromJSDate(enteredAt).setZone('UTC+2').toISO({ suppressMilliseconds: true })!;
+    const retry = await stack.http('POST', '/v1/incidents', body({ enteredAt: sameInstant }), { as: 'agent', headers });
+    expect(retry.status).toBe(200);
+    expect(retry.body.incidentId).toBe(first.body.incidentId);
+    const moved = new Date(enteredAt.getTime() - 60_000).toISOString();
+    const other = await stack.http('POST', '/v1/incidents', body({ enteredAt: moved }), { as: 'agent', headers });
+    expect(other.status).toBe(409);
+    expect(other.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'sameBody' })]);
   });
 });
 

@@ -217,7 +217,7 @@ export interface paths {
         put?: never;
         /**
          * Open an incident: starts its durable SLA workflow
-         * @description The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); the same key with another body is 409. Without a key each request opens a new incident. `enteredAt` (a past entry instant) may be given by agent and admin keys only.
+         * @description The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); the same key with another body is 409. A retry may leave `enteredAt` out; if it names one, it must be the incident's entry instant (written any way), else 409. Without a key each request opens a new incident. `enteredAt` (a past entry instant) may be given by agent and admin keys only.
          */
         post: operations["openIncident"];
         delete?: never;
@@ -556,7 +556,7 @@ export interface components {
              * @description ISO 8601 instant with offset
              */
             createdAt: string;
-            /** @description role:keyId of the creator */
+            /** @description who acted: `role:keyId`, or the role alone in an answer to a customer key */
             createdBy: string;
         };
         Contact: {
@@ -569,6 +569,7 @@ export interface components {
              * @description ISO 8601 instant with offset
              */
             registeredAt: string;
+            /** @description who acted: `role:keyId`, or the role alone in an answer to a customer key */
             registeredBy: string;
         };
         AccountChange: {
@@ -577,7 +578,7 @@ export interface components {
              * @description ISO 8601 instant with offset
              */
             at: string;
-            /** @description role:keyId */
+            /** @description who acted: `role:keyId`, or the role alone in an answer to a customer key */
             actor: string;
             /** @enum {string} */
             field: "name" | "plan" | "supportCenter" | "contractStart" | "tamId" | "partnerId" | "contacts";
@@ -625,7 +626,7 @@ export interface components {
              * @description ISO 8601 instant with offset
              */
             createdAt: string;
-            /** @description role:keyId of the creator */
+            /** @description who acted: `role:keyId`, or the role alone in an answer to a customer key */
             createdBy: string;
             /** @description how many contacts are registered */
             contacts: number;
@@ -876,6 +877,7 @@ export interface components {
              * @description ISO 8601 instant with offset
              */
             createdAt: string;
+            /** @description who acted: `role:keyId`, or the role alone in an answer to a customer key */
             requestedBy: string;
             preferredDates: string[];
             /**
@@ -987,6 +989,7 @@ export interface components {
              * @description ISO 8601 instant with offset
              */
             createdAt: string;
+            /** @description who acted: `role:keyId`, or the role alone in an answer to a customer key */
             requestedBy: string;
             preferredDates: string[];
             /**
@@ -1024,6 +1027,7 @@ export interface components {
              * @description ISO 8601 instant with offset
              */
             createdAt: string;
+            /** @description who acted: `role:keyId`, or the role alone in an answer to a customer key */
             requestedBy: string;
             preferredDates: string[];
             /**
@@ -2389,7 +2393,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             /** @description The key's role may not open incidents (tam), or a customer key sent `enteredAt` (`enteredAt: agentOrAdminOnly`; agent and admin keys only) */
             403: components["responses"]["Forbidden"];
-            /** @description Idempotency-Key reused with another body */
+            /** @description Idempotency-Key reused with another body, or with another `enteredAt` than the incident entered at */
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             /** @description A rule refuses it: account, contact, plan channel, enteredAt window */

@@ -49,8 +49,9 @@ export class IncidentsController {
     summary: 'Open an incident: starts its durable SLA workflow',
     description:
       'The IHR due instant is planned at once. With an `Idempotency-Key`, a retry returns the same incident (200); ' +
-      'the same key with another body is 409. Without a key each request opens a new incident. `enteredAt` (a past ' +
-      'entry instant) may be given by agent and admin keys only.',
+      'the same key with another body is 409. A retry may leave `enteredAt` out; if it names one, it must be the ' +
+      "incident's entry instant (written any way), else 409. Without a key each request opens a new incident. " +
+      '`enteredAt` (a past entry instant) may be given by agent and admin keys only.',
     body: openIncidentSchema,
     bodyExample: EXAMPLES.openIncident,
     idempotencyKey: true,
@@ -64,7 +65,7 @@ export class IncidentsController {
     },
     errors: {
       403: "The key's role may not open incidents (tam), or a customer key sent `enteredAt` (`enteredAt: agentOrAdminOnly`; agent and admin keys only)",
-      409: 'Idempotency-Key reused with another body',
+      409: 'Idempotency-Key reused with another body, or with another `enteredAt` than the incident entered at',
       422: 'A rule refuses it: account, contact, plan channel, enteredAt window',
     },
   })

@@ -78,6 +78,10 @@ export function incidentIdFor(accountId: string, idempotencyKey: string): string
   return `INC-${source.toString('hex').slice(0, 12).toUpperCase()}`;
 }
 
+/**
+ * The body's fingerprint, `enteredAt` left out: omitted, it is the instant of receipt, which a retry cannot
+ * repeat. A retry that names it must name the same instant (existingFor compares it with the memo's).
+ */
 function intakeHash(body: OpenIncidentBody): string {
   const { enteredAt: _ignored, ...rest } = body;
   return createHash('sha256')
@@ -227,7 +231,7 @@ export class IncidentsService {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // Only a client-chosen key makes ids meet (random ids do not collide).
-      const existing = await this.existingFor(workflowId, hash);
+      const existing = await this.existingFor(workflowId, hash, body.enteredAt);
       return {
         incidentId,
         created: false,
@@ -240,11 +244,18 @@ export class IncidentsService {
     return { incidentId, created: true, warnings, dueAt: initialClock.dueAt, dueLabel: initialClock.dueLabel };
   }
 
-  /** The memo of the incident already holding this id; 409 when it was opened with another body. */
-  private async existingFor(workflowId: string, hash: string): Promise<Partial<IncidentMemo>> {
+  /**
+   * The memo of the incident already holding this id; 409 when it was opened with another body, or the
+   * retry names an entry instant other than the incident's (a second incident's entry, not a retry: taking
+   * it silently would keep the first instant while the client believes its own).
+   */
+  private async existingFor(workflowId: string, hash: string, enteredAt?: string): Promise<Partial<IncidentMemo>> {
     const existing = (await this.client.workflow.getHandle(workflowId).describe()).memo as
       Partial<IncidentMemo> | undefined;
     if (existing?.intakeHash !== hash) throw keyReusedProblem();
+    if (enteredAt !== undefined && existing.enteredAt !== undefined) {
+      if (Date.parse(enteredAt) !== Date.parse(existing.enteredAt)) throw keyReusedProblem();
+    }
     return existing;
   }
 
