@@ -1,5 +1,4 @@
-import { eventually } from '../support/eventually';
-import { accountBody } from '../support/fixtures';
+import { accountBody, incidentBody, openIncidentInFull } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 import { shortWorkerWait } from '../support/worker-wait';
 
@@ -33,29 +32,11 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-async function openIncident(): Promise<string> {
-  const body = {
-    accountId: 'keyco',
-    contactId: 'C-KEY-1',
-    severity: 3,
-    priority: 2,
-    channel: 'portal',
-    product: 'Engine',
-    productVersion: '4.2',
-    summary: 'Key test',
-    description: 'a 503 and its retry',
-  };
-  const opened = await stack.http('POST', '/v1/incidents', body, { as: 'agent' });
-  expect(opened.status).toBe(201);
-  const { incidentId } = opened.body as { incidentId: string };
-  // The worker has run the first task once the status is in the memo (not degraded).
-  await eventually(
-    async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.degraded ? undefined : true),
-    'status in full',
-    20_000,
+const openIncident = () =>
+  openIncidentInFull(
+    stack,
+    incidentBody('keyco', 'C-KEY-1', { summary: 'Key test', description: 'a 503 and its retry' }),
   );
-  return incidentId;
-}
 
 const responsesOf = async (incidentId: string) =>
   ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.timeline as Array<{ type: string }>).filter(

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { createSlaClient } from '../../libs/client/src';
 import { accountWorkflowId, incidentWorkflowId, registerContactUpdate, SA } from '../../libs/contracts/src';
 import { checkedFetch } from '../support/contract';
+import { incidentBody } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 import { testPolicy } from '../support/temporal';
 
@@ -58,18 +59,12 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-const validIncident = () => ({
-  accountId: 'acme',
-  contactId: 'C-ACME-1',
-  severity: 3,
-  priority: 2,
-  channel: 'portal',
-  product: 'Engine',
-  productVersion: '4.2',
-  summary: 'Reports fail to render',
-  description: 'Since the upgrade the monthly report is blank.',
-  enteredAt: lastFridayAfternoon().enteredAt,
-});
+const validIncident = () =>
+  incidentBody('acme', 'C-ACME-1', {
+    summary: 'Reports fail to render',
+    description: 'Since the upgrade the monthly report is blank.',
+    enteredAt: lastFridayAfternoon().enteredAt,
+  });
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { eventually } from '../support/eventually';
-import { accountBody } from '../support/fixtures';
+import { accountBody, incidentBody, openIncidentInFull } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
 import { shortWorkerWait } from '../support/worker-wait';
 import { testPolicy } from '../support/temporal';
@@ -31,29 +31,16 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-async function openIncident(severity: number, enteredAt: number): Promise<string> {
-  const body = {
-    accountId: 'instco',
-    contactId: 'C-INST-1',
-    severity,
-    priority: 2,
-    channel: 'portal',
-    product: 'Engine',
-    productVersion: '4.2',
-    summary: 'Instants',
-    description: 'the request instant',
-    enteredAt: new Date(enteredAt).toISOString(),
-  };
-  const opened = await stack.http('POST', '/v1/incidents', body, { as: 'agent' });
-  expect(opened.status).toBe(201);
-  const { incidentId } = opened.body as { incidentId: string };
-  await eventually(
-    async () => ((await stack.http('GET', `/v1/incidents/${incidentId}`)).body.degraded ? undefined : true),
-    'status in full',
-    20_000,
+const openIncident = (severity: number, enteredAt: number) =>
+  openIncidentInFull(
+    stack,
+    incidentBody('instco', 'C-INST-1', {
+      severity,
+      summary: 'Instants',
+      description: 'the request instant',
+      enteredAt: new Date(enteredAt).toISOString(),
+    }),
   );
-  return incidentId;
-}
 
 describe('a response takes effect when the API received it (issue 14, item 1)', () => {
   it('POSTed before due with no worker (503), applied after due: the IHR is met at the request instant', async () => {

@@ -5,6 +5,7 @@ import { DevServer, freePort, startDevServer, temporalToolchain } from '../../li
 import { createLogger } from '../../libs/observability/src';
 import { createTestKeys } from '../support/api-keys';
 import { ContractChecker, reportContractStats } from '../support/contract';
+import { accountBody, incidentBody } from '../support/fixtures';
 import { apiRequester } from '../support/http';
 import { startStallProxy, StallProxy } from '../support/stall-proxy';
 import { testPolicy } from '../support/temporal';
@@ -63,25 +64,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const account = {
-  id: 'stall-co',
-  name: 'Stall Co',
-  type: 'customer',
-  plan: 'SP2',
-  supportCenter: 'emea',
-  contractStart: '2025-03-01',
-};
-const incident = {
-  accountId: 'acme',
-  contactId: 'C-ACME-1',
-  severity: 3,
-  priority: 2,
-  channel: 'portal',
-  product: 'Engine',
-  productVersion: '4.2',
-  summary: 'Stalled',
-  description: 'While Temporal stalls',
-};
+const account = accountBody('stall-co', 'SP2', { name: 'Stall Co' });
+const incident = incidentBody('acme', 'C-ACME-1', { summary: 'Stalled', description: 'While Temporal stalls' });
 
 describe('a stalled Temporal server (issue 14, item 8)', () => {
   it('is ready while Temporal answers', async () => {
