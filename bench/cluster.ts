@@ -11,7 +11,6 @@
  * Targets (issue 17, at --n 100000): report < 2 s, first page < 200 ms.
  */
 import { randomBytes } from 'node:crypto';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { rssOf, startTemporaryCluster } from '../libs/devstack/src/cluster';
 import type { HttpResult } from '../test/support/http';
 import {
@@ -21,7 +20,7 @@ import {
   incidentBody,
   parseArgs,
   pool,
-  quietBundlerLogger,
+  startBaselineWorker,
   runBench,
   sleep,
   startBenchStack,
@@ -62,19 +61,7 @@ async function main() {
     if (!args.pauseWorker) return;
     for (const worker of stack.workers) worker.process.kill(signal); // false, not a throw, when it is gone
   };
-  const baselineConnection = await NativeConnection.connect({ address: stack.address });
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./load-baseline.workflows'),
-    logger: quietBundlerLogger,
-  });
-  const baselineWorker = await Worker.create({
-    connection: baselineConnection,
-    namespace: stack.namespace,
-    taskQueue: BASELINE_QUEUE,
-    workflowBundle: { code },
-    workflowTaskPollerBehavior: { type: 'autoscaling' },
-  });
-  const baselineRun = baselineWorker.run();
+  const baseline = await startBaselineWorker(stack, BASELINE_QUEUE);
   const run = randomBytes(4).toString('hex');
   try {
     // One account per plan and center, so every group of the report has members.
@@ -277,9 +264,7 @@ async function main() {
     writeSummary(args.json || undefined, summary);
   } finally {
     pauseWorker('SIGCONT');
-    baselineWorker.shutdown();
-    await baselineRun.catch(() => undefined);
-    await baselineConnection.close();
+    await baseline.stop();
     await stack.teardown();
     await own?.[0].close();
   }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { parse, stringify } from 'yaml';
 import { NOTIFICATION_LOG_SINK } from '../activities';
 import { createApiApp } from '../apps/api/src/create-app';
@@ -555,4 +555,32 @@ export function runBench(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * A worker of a trivial workflow (`benchNoopWorkflow`, bench/load-baseline.workflows.ts) on `taskQueue`:
+ * the bare starts the engine's intake is measured against, on the same Temporal.
+ */
+export async function startBaselineWorker(stack: BenchStack, taskQueue: string) {
+  const connection = await NativeConnection.connect({ address: stack.address });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./load-baseline.workflows'),
+    logger: quietBundlerLogger,
+  });
+  // Pollers as the engine's worker has them (apps/worker/src/sla-worker.ts), so both keep up alike.
+  const worker = await Worker.create({
+    connection,
+    namespace: stack.namespace,
+    taskQueue,
+    workflowBundle: { code },
+    workflowTaskPollerBehavior: { type: 'autoscaling' },
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
 }

@@ -15,7 +15,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { incidentWorkflowId } from '../libs/contracts/src';
 import {
   BenchStack,
@@ -25,7 +24,7 @@ import {
   incidentBody,
   parseArgs,
   pool,
-  quietBundlerLogger,
+  startBaselineWorker,
   startBenchStack,
   stats,
   Stats,
@@ -162,20 +161,7 @@ async function main() {
   const t0 = performance.now();
   const { n, c, warmup } = args;
   const stack: BenchStack = await startBenchStack(args.split ? { worker: 'child', api: 'child' } : {});
-  const baselineConnection = await NativeConnection.connect({ address: stack.address });
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./load-baseline.workflows'),
-    logger: quietBundlerLogger,
-  });
-  // Pollers as the engine's worker has them (apps/worker/src/sla-worker.ts), so both keep up alike.
-  const baselineWorker = await Worker.create({
-    connection: baselineConnection,
-    namespace: stack.namespace,
-    taskQueue: BASELINE_QUEUE,
-    workflowBundle: { code },
-    workflowTaskPollerBehavior: { type: 'autoscaling' },
-  });
-  const baselineRun = baselineWorker.run();
+  const baseline = await startBaselineWorker(stack, BASELINE_QUEUE);
   const run = randomBytes(4).toString('hex');
   const processes = stackProcesses(stack);
   try {
@@ -483,9 +469,7 @@ async function main() {
     ];
     writeSummary(args.json, summary);
   } finally {
-    baselineWorker.shutdown();
-    await baselineRun;
-    await baselineConnection.close();
+    await baseline.stop();
     await stack.teardown();
   }
 }
