@@ -9,6 +9,7 @@ import {
   pageOf,
   pageQuery,
   Same,
+  workflowLogPage,
   workflowLogPageQuery,
 } from '../common/shapes';
 import { filterValue } from '../common/validation';
@@ -140,11 +141,7 @@ export type AccountChangesQuery = z.infer<typeof accountChangesQuerySchema>;
 
 export const AccountChangesPageSchema = component(
   'AccountChangesPage',
-  z.object({
-    entries: z.array(AccountChangeSchema),
-    total: z.int().min(0).describe('changes after creation in all'),
-    nextPageToken: z.string().optional().describe('pass as `pageToken` for the next page; absent on the last page'),
-  }),
+  workflowLogPage(AccountChangeSchema, 'changes after creation in all'),
 );
 
 export const AccountListItemSchema = component(

@@ -68,12 +68,14 @@ export const PrioritySchema = component(
 export const ChannelSchema = component('Channel', z.enum(CHANNELS));
 export const CoverageSchema = component('Coverage', z.enum(['24x7', 'business-hours']));
 
+const nextPageToken = z.string().optional().describe('pass as `pageToken` for the next page; absent on the last page');
+
 /** A page of a visibility list: `nextPageToken` is absent on the last page. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    nextPageToken: z.string().optional().describe('pass as `pageToken` for the next page; absent on the last page'),
-  });
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextPageToken });
+
+/** A page of a log a workflow pages itself (workflowLogPageQuery): `total` counts the whole log. */
+export const workflowLogPage = <T extends z.ZodType>(entry: T, total: string) =>
+  z.object({ entries: z.array(entry), total: z.int().min(0).describe(total), nextPageToken });
 
 export const pageQuery = {
   pageSize: z.coerce

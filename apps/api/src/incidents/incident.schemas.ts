@@ -27,6 +27,7 @@ import {
   PrioritySchema,
   Same,
   SeveritySchema,
+  workflowLogPage,
   workflowLogPageQuery,
 } from '../common/shapes';
 import { filterValue } from '../common/validation';
@@ -365,11 +366,7 @@ export type TimelineQuery = z.infer<typeof timelineQuerySchema>;
 
 export const TimelinePageSchema = component(
   'TimelinePage',
-  z.object({
-    entries: z.array(TimelineEventSchema),
-    total: z.number().int().describe('entries in the whole timeline'),
-    nextPageToken: z.string().optional().describe('pass as `pageToken` for the next page; absent on the last page'),
-  }),
+  workflowLogPage(TimelineEventSchema, 'entries in the whole timeline'),
 );
 
 export const RecordedResponseSchema = component(

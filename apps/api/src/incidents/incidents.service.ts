@@ -253,9 +253,8 @@ export class IncidentsService {
     const existing = (await this.client.workflow.getHandle(workflowId).describe()).memo as
       Partial<IncidentMemo> | undefined;
     if (existing?.intakeHash !== hash) throw keyReusedProblem();
-    if (enteredAt !== undefined && existing.enteredAt !== undefined) {
-      if (Date.parse(enteredAt) !== Date.parse(existing.enteredAt)) throw keyReusedProblem();
-    }
+    const named = enteredAt !== undefined && existing.enteredAt !== undefined;
+    if (named && Date.parse(enteredAt) !== Date.parse(existing.enteredAt!)) throw keyReusedProblem();
     return existing;
   }
 
